@@ -1,0 +1,133 @@
+# Network time appliance: build, test, run.
+#
+#   make run                 build and boot the appliance in QEMU (NTP on 127.0.0.1:$(NTP_PORT))
+#   make test                host unit tests, then the real image in QEMU against real clients
+#   make firmware BOARD=b    build/<b>/firmware.elf, .bin, .hex
+#   make bench               performance table
+#   make flash BOARD=b       flash a real board (lm4flash)
+#   make deps                install what is missing (Debian packages, lwIP source)
+
+BOARD    ?= lm3s6965evb
+NTP_PORT ?= 12300
+BUILD    := build
+LWIP_VER := 2.1.3
+LWIPDIR  := $(BUILD)/lwip/lwip-$(LWIP_VER)/src
+PYTHON   := /usr/bin/python3
+Q        ?= @
+
+# Makes `make deps` a prerequisite only when something is missing, so that
+# a configured machine does not run apt on every build.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): tools/deps.sh tools/lwip.sha256
+	@tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+.PHONY: deps
+deps:
+	@tools/deps.sh
+	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
+
+# ---------------------------------------------------------------- firmware --
+
+include board/$(BOARD)/board.mk
+
+CROSS    := arm-none-eabi-
+FW_DIR   := $(BUILD)/$(BOARD)
+FW_ELF   := $(FW_DIR)/firmware.elf
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wundef
+FW_CFLAGS := $(BOARD_CPU) -Os -g3 -std=gnu11 -ffunction-sections -fdata-sections \
+             -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) \
+             -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
+             -I$(LWIPDIR)/include
+FW_LDFLAGS := $(BOARD_CPU) -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
+              -Wl,--gc-sections -Wl,-Map=$(FW_DIR)/firmware.map \
+              -Wl,--print-memory-usage
+
+APP_SRCS := $(wildcard firmware/*.c firmware/*/*.c)
+LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c \
+    core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/udp.c \
+    core/timeouts.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
+    core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
+FW_SRCS  := $(APP_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+FW_OBJS  := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(FW_SRCS))
+
+# lwIP is third-party code: build it with its own warnings relaxed, ours not.
+$(FW_DIR)/obj/$(LWIPDIR)/%.o: FW_EXTRA := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef
+
+$(FW_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CROSS)gcc $(FW_CFLAGS) $(FW_EXTRA) -MMD -MP -c $< -o $@
+
+$(FW_ELF): $(FW_OBJS) $(BOARD_LDSCRIPT)
+	@echo "  LD      $@"
+	$(Q)$(CROSS)gcc $(FW_LDFLAGS) $(FW_OBJS) -o $@
+
+$(FW_DIR)/firmware.bin: $(FW_ELF)
+	$(Q)$(CROSS)objcopy -O binary $< $@
+$(FW_DIR)/firmware.hex: $(FW_ELF)
+	$(Q)$(CROSS)objcopy -O ihex $< $@
+
+.PHONY: firmware
+firmware: $(FW_ELF) $(FW_DIR)/firmware.bin $(FW_DIR)/firmware.hex
+
+-include $(FW_OBJS:.o=.d)
+
+# Every firmware source needs lwIP unpacked before the compiler sees it.
+$(FW_SRCS): | $(DEPS_STAMP)
+
+# ---------------------------------------------------------------- unit tests --
+#
+# tests/unit/test_X.c is one test program; tests/unit/test_X.mk names the
+# project sources it links against: TEST_SRCS_test_X := firmware/...c
+# Host build with sanitizers; cmocka prints each program's summary.
+
+HOST_DIR    := $(BUILD)/host
+HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined -DUNIT_TEST \
+               -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit
+UNIT_TESTS  := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+-include $(wildcard tests/unit/test_*.mk)
+
+define unit_rule
+$(HOST_DIR)/$(1): tests/unit/$(1).c $$(TEST_SRCS_$(1)) $(wildcard tests/unit/fakes/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(HOST_DIR)
+	@echo "  HOSTCC  $$@"
+	$(Q)gcc $(HOST_CFLAGS) -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+.PHONY: unit
+unit: $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
+	@tools/run-unit.sh $^
+
+# ---------------------------------------------------------------- integration --
+
+.PHONY: integration
+integration: firmware | $(DEPS_STAMP)
+	BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
+
+.PHONY: test
+test: $(DEPS_STAMP)
+	$(MAKE) unit
+	$(MAKE) integration
+
+# ---------------------------------------------------------------- run/flash --
+
+.PHONY: run
+run: firmware
+	@tools/qemu-run.sh --board $(BOARD) --port $(NTP_PORT) --elf $(FW_ELF)
+
+.PHONY: flash
+flash: firmware
+	@tools/flash.sh $(BOARD) $(FW_DIR)/firmware.bin
+
+.PHONY: bench
+bench: firmware
+	@$(PYTHON) tools/bench.py --board $(BOARD) --elf $(FW_ELF)
+
+.PHONY: clean
+clean:
+	rm -rf $(FW_DIR) $(HOST_DIR)

@@ -1,0 +1,26 @@
+/*
+ * EK-LM3S6965 board facts (LM3S6965 datasheet; EK-LM3S6965 user's manual).
+ */
+#ifndef BOARD_LM3S6965EVB_H
+#define BOARD_LM3S6965EVB_H
+
+#define BOARD_NAME      "lm3s6965evb"
+/* 8 MHz crystal, PLL 400 MHz / 2, SYSDIV /4: 50 MHz (datasheet table 6-6). */
+#define BOARD_CPU_HZ    50000000u
+
+#define BOARD_UART0_BASE 0x4000C000u
+#define BOARD_I2C0_BASE  0x40020000u
+#define BOARD_ETH_BASE   0x40048000u
+#define BOARD_WDT_BASE   0x40000000u
+
+/* Interrupt numbers (datasheet table 2-9). */
+#define BOARD_IRQ_UART0  5u
+#define BOARD_IRQ_ETH    42u
+#define BOARD_IRQ_COUNT  54u
+
+#define BOARD_RTC_ADDR    0x68u
+#define BOARD_EEPROM_ADDR 0x50u
+/* A DS1307 tolerates only 100 kHz; the DS1338 and DS3231 take 400 kHz. */
+#define BOARD_I2C_HZ      100000u
+
+#endif /* BOARD_LM3S6965EVB_H */

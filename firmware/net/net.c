@@ -1,0 +1,317 @@
+/*
+ * lwIP netif on the Ethernet HAL, DHCP with a static fallback, and the
+ * frame timestamps' path through lwIP.
+ *
+ * lwIP 2.1.3 has no per-pbuf user data, so the receive stamp travels beside
+ * the frame: net_poll() records it before netif->input(), and since lwIP
+ * delivers UDP synchronously from there, the NTP callback reads the stamp
+ * of its own frame. Frames are copied out of the driver's ring into pool
+ * pbufs, so a slot is free again as soon as lwIP has the frame.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hal/eth.h"
+#include "hal/timer.h"
+#include "hal/wdt.h"
+#include "log.h"
+#include "lwip/dhcp.h"
+#include "lwip/etharp.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/prot/dhcp.h"
+#include "lwip/prot/ethernet.h"
+#include "lwip/prot/ip4.h"
+#include "lwip/prot/udp.h"
+#include "lwip/timeouts.h"
+#include "net.h"
+#include "netif/ethernet.h"
+
+#ifndef NET_DHCP_FALLBACK_MS
+#define NET_DHCP_FALLBACK_MS 15000u /* no lease by then: use the static address */
+#endif
+#define NET_LINK_CHECK_MS 500u
+#define NET_HOSTNAME "ntp-appliance"
+
+static struct netif netif;
+static struct net_config config;
+static uint64_t rx_ticks;
+static uint64_t dhcp_started_ms;
+static uint64_t last_link_check_ms;
+static bool fallback;
+static uint16_t hook_port;
+static net_udp_tx_hook tx_hook;
+static uint8_t tx_buf[ETH_FRAME_MAX];
+static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
+
+uint64_t net_uptime_ms(void)
+{
+    return timer_now() / (timer_hz() / 1000u);
+}
+
+u32_t sys_now(void);
+u32_t sys_now(void)
+{
+    return (u32_t)net_uptime_ms();
+}
+
+void net_rand_stir(uint64_t v)
+{
+    rand_state ^= v + 0x9E3779B97F4A7C15ull + (rand_state << 6) + (rand_state >> 2);
+}
+
+unsigned long net_rand(void)
+{
+    /* xorshift64*: fine for DHCP ids and timestamp fuzz, not for keys. */
+    rand_state ^= rand_state >> 12;
+    rand_state ^= rand_state << 25;
+    rand_state ^= rand_state >> 27;
+    return (unsigned long)((rand_state * 0x2545F4914F6CDD1Dull) >> 32);
+}
+
+uint64_t net_rx_ticks(void)
+{
+    return rx_ticks;
+}
+
+void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook)
+{
+    hook_port = port;
+    tx_hook = hook;
+}
+
+/* One's-complement 16-bit sum of n bytes (n even). */
+static uint32_t sum16(const uint8_t *p, size_t n)
+{
+    uint32_t s = 0;
+    for (size_t i = 0; i + 1u < n; i += 2u) {
+        s += ((uint32_t)p[i] << 8) | p[i + 1u];
+    }
+    return s;
+}
+
+/*
+ * Runs the transmit hook on an IPv4/UDP frame from hook_port and patches
+ * the UDP checksum for the bytes it changed (RFC 1624, eqn. 3).
+ */
+static void apply_tx_hook(uint8_t *frame, size_t len)
+{
+    if (tx_hook == NULL || len < SIZEOF_ETH_HDR + IP_HLEN + UDP_HLEN) {
+        return;
+    }
+    if (frame[12] != 0x08 || frame[13] != 0x00) {
+        return;
+    }
+    uint8_t *ip = frame + SIZEOF_ETH_HDR;
+    size_t ihl = (size_t)(ip[0] & 0x0Fu) * 4u;
+    if ((ip[0] >> 4) != 4 || ip[9] != IP_PROTO_UDP || ihl < IP_HLEN ||
+        SIZEOF_ETH_HDR + ihl + UDP_HLEN > len) {
+        return;
+    }
+    uint8_t *udp = ip + ihl;
+    if ((((uint16_t)udp[0] << 8) | udp[1]) != hook_port) {
+        return;
+    }
+    size_t udp_len = ((size_t)udp[4] << 8) | udp[5];
+    if (udp_len < UDP_HLEN || SIZEOF_ETH_HDR + ihl + udp_len > len) {
+        return;
+    }
+    uint8_t old[8];
+    int off = tx_hook(udp + UDP_HLEN, udp_len - UDP_HLEN, old);
+    if (off < 0 || (off & 1) || (size_t)off + 8u > udp_len - UDP_HLEN) {
+        return;
+    }
+    uint16_t hc = (uint16_t)(((uint16_t)udp[6] << 8) | udp[7]);
+    if (hc == 0) {
+        return; /* sender chose no checksum */
+    }
+    /* HC' = ~(~HC + ~m + m'), summed over the changed 16-bit words. */
+    uint32_t s = (uint16_t)~hc;
+    s += 4u * 0xFFFFu - sum16(old, 8);
+    s += sum16(udp + UDP_HLEN + off, 8);
+    while (s >> 16) {
+        s = (s & 0xFFFFu) + (s >> 16);
+    }
+    uint16_t nc = (uint16_t)~s;
+    if (nc == 0) {
+        nc = 0xFFFFu;
+    }
+    udp[6] = (uint8_t)(nc >> 8);
+    udp[7] = (uint8_t)nc;
+}
+
+static err_t linkoutput(struct netif *nif, struct pbuf *p)
+{
+    (void)nif;
+    if (p->tot_len > sizeof(tx_buf)) {
+        return ERR_BUF;
+    }
+    u16_t len = pbuf_copy_partial(p, tx_buf, p->tot_len, 0);
+    apply_tx_hook(tx_buf, len);
+    return eth_send(tx_buf, len) == 0 ? ERR_OK : ERR_IF;
+}
+
+static err_t netif_setup(struct netif *nif)
+{
+    nif->name[0] = 'e';
+    nif->name[1] = 'n';
+    nif->output = etharp_output;
+    nif->linkoutput = linkoutput;
+    nif->mtu = 1500;
+    nif->hwaddr_len = ETH_HWADDR_LEN;
+    nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+    return ERR_OK;
+}
+
+static void status_changed(struct netif *nif)
+{
+    if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
+        char ip[16], mask[16], gw[16];
+        ip4addr_ntoa_r(netif_ip4_addr(nif), ip, sizeof(ip));
+        ip4addr_ntoa_r(netif_ip4_netmask(nif), mask, sizeof(mask));
+        ip4addr_ntoa_r(netif_ip4_gw(nif), gw, sizeof(gw));
+        log_event(LOG_NOTICE, "net: address %s mask %s gw %s (%s)", ip, mask, gw,
+                  dhcp_supplied_address(nif) ? "dhcp" : "static");
+    }
+}
+
+static uint32_t prefix_to_mask(uint8_t prefix_len)
+{
+    return prefix_len == 0 ? 0u : 0xFFFFFFFFu << (32u - prefix_len);
+}
+
+static void set_static(void)
+{
+    ip4_addr_t ip, mask, gw;
+    ip4_addr_set_u32(&ip, lwip_htonl(config.ip));
+    ip4_addr_set_u32(&mask, lwip_htonl(prefix_to_mask(config.prefix_len)));
+    ip4_addr_set_u32(&gw, lwip_htonl(config.gw));
+    netif_set_addr(&netif, &ip, &mask, &gw);
+}
+
+static void apply_config(void)
+{
+    fallback = false;
+    if (config.dhcp) {
+        dhcp_started_ms = net_uptime_ms();
+        dhcp_start(&netif);
+    } else {
+        dhcp_release_and_stop(&netif);
+        set_static();
+    }
+}
+
+int net_init(const uint8_t mac[6], const struct net_config *cfg)
+{
+    if (cfg->prefix_len > 32u) {
+        return -EINVAL;
+    }
+    config = *cfg;
+    net_rand_stir(timer_now());
+    net_rand_stir(((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) | ((uint64_t)mac[4] << 8) | mac[5]);
+    lwip_init();
+    int err = eth_init(mac);
+    if (err) {
+        return err;
+    }
+    memcpy(netif.hwaddr, mac, 6);
+    netif_add(&netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL, netif_setup,
+              ethernet_input);
+    netif_set_hostname(&netif, NET_HOSTNAME);
+    netif_set_status_callback(&netif, status_changed);
+    netif_set_default(&netif);
+    netif_set_up(&netif);
+    if (eth_link_up()) {
+        netif_set_link_up(&netif);
+    }
+    apply_config();
+    return 0;
+}
+
+int net_reconfigure(const struct net_config *cfg)
+{
+    if (cfg->prefix_len > 32u) {
+        return -EINVAL;
+    }
+    config = *cfg;
+    apply_config();
+    return 0;
+}
+
+void net_poll(void)
+{
+    struct eth_frame *f;
+    while ((f = eth_rx_take()) != NULL) {
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, f->len, PBUF_POOL);
+        if (p != NULL) {
+            pbuf_take(p, f->data, f->len);
+            rx_ticks = f->rx_ticks;
+            eth_rx_release();
+            if (netif.input(p, &netif) != ERR_OK) {
+                pbuf_free(p);
+            }
+        } else {
+            eth_rx_release();
+        }
+    }
+    sys_check_timeouts();
+
+    uint64_t now = net_uptime_ms();
+    if (now - last_link_check_ms >= NET_LINK_CHECK_MS) {
+        last_link_check_ms = now;
+        bool up = eth_link_up();
+        if (up != netif_is_link_up(&netif)) {
+            if (up) {
+                netif_set_link_up(&netif);
+            } else {
+                netif_set_link_down(&netif);
+            }
+            log_event(LOG_NOTICE, "net: link %s", up ? "up" : "down");
+        }
+    }
+    if (config.dhcp && !fallback && !dhcp_supplied_address(&netif) &&
+        now - dhcp_started_ms >= NET_DHCP_FALLBACK_MS) {
+        /* Keep asking DHCP; serve on the static address meanwhile. */
+        fallback = true;
+        set_static();
+        log_event(LOG_WARNING, "net: no DHCP lease after %u s, using the static address",
+                  (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
+    }
+}
+
+bool net_has_address(void)
+{
+    return !ip4_addr_isany_val(*netif_ip4_addr(&netif));
+}
+
+void net_get_status(struct net_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->link_up = netif_is_link_up(&netif);
+    st->dhcp = config.dhcp;
+    st->dhcp_bound = dhcp_supplied_address(&netif);
+    st->fallback = fallback && !st->dhcp_bound;
+    st->ip = lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&netif)));
+    st->mask = lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(&netif)));
+    st->gw = lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(&netif)));
+    memcpy(st->mac, netif.hwaddr, 6);
+    struct dhcp *d = netif_dhcp_data(&netif);
+    if (st->dhcp_bound && d != NULL) {
+        st->lease_s = d->offered_t0_lease;
+        /* lease_used counts coarse timer ticks (DHCP_COARSE_TIMER_SECS). */
+        uint32_t used_s = (uint32_t)d->lease_used * DHCP_COARSE_TIMER_SECS;
+        st->lease_left_s = used_s < st->lease_s ? st->lease_s - used_s : 0;
+    }
+}
+
+void net_diag(const char *fmt, ...)
+{
+    (void)fmt; /* lwIP's debug output is compiled out (LWIP_DEBUG off) */
+}
+
+void net_assert(const char *msg, const char *file, int line)
+{
+    log_event(LOG_ERR, "lwip assertion \"%s\" at %s:%d: resetting", msg, file, line);
+    wdt_system_reset();
+}

@@ -1,0 +1,94 @@
+/*
+ * Cortex-M reset and fault handling common to the boards.
+ *
+ * Reset_Handler copies .data, zeroes .bss and calls main(). A fault is
+ * recorded in .noinit (it survives the reset), reported on the console
+ * with polled output, and ends in a system reset: the appliance comes
+ * back serving from the battery clock instead of hanging.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "cortexm.h"
+#include "hal/uart.h"
+#include "hal/wdt.h"
+#include "startup.h"
+
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
+int main(void);
+
+struct panic_record panic_record __attribute__((section(".noinit")));
+
+void Reset_Handler(void)
+{
+    uint32_t *src = &_sidata;
+    for (uint32_t *dst = &_sdata; dst < &_edata;) {
+        *dst++ = *src++;
+    }
+    for (uint32_t *dst = &_sbss; dst < &_ebss;) {
+        *dst++ = 0;
+    }
+    main();
+    wdt_system_reset();
+}
+
+static void put_hex(const char *label, uint32_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[24];
+    size_t n = 0;
+    while (*label != '\0' && n < 12) {
+        buf[n++] = *label++;
+    }
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    for (int shift = 28; shift >= 0; shift -= 4) {
+        buf[n++] = hex[(v >> shift) & 0xFu];
+    }
+    buf[n++] = ' ';
+    uart_write(buf, n);
+}
+
+/* Called from the fault vectors with the exception stack frame. */
+void fault_report(uint32_t *frame, uint32_t exc_return);
+void fault_report(uint32_t *frame, uint32_t exc_return)
+{
+    panic_record.magic = PANIC_MAGIC;
+    panic_record.pc = frame[6];
+    panic_record.lr = frame[5];
+    panic_record.cfsr = SCB_CFSR;
+    panic_record.hfsr = SCB_HFSR;
+    (void)exc_return;
+    static const char msg[] = "\r\n*** fault: ";
+    uart_write(msg, sizeof(msg) - 1);
+    put_hex("pc=", panic_record.pc);
+    put_hex("lr=", panic_record.lr);
+    put_hex("cfsr=", panic_record.cfsr);
+    put_hex("hfsr=", panic_record.hfsr);
+    uart_write("- resetting\r\n", 13);
+    uart_flush();
+    wdt_system_reset();
+}
+
+/* Passes the active stack's exception frame to fault_report(). */
+__attribute__((naked)) void HardFault_Handler(void)
+{
+    __asm__ volatile(
+        "tst lr, #4\n"
+        "ite eq\n"
+        "mrseq r0, msp\n"
+        "mrsne r0, psp\n"
+        "mov r1, lr\n"
+        "b fault_report\n");
+}
+
+void Default_Handler(void)
+{
+    HardFault_Handler();
+}
+
+void nvic_enable(unsigned irq, uint8_t prio)
+{
+    NVIC_IPR8(irq) = prio;
+    NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
+}

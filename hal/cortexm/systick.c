@@ -1,0 +1,65 @@
+/*
+ * The timestamp counter on the Cortex-M SysTick timer.
+ *
+ * SysTick counts the core clock down from 2^24-1; its interrupt counts the
+ * wraps. timer_now() joins the two into a 64-bit tick count. QEMU computes
+ * SysTick's current value from its virtual clock on every read, so the
+ * resolution is one core clock period there as on the chip (a GPTM's
+ * value register reads as 0 in QEMU's Stellaris model).
+ */
+#include <stdint.h>
+
+#include "board.h"
+#include "cortexm.h"
+#include "hal/timer.h"
+
+#define SYSTICK_RELOAD 0x00FFFFFFu
+
+static volatile uint32_t systick_wraps;
+
+void SysTick_Handler(void);
+void SysTick_Handler(void)
+{
+    systick_wraps++;
+}
+
+int timer_init(void)
+{
+    SYST_CSR = 0;
+    SYST_RVR = SYSTICK_RELOAD;
+    SYST_CVR = 0;
+    /* Highest priority among the handlers that read the counter. */
+    SCB_SHPR3 = (SCB_SHPR3 & 0x00FFFFFFu) | (0u << 24);
+    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+    return 0;
+}
+
+uint64_t timer_now(void)
+{
+    uint32_t primask = irq_save();
+    uint32_t wraps = systick_wraps;
+    uint32_t val = SYST_CVR;
+    /*
+     * A wrap that has happened but whose interrupt has not run yet (we are
+     * in a handler or have interrupts masked) shows as a pending SysTick:
+     * re-read the value, which is now certainly after the wrap.
+     */
+    if (SCB_ICSR & SCB_ICSR_PENDSTSET) {
+        val = SYST_CVR;
+        wraps++;
+    }
+    irq_restore(primask);
+    return ((uint64_t)wraps << 24) + (SYSTICK_RELOAD - val);
+}
+
+uint32_t timer_hz(void)
+{
+    return BOARD_CPU_HZ;
+}
+
+void timer_delay_us(uint32_t us)
+{
+    uint64_t end = timer_now() + (uint64_t)us * (BOARD_CPU_HZ / 1000000u);
+    while (timer_now() < end) {
+    }
+}

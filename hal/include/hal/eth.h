@@ -1,0 +1,54 @@
+/*
+ * Ethernet MAC interface.
+ *
+ * The receive interrupt reads the timestamp counter first, moves the frame
+ * and its stamp into a single-producer/single-consumer ring and returns.
+ * The main loop takes frames out with eth_rx_take() and gives the slot back
+ * with eth_rx_release().
+ */
+#ifndef HAL_ETH_H
+#define HAL_ETH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ETH_FRAME_MAX 1518u /* without FCS */
+
+struct eth_frame {
+    uint64_t rx_ticks;    /* timer_now() at the start of the RX interrupt */
+    uint16_t len;         /* bytes in data, FCS stripped */
+    uint8_t data[ETH_FRAME_MAX];
+};
+
+struct eth_stats {
+    uint32_t rx_frames;
+    uint32_t rx_ring_full;  /* frames dropped because the ring was full */
+    uint32_t rx_errors;     /* bad length from the MAC */
+    uint32_t tx_frames;
+    uint32_t tx_errors;
+};
+
+/* Bring up MAC and PHY with the given address. Returns 0 or a negative errno. */
+int eth_init(const uint8_t mac[6]);
+
+/* Returns the oldest received frame, or NULL when the ring is empty. */
+struct eth_frame *eth_rx_take(void);
+
+/* Gives the frame returned by eth_rx_take() back to the ring. */
+void eth_rx_release(void);
+
+/*
+ * Copies len bytes into the MAC and starts transmission. Returns 0,
+ * -EAGAIN if the transmitter is busy past a bounded wait, -EINVAL for a bad
+ * length.
+ */
+int eth_send(const uint8_t *frame, size_t len);
+
+/* Returns true when the PHY reports link. */
+bool eth_link_up(void);
+
+/* Returns the driver's counters. */
+void eth_get_stats(struct eth_stats *st);
+
+#endif /* HAL_ETH_H */

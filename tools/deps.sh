@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, and only what is missing:
+#  - Debian packages (cross toolchain, QEMU, NTP clients, test runners);
+#  - ntpq, taken out of Debian's ntpsec package without installing it
+#    (ntpsec conflicts with chrony, and both are test clients);
+#  - lwIP 2.1.3 from Debian's source package, fetched with a private apt
+#    source list and state directory so the system's apt setup is untouched,
+#    checked against tools/lwip.sha256 and unpacked under build/lwip/.
+# Idempotent: a second run does nothing and prints nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=$ROOT/build
+
+PACKAGES=(make gcc libc6-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
+    binutils-arm-none-eabi qemu-system-arm libcmocka-dev python3 python3-pytest
+    python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 valgrind xz-utils)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# chrony's package starts a system daemon; tests run their own chronyd.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active -q chrony 2>/dev/null; then
+    as_root systemctl stop chrony || true
+fi
+
+# ntpq (mode 6 client) from the ntpsec package, unpacked, not installed.
+NTPQ=$BUILD/ntpsec/usr/bin/ntpq
+if [ ! -x "$NTPQ" ]; then
+    mkdir -p "$BUILD/ntpsec-deb"
+    (cd "$BUILD/ntpsec-deb" && rm -f ntpsec_*.deb && apt-get download -q ntpsec >/dev/null)
+    dpkg-deb -x "$BUILD"/ntpsec-deb/ntpsec_*.deb "$BUILD/ntpsec"
+    echo "deps: ntpq unpacked at ${NTPQ#$ROOT/}"
+fi
+
+# lwIP from Debian's source package.
+LWIP_DIR=$BUILD/lwip
+if [ ! -f "$LWIP_DIR/lwip-2.1.3/src/core/udp.c" ]; then
+    APT=$BUILD/apt
+    mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/src"
+    # The deb-src list names the same mirror the system uses for binaries.
+    . /etc/os-release
+    uris=$( { grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' || true;
+              grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+                  sed -E 's/^deb (\[[^]]*\] )?//' | awk '{print $1}' || true; } |
+            grep -v security | head -n 1 || true)
+    [ -n "$uris" ] || { echo "deps: no Debian mirror found in the apt sources" >&2; exit 1; }
+    echo "deb-src $uris $VERSION_CODENAME main" > "$APT/sources.list"
+    APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
+            -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache"
+            -o APT::Sandbox::User=root -q)
+    apt-get "${APTOPT[@]}" update >/dev/null
+    (cd "$APT/src" && apt-get "${APTOPT[@]}" source --download-only lwip >/dev/null)
+    (cd "$APT/src" && sha256sum -c "$ROOT/tools/lwip.sha256") ||
+        { echo "deps: lwIP source checksum mismatch" >&2; exit 1; }
+    rm -rf "$LWIP_DIR" && mkdir -p "$LWIP_DIR"
+    tar -xf "$APT/src/lwip_2.1.3+dfsg1.orig.tar.xz" -C "$LWIP_DIR"
+    echo "deps: lwIP 2.1.3 unpacked at ${LWIP_DIR#$ROOT/}/lwip-2.1.3"
+fi

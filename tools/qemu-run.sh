@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Boots the appliance image in QEMU with the board's stock devices:
+#   DS1338 battery RTC at 0x68 and an AT24C32 settings EEPROM at 0x50 on the
+#   I2C bus, user networking with the NTP port forwarded to 127.0.0.1:PORT,
+#   console on stdio.
+# The script execs QEMU, so its PID is QEMU's (tests stop it by PID).
+#
+#   tools/qemu-run.sh [--board B] [--elf F] [--port N] [--rtc BASE]
+#                     [--eeprom FILE] [--no-eeprom] [--serial-socket PATH]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+board=lm3s6965evb port=12300 rtc=utc elf="" eeprom="" use_eeprom=1 serial=stdio
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --board) board=$2; shift 2 ;;
+        --elf) elf=$2; shift 2 ;;
+        --port) port=$2; shift 2 ;;
+        --rtc) rtc=$2; shift 2 ;;
+        --eeprom) eeprom=$2; shift 2 ;;
+        --no-eeprom) use_eeprom=0; shift ;;
+        --serial-socket) serial="unix:$2,server=on,wait=off"; shift 2 ;;
+        *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$elf" ] || elf=build/$board/firmware.elf
+[ -n "$eeprom" ] || eeprom=build/$board/eeprom.bin
+
+machine=$(sed -nE 's/^BOARD_QEMU[[:space:]]*:=[[:space:]]*//p' "board/$board/board.mk")
+if [ "$serial" = stdio ] && [ -t 0 ]; then
+    # Interactive: the QEMU monitor shares the terminal (Ctrl-A X quits).
+    console=(-serial mon:stdio)
+    echo "qemu-run: $board, NTP on udp 127.0.0.1:$port, console below (Ctrl-A X quits)" >&2
+else
+    console=(-monitor none -serial "$serial")
+fi
+args=($machine -nographic "${console[@]}"
+      -kernel "$elf" -rtc "base=$rtc"
+      -device ds1338,address=0x68
+      -nic "user,hostfwd=udp:127.0.0.1:$port-:123")
+if [ "$use_eeprom" = 1 ]; then
+    # A new EEPROM is blank (0xFF), as a chip fresh from the factory.
+    if [ ! -f "$eeprom" ]; then
+        mkdir -p "$(dirname "$eeprom")"
+        head -c 4096 /dev/zero | tr '\0' '\377' > "$eeprom"
+    fi
+    args+=(-drive "if=none,id=ee,file=$eeprom,format=raw"
+           -device "at24c-eeprom,address=0x50,rom-size=4096,drive=ee")
+fi
+exec qemu-system-arm "${args[@]}"
