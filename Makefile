@@ -92,12 +92,13 @@ UNIT_TESTS  := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 -include $(wildcard tests/unit/test_*.mk)
 
 define unit_rule
-$(HOST_DIR)/$(1): tests/unit/$(1).c $$(TEST_SRCS_$(1)) $(wildcard tests/unit/fakes/*.h) | $(DEPS_STAMP)
+$(HOST_DIR)/$(1): tests/unit/$(1).c tests/unit/$(1).mk $$(TEST_SRCS_$(1)) | $(DEPS_STAMP)
 	@mkdir -p $(HOST_DIR)
 	@echo "  HOSTCC  $$@"
-	$(Q)gcc $(HOST_CFLAGS) -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
+	$(Q)gcc $(HOST_CFLAGS) -MMD -MP -MF $$@.d -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+-include $(wildcard $(HOST_DIR)/*.d)
 
 .PHONY: unit
 unit: $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))

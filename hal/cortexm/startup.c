@@ -6,10 +6,12 @@
  * with polled output, and ends in a system reset: the appliance comes
  * back serving from the battery clock instead of hanging.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "cortexm.h"
+#include "hal/cpu.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
 #include "startup.h"
@@ -91,4 +93,30 @@ void nvic_enable(unsigned irq, uint8_t prio)
 {
     NVIC_IPR8(irq) = prio;
     NVIC_ISER(irq / 32u) = 1u << (irq % 32u);
+}
+
+void cpu_irq_enable(void)
+{
+    __asm__ volatile("cpsie i" ::: "memory");
+}
+
+void cpu_sleep_unless(bool (*work_pending)(void))
+{
+    uint32_t primask = irq_save();
+    if (!work_pending()) {
+        /* A pending interrupt ends WFI even with PRIMASK set. */
+        cpu_wait_for_interrupt();
+    }
+    irq_restore(primask);
+}
+
+bool cpu_take_fault_record(uint32_t *pc, uint32_t *status)
+{
+    if (panic_record.magic != PANIC_MAGIC) {
+        return false;
+    }
+    *pc = panic_record.pc;
+    *status = panic_record.cfsr;
+    panic_record.magic = 0;
+    return true;
 }

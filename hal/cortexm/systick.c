@@ -1,8 +1,9 @@
 /*
  * The timestamp counter on the Cortex-M SysTick timer.
  *
- * SysTick counts the core clock down from 2^24-1; its interrupt counts the
- * wraps. timer_now() joins the two into a 64-bit tick count. QEMU computes
+ * SysTick counts the core clock down over one millisecond; its interrupt
+ * counts the wraps (and wakes the main loop from its sleep at least every
+ * millisecond). timer_now() joins the two into a 64-bit tick count. QEMU computes
  * SysTick's current value from its virtual clock on every read, so the
  * resolution is one core clock period there as on the chip (a GPTM's
  * value register reads as 0 in QEMU's Stellaris model).
@@ -13,9 +14,12 @@
 #include "cortexm.h"
 #include "hal/timer.h"
 
-#define SYSTICK_RELOAD 0x00FFFFFFu
+#define SYSTICK_PERIOD (BOARD_CPU_HZ / 1000u)
+#define SYSTICK_RELOAD (SYSTICK_PERIOD - 1u)
+_Static_assert(SYSTICK_RELOAD <= 0x00FFFFFFu, "SysTick is a 24-bit counter");
 
-static volatile uint32_t systick_wraps;
+/* 64-bit: a 32-bit count of milliseconds would wrap after 49 days. */
+static volatile uint64_t systick_wraps;
 
 void SysTick_Handler(void);
 void SysTick_Handler(void)
@@ -37,7 +41,7 @@ int timer_init(void)
 uint64_t timer_now(void)
 {
     uint32_t primask = irq_save();
-    uint32_t wraps = systick_wraps;
+    uint64_t wraps = systick_wraps;
     uint32_t val = SYST_CVR;
     /*
      * A wrap that has happened but whose interrupt has not run yet (we are
@@ -49,7 +53,7 @@ uint64_t timer_now(void)
         wraps++;
     }
     irq_restore(primask);
-    return ((uint64_t)wraps << 24) + (SYSTICK_RELOAD - val);
+    return wraps * SYSTICK_PERIOD + (SYSTICK_RELOAD - val);
 }
 
 uint32_t timer_hz(void)

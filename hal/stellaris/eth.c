@@ -163,6 +163,11 @@ struct eth_frame *eth_rx_take(void)
     return &ring[ring_tail];
 }
 
+bool eth_rx_pending(void)
+{
+    return ring_tail != ring_head;
+}
+
 void eth_rx_release(void)
 {
     if (ring_tail != ring_head) {

@@ -35,6 +35,9 @@ int eth_init(const uint8_t mac[6]);
 /* Returns the oldest received frame, or NULL when the ring is empty. */
 struct eth_frame *eth_rx_take(void);
 
+/* Returns true when a received frame waits in the ring (safe with interrupts masked). */
+bool eth_rx_pending(void);
+
 /* Gives the frame returned by eth_rx_take() back to the ring. */
 void eth_rx_release(void);
 

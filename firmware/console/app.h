@@ -1,0 +1,158 @@
+/*
+ * What the console needs from the rest of the appliance.
+ *
+ * The console parses and checks what the operator typed; everything it
+ * reads or changes goes through these calls, implemented in main (and by a
+ * recording fake in the unit tests). The app owns the one live copy of the
+ * settings. The console calls in only from the main loop, never from an
+ * interrupt, and only after it has validated the whole request, so a call
+ * that returns an error must leave everything as it was.
+ */
+#ifndef CONSOLE_APP_H
+#define CONSOLE_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+
+/* Busiest NTP clients listed by `status`. */
+#define APP_TOP_CLIENTS 5
+
+/* Is the time good enough to serve? `status` prints SYNCED or UNSET. */
+enum app_time_state {
+    APP_TIME_UNSET = 0,  /* never set, RTC lost power or stopped: LI 3 */
+    APP_TIME_SYNCED = 1, /* trusted: served with LI 0 */
+};
+
+enum app_leap {
+    APP_LEAP_NONE = 0,
+    APP_LEAP_INSERT = 1, /* 23:59:60 at the end of the day */
+    APP_LEAP_DELETE = 2, /* 23:59:59 skipped */
+};
+
+/* NTP server counters since boot. */
+struct app_ntp_counters {
+    uint32_t received;       /* datagrams on port 123 */
+    uint32_t replied_mode2;  /* replies to symmetric active (mode 1) */
+    uint32_t replied_mode4;  /* replies to clients (mode 3) */
+    uint32_t replied_v[5];   /* replies by request version, index = version (0 unused) */
+    uint32_t drop_short;     /* shorter than the 48-byte header */
+    uint32_t drop_mode;      /* modes not served (0, 2, 4, 5, 7) */
+    uint32_t drop_version;   /* version 0 or above 4 */
+    uint32_t drop_mssntp;    /* MS-SNTP authenticated requests (not a DC) */
+    uint32_t drop_auth;      /* MAC present but not verifiable */
+    uint32_t drop_format;    /* malformed extension fields */
+    uint32_t drop_acl;       /* refused by the access list */
+    uint32_t drop_ratelimit; /* over the rate limit, no reply */
+    uint32_t kod_sent;       /* Kiss-o'-Death replies (RATE, DENY, ...) */
+    uint32_t mode6_replied;  /* control queries answered */
+    uint32_t mode6_refused;  /* control queries from outside mgmt */
+};
+
+struct app_client {
+    uint32_t addr;     /* IPv4, host byte order; 0 = empty entry */
+    uint32_t requests;
+};
+
+/* A snapshot of everything `status` shows; filled by app_get_status(). */
+struct app_status {
+    /* time */
+    int64_t now_ns;                  /* UTC now, ns since 1970-01-01 */
+    enum app_time_state time_state;
+    int64_t last_set_unix_s;         /* 0 = never */
+    enum config_time_source last_set_source;
+    int64_t root_dispersion_ns;      /* what replies carry now */
+    int32_t freq_ppb;                /* estimated frequency correction in use */
+    int64_t slew_left_ns;            /* part of `time adjust` not yet applied */
+    enum app_leap leap;              /* pending leap second */
+    int64_t leap_at_unix_s;          /* instant it takes effect (next day 00:00:00) */
+
+    /* RTC */
+    const char *rtc_chip;            /* "DS1307", "DS3231", ...; NULL = none found */
+    bool is_rtc_osc_stopped;         /* OSF (or equivalent) was set: time lost */
+    bool is_rtc_halted;              /* CH bit set: oscillator not running */
+    uint32_t rtc_errors;             /* I2C transfers that failed */
+
+    /* system */
+    uint32_t uptime_s;
+    const char *reset_cause;         /* wdt_reset_cause_name() */
+
+    /* network, as in use now */
+    bool is_link_up;
+    bool is_dhcp;                    /* address from DHCP (else static) */
+    uint32_t net_addr;               /* 0 = none yet (DHCP still asking) */
+    uint32_t net_mask;
+    uint32_t net_gateway;            /* 0 = none */
+    uint32_t dhcp_lease_s;           /* lease length, 0 without DHCP */
+    uint32_t dhcp_lease_left_s;
+
+    /* NTP service */
+    struct app_ntp_counters ntp;
+    struct app_client top_clients[APP_TOP_CLIENTS]; /* busiest first */
+    unsigned top_client_count;
+
+    /* settings store */
+    enum config_store_status store_status;
+};
+
+/* Fills *st with a consistent snapshot (zeroing what it does not know). */
+void app_get_status(struct app_status *st);
+
+/* Copies the settings in effect into *s. */
+void app_get_settings(struct settings *s);
+
+/*
+ * Makes s (already validated) the settings in effect, applying at once what
+ * is safe to apply. Returns 0, or a negative errno with nothing changed.
+ */
+int app_apply_settings(const struct settings *s);
+
+/*
+ * Returns true when settings in effect differ from what is running in a
+ * way only a reboot applies (e.g. the network, if the app defers it).
+ */
+bool app_is_reboot_needed(void);
+
+/*
+ * Writes the settings in effect to the EEPROM (config_save()). Returns 0,
+ * or the error (-EIO when there is no EEPROM or the write failed).
+ */
+int app_save_settings(void);
+
+/*
+ * Factory defaults: applies config_defaults() and erases the stored record
+ * (config_erase()). Returns 0, or the erase's error (the RAM settings are
+ * the defaults either way).
+ */
+int app_factory_reset(void);
+
+/*
+ * Steps the clock to utc_ns (operator setting; the app writes the RTC and
+ * records last_set as operator). Returns 0, -EINVAL (outside the RTC's
+ * 2000..2099), -EIO (RTC write failed).
+ */
+int app_set_time(int64_t utc_ns);
+
+/*
+ * Slews the clock by offset_ns (positive: the clock moves ahead), |offset|
+ * at most CONSOLE_ADJUST_MAX_NS. Returns 0, -ENODATA (time not set),
+ * -EINVAL.
+ */
+int app_adjust_time(int64_t offset_ns);
+
+/*
+ * Schedules a leap second taking effect at at_unix_s (00:00:00 UTC after
+ * the last day of a month), or cancels it (APP_LEAP_NONE, at_unix_s 0).
+ * Returns 0 or -EINVAL.
+ */
+int app_set_leap(enum app_leap leap, int64_t at_unix_s);
+
+/*
+ * Asks for a reset. The app should let the console's output drain first
+ * (console_tx_pending() == 0, then uart_flush()) and call
+ * wdt_system_reset(); this call itself returns.
+ */
+void app_request_reboot(void);
+
+#endif /* CONSOLE_APP_H */

@@ -1,0 +1,474 @@
+/*
+ * Console line editor, output buffer and command dispatcher.
+ *
+ * Bytes arrive one at a time from the main loop; nothing here waits for
+ * the UART. The editor keeps at most CONSOLE_LINE_MAX characters and counts
+ * (but does not keep) any beyond, so an overlong line can be refused whole
+ * and backspacing over the excess still works. Escape sequences are
+ * swallowed by a small ECMA-48 state machine so an arrow key never reaches
+ * the command line as "[A".
+ */
+#include "console/console.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "console/commands.h"
+
+/* Control bytes the editor acts on. */
+#define CH_CTRL_C 0x03
+#define CH_BS 0x08
+#define CH_LF 0x0A
+#define CH_CR 0x0D
+#define CH_CTRL_U 0x15
+#define CH_ESC 0x1B
+#define CH_DEL 0x7F
+
+/* An escape sequence longer than this is garbage: stop swallowing. */
+#define ESC_SEQ_MAX 16u
+
+/* Column where help puts each command's description. */
+#define HELP_SYNTAX_WIDTH 38
+
+/* Longest single console_printf() result. */
+#define FMT_BUF_SIZE 256u
+
+enum esc_state {
+    ESC_NONE,
+    ESC_START, /* after ESC */
+    ESC_CSI,   /* after ESC [ : parameters until a final byte */
+    ESC_SS3,   /* after ESC O : one more byte */
+};
+
+static console_write_fn out_write;
+static console_getc_fn in_getc;
+
+static char tx_buf[CONSOLE_TX_BUF_SIZE];
+static size_t tx_head;
+static size_t tx_len;
+static uint32_t tx_dropped;
+
+static char line[CONSOLE_LINE_MAX + 1u];
+static size_t line_len;
+static uint32_t over_len;     /* characters typed past CONSOLE_LINE_MAX */
+static bool is_after_cr;      /* a LF right after CR ends nothing (CRLF) */
+static enum esc_state esc;
+static unsigned esc_len;
+
+/* ------------------------------------------------------------- output -- */
+
+static void tx_flush(void)
+{
+    while (tx_len > 0u && out_write != NULL) {
+        size_t tail = (tx_head + CONSOLE_TX_BUF_SIZE - tx_len) % CONSOLE_TX_BUF_SIZE;
+        size_t chunk = CONSOLE_TX_BUF_SIZE - tail;
+        if (chunk > tx_len) {
+            chunk = tx_len;
+        }
+        size_t n = out_write(&tx_buf[tail], chunk);
+        if (n > chunk) {
+            n = chunk;
+        }
+        tx_len -= n;
+        if (n < chunk) {
+            break;
+        }
+    }
+}
+
+static void tx_put(char c)
+{
+    if (tx_len == CONSOLE_TX_BUF_SIZE) {
+        tx_dropped++;
+        return;
+    }
+    tx_buf[tx_head] = c;
+    tx_head = (tx_head + 1u) % CONSOLE_TX_BUF_SIZE;
+    tx_len++;
+}
+
+static void tx_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') {
+            tx_put('\r');
+        }
+        tx_put(s[i]);
+    }
+    tx_flush();
+}
+
+void console_puts(const char *s)
+{
+    tx_text(s, strlen(s));
+}
+
+void console_printf(const char *fmt, ...)
+{
+    static char buf[FMT_BUF_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return;
+    }
+    tx_text(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1u);
+}
+
+int console_fail(int err, const char *fmt, ...)
+{
+    static char buf[FMT_BUF_SIZE];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    console_puts("error: ");
+    if (n > 0) {
+        /* one printable line, whatever the arguments held */
+        for (char *p = buf; *p != '\0'; p++) {
+            if (*p < ' ' || *p > '~') {
+                *p = '?';
+            }
+        }
+        console_puts(buf);
+    }
+    console_puts("\n");
+    return err;
+}
+
+size_t console_tx_pending(void)
+{
+    return tx_len;
+}
+
+uint32_t console_tx_dropped(void)
+{
+    return tx_dropped;
+}
+
+/* --------------------------------------------------------- dispatcher -- */
+
+bool console_is_word(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        char ca = (*a >= 'A' && *a <= 'Z') ? (char)(*a - 'A' + 'a') : *a;
+        char cb = (*b >= 'A' && *b <= 'Z') ? (char)(*b - 'A' + 'a') : *b;
+        if (ca != cb) {
+            return false;
+        }
+        if (ca == '\0') {
+            return true;
+        }
+    }
+}
+
+/*
+ * Returns how many leading words of argv spell cmd's name, or 0 if they
+ * do not all match.
+ */
+static int match_words(const struct console_cmd *cmd, int argc, char *argv[])
+{
+    const char *p = cmd->name;
+    int n = 0;
+    while (*p != '\0') {
+        char word[24];
+        size_t len = strcspn(p, " ");
+        if (len >= sizeof(word) || n >= argc) {
+            return 0;
+        }
+        memcpy(word, p, len);
+        word[len] = '\0';
+        if (!console_is_word(word, argv[n])) {
+            return 0;
+        }
+        n++;
+        p += len;
+        while (*p == ' ') {
+            p++;
+        }
+    }
+    return n;
+}
+
+/* Returns true when the first word of cmd's name is word. */
+static bool is_first_word(const struct console_cmd *cmd, const char *word)
+{
+    char first[24];
+    size_t len = strcspn(cmd->name, " ");
+    if (len >= sizeof(first)) {
+        return false;
+    }
+    memcpy(first, cmd->name, len);
+    first[len] = '\0';
+    return console_is_word(first, word);
+}
+
+/* Returns true when cmd is a subcommand of word ("time set" of "time"). */
+static bool is_group(const struct console_cmd *cmd, const char *word)
+{
+    return strchr(cmd->name, ' ') != NULL && is_first_word(cmd, word);
+}
+
+static int fail_group(const char *group, int argc, char *argv[])
+{
+    char subs[96] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < console_cmd_count; i++) {
+        if (is_group(&console_cmds[i], group)) {
+            const char *sub = console_cmds[i].name + strcspn(console_cmds[i].name, " ") + 1;
+            int n = snprintf(subs + used, sizeof(subs) - used, "%s%s", used ? ", " : "", sub);
+            if (n > 0 && (size_t)n < sizeof(subs) - used) {
+                used += (size_t)n;
+            }
+        }
+    }
+    if (argc < 2) {
+        return console_fail(-EINVAL, "'%s' needs one of: %s", group, subs);
+    }
+    return console_fail(-EINVAL, "unknown command '%s %s' ('%s' takes: %s)",
+                        argv[0], argv[1], group, subs);
+}
+
+int console_execute(const char *text)
+{
+    static char buf[CONSOLE_LINE_MAX + 1u];
+    char *argv[CONSOLE_ARGS_MAX];
+    int argc = 0;
+
+    size_t len = strnlen(text, CONSOLE_LINE_MAX + 1u);
+    if (len > CONSOLE_LINE_MAX) {
+        return console_fail(-E2BIG, "line too long (max %u characters), ignored",
+                            (unsigned)CONSOLE_LINE_MAX);
+    }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+
+    char *p = buf;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') {
+            *p++ = '\0';
+        }
+        if (*p == '\0') {
+            break;
+        }
+        if (argc == 0 && *p == '#') {
+            return 0; /* comment */
+        }
+        if (argc == (int)CONSOLE_ARGS_MAX) {
+            return console_fail(-EINVAL, "too many words (max %u)", (unsigned)CONSOLE_ARGS_MAX);
+        }
+        argv[argc++] = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+    }
+    if (argc == 0) {
+        return 0;
+    }
+
+    const struct console_cmd *best = NULL;
+    int best_words = 0;
+    for (size_t i = 0; i < console_cmd_count; i++) {
+        int n = match_words(&console_cmds[i], argc, argv);
+        if (n > best_words) {
+            best = &console_cmds[i];
+            best_words = n;
+        }
+    }
+    if (best == NULL) {
+        for (size_t i = 0; i < console_cmd_count; i++) {
+            if (is_group(&console_cmds[i], argv[0])) {
+                return fail_group(argv[0], argc, argv);
+            }
+        }
+        return console_fail(-EINVAL, "unknown command '%s' (type help)", argv[0]);
+    }
+    int nargs = argc - best_words;
+    if (nargs < best->min_args || nargs > best->max_args) {
+        return console_fail(-EINVAL, "usage: %s%s%s", best->name,
+                            best->args[0] != '\0' ? " " : "", best->args);
+    }
+    return best->run(nargs, argv + best_words);
+}
+
+int console_cmd_help(int argc, char *argv[])
+{
+    bool is_any = false;
+    for (size_t i = 0; i < console_cmd_count; i++) {
+        const struct console_cmd *c = &console_cmds[i];
+        if (argc > 0 && !is_first_word(c, argv[0])) {
+            continue;
+        }
+        char syntax[80];
+        int n = snprintf(syntax, sizeof(syntax), "%s%s%s", c->name, c->args[0] != '\0' ? " " : "",
+                         c->args);
+        if (n > HELP_SYNTAX_WIDTH) {
+            /* a long syntax gets its own line rather than a ragged column */
+            console_printf("  %s\n  %-*s %s\n", syntax, HELP_SYNTAX_WIDTH, "", c->help);
+        } else {
+            console_printf("  %-*s %s\n", HELP_SYNTAX_WIDTH, syntax, c->help);
+        }
+        is_any = true;
+    }
+    if (!is_any) {
+        return console_fail(-EINVAL, "no command '%s' (type help)", argv[0]);
+    }
+    if (argc == 0) {
+        console_puts("Times are UTC. Settings apply at once; 'save' keeps them after a power cut.\n");
+    }
+    return 0;
+}
+
+/* -------------------------------------------------------- line editor -- */
+
+static void prompt(void)
+{
+    console_puts(CONSOLE_PROMPT);
+}
+
+static void clear_line(void)
+{
+    line_len = 0;
+    over_len = 0;
+}
+
+static void end_line(void)
+{
+    console_puts("\n");
+    if (over_len > 0u) {
+        console_fail(-E2BIG, "line too long (max %u characters), ignored",
+                     (unsigned)CONSOLE_LINE_MAX);
+    } else {
+        line[line_len] = '\0';
+        console_execute(line);
+    }
+    clear_line();
+    prompt();
+}
+
+static void erase_char(void)
+{
+    if (over_len > 0u) {
+        over_len--;
+    } else if (line_len > 0u) {
+        line_len--;
+    } else {
+        return;
+    }
+    console_puts("\b \b");
+}
+
+static void add_char(char c)
+{
+    if (line_len < CONSOLE_LINE_MAX) {
+        line[line_len++] = c;
+    } else if (over_len < UINT32_MAX) {
+        over_len++;
+    }
+    tx_text(&c, 1);
+}
+
+/* Returns true when the byte belonged to an escape sequence (swallowed). */
+static bool is_escape_byte(unsigned char c)
+{
+    if (c == CH_ESC) {
+        esc = ESC_START;
+        esc_len = 0;
+        return true;
+    }
+    if (esc == ESC_NONE) {
+        return false;
+    }
+    if (c < 0x20u || c == CH_DEL || c >= 0x80u || ++esc_len > ESC_SEQ_MAX) {
+        /* not part of any sequence: abandon it, let the editor see c */
+        esc = ESC_NONE;
+        return c >= 0x80u;
+    }
+    switch (esc) {
+    case ESC_START:
+        esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
+        break;
+    case ESC_CSI:
+        if (c >= 0x40u) {
+            esc = ESC_NONE; /* final byte */
+        }
+        break;
+    default:
+        esc = ESC_NONE;
+        break;
+    }
+    return true;
+}
+
+void console_input_char(char ch)
+{
+    unsigned char c = (unsigned char)ch;
+    bool was_cr = is_after_cr;
+    is_after_cr = false;
+
+    if (is_escape_byte(c)) {
+        return;
+    }
+    switch (c) {
+    case CH_CR:
+        is_after_cr = true;
+        end_line();
+        break;
+    case CH_LF:
+        if (!was_cr) {
+            end_line();
+        }
+        break;
+    case CH_BS:
+    case CH_DEL:
+        erase_char();
+        break;
+    case CH_CTRL_C:
+    case CH_CTRL_U:
+        console_puts(c == CH_CTRL_C ? "^C\n" : "^U\n");
+        clear_line();
+        prompt();
+        break;
+    default:
+        if (c >= 0x20u && c < 0x7Fu) {
+            add_char((char)c);
+        }
+        break; /* other control bytes and non-ASCII: ignored */
+    }
+    tx_flush();
+}
+
+int console_poll(void)
+{
+    int n = 0;
+    tx_flush();
+    while (in_getc != NULL && n < (int)CONSOLE_POLL_MAX) {
+        int c = in_getc();
+        if (c < 0) {
+            break;
+        }
+        console_input_char((char)c);
+        n++;
+    }
+    tx_flush();
+    return n;
+}
+
+void console_init(console_write_fn write, console_getc_fn getc)
+{
+    out_write = write;
+    in_getc = getc;
+    tx_head = 0;
+    tx_len = 0;
+    tx_dropped = 0;
+    clear_line();
+    is_after_cr = false;
+    esc = ESC_NONE;
+    esc_len = 0;
+    commands_reset();
+    console_puts("\n");
+    prompt();
+}

@@ -1,0 +1,119 @@
+/*
+ * The NTP engine on lwIP's raw UDP API.
+ *
+ * Receive: the request's arrival time is the receive interrupt's stamp of
+ * its own frame (net_rx_ticks(), valid while lwIP delivers that frame),
+ * converted to time of day by the clock, never a fresh reading.
+ *
+ * Transmit: replies leave the engine with an empty transmit timestamp. The
+ * netif's UDP transmit hook, called with the finished frame immediately
+ * before it is copied into the MAC, reads the counter and has the engine
+ * write the timestamp; net.c then patches the UDP checksum. A reply that
+ * waits in lwIP's ARP queue is stamped when it really leaves, not when it
+ * was built.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hal/timer.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+#include "net.h"
+#include "ntp_udp.h"
+
+/* Reply modes that carry a transmit timestamp (RFC 5905 figure 10). */
+#define MODE_SYM_PASSIVE 2u
+#define MODE_SERVER 4u
+#define NTP_XMT_OFFSET 40u
+
+static struct udp_pcb *pcb;
+static struct ntp_server *server;
+static ntp_udp_ticks_to_ns_fn to_ns;
+static ntp_udp_clock_info_fn info;
+static uint8_t rx_buf[NTP_UDP_REQUEST_MAX];
+static uint8_t tx_buf[NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX];
+static uint32_t dropped;
+
+uint32_t ntp_udp_dropped(void)
+{
+    return dropped;
+}
+
+static int stamp_hook(uint8_t *payload, size_t len, uint8_t old[8])
+{
+    uint8_t mode = payload[0] & 7u;
+    if (len < NTP_HEADER_LEN || (mode != MODE_SERVER && mode != MODE_SYM_PASSIVE)) {
+        return -1;
+    }
+    int64_t now_ns = to_ns(timer_now());
+    memcpy(old, payload + NTP_XMT_OFFSET, 8);
+    ntp_server_stamp_transmit(server, payload, now_ns);
+    return (int)NTP_XMT_OFFSET;
+}
+
+static void send_reply(const ip_addr_t *addr, u16_t port, size_t len)
+{
+    struct pbuf *q = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+    if (q == NULL) {
+        dropped++;
+        return;
+    }
+    pbuf_take(q, tx_buf, (u16_t)len);
+    udp_sendto(pcb, q, addr, port);
+    pbuf_free(q);
+}
+
+static void recv_cb(void *arg, struct udp_pcb *upcb, struct pbuf *p, const ip_addr_t *addr,
+                    u16_t port)
+{
+    (void)arg;
+    (void)upcb;
+    uint64_t rx_ticks = net_rx_ticks();
+    if (p->tot_len > sizeof(rx_buf)) {
+        dropped++;
+        pbuf_free(p);
+        return;
+    }
+    struct ntp_request rq = {
+        .data = rx_buf,
+        .len = pbuf_copy_partial(p, rx_buf, p->tot_len, 0),
+        .src_ip = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))),
+        .src_port = port,
+        .rx_ns = to_ns(rx_ticks),
+        .mono_ms = net_uptime_ms(),
+    };
+    pbuf_free(p);
+    net_rand_stir(rx_ticks);
+
+    struct ntp_clock_info ci;
+    info(&ci);
+    struct ntp_reply rep;
+    if (ntp_server_handle(server, &rq, &ci, tx_buf, sizeof(tx_buf), &rep) != 0) {
+        return;
+    }
+    send_reply(addr, port, rep.len);
+    while (rep.more_fragments &&
+           ntp_server_next_fragment(server, tx_buf, sizeof(tx_buf), &rep) == 0) {
+        send_reply(addr, port, rep.len);
+    }
+}
+
+int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ns_fn ticks_to_ns,
+                 ntp_udp_clock_info_fn clock_info)
+{
+    server = srv;
+    to_ns = ticks_to_ns;
+    info = clock_info;
+    pcb = udp_new();
+    if (pcb == NULL) {
+        return -ENOMEM;
+    }
+    if (udp_bind(pcb, IP4_ADDR_ANY, NTP_PORT) != ERR_OK) {
+        udp_remove(pcb);
+        pcb = NULL;
+        return -EADDRINUSE;
+    }
+    udp_recv(pcb, recv_cb, NULL);
+    net_set_udp_tx_hook(NTP_PORT, stamp_hook);
+    return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * The NTP server on lwIP's raw UDP API: port 123, the receive stamp of
+ * each request's own frame, the transmit stamp written as the reply frame
+ * goes to the MAC.
+ */
+#ifndef FIRMWARE_NET_NTP_UDP_H
+#define FIRMWARE_NET_NTP_UDP_H
+
+#include <stdint.h>
+
+#include "ntp/ntp.h"
+
+/* Maps a timestamp-counter reading to served time of day (unix ns). */
+typedef int64_t (*ntp_udp_ticks_to_ns_fn)(uint64_t ticks);
+/* Fills the clock's current state for a reply. */
+typedef void (*ntp_udp_clock_info_fn)(struct ntp_clock_info *ci);
+
+/* Largest request accepted (header, extension fields and MAC); longer ones are dropped. */
+#ifndef NTP_UDP_REQUEST_MAX
+#define NTP_UDP_REQUEST_MAX 1024u
+#endif
+
+/*
+ * Binds UDP port 123 and serves it with srv. Returns 0, or -ENOMEM/-EADDRINUSE
+ * when lwIP cannot give the port.
+ */
+int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ns_fn ticks_to_ns,
+                 ntp_udp_clock_info_fn clock_info);
+
+/* Returns how many datagrams were refused before reaching the engine (too long, no buffer). */
+uint32_t ntp_udp_dropped(void);
+
+#endif /* FIRMWARE_NET_NTP_UDP_H */

@@ -1,0 +1,428 @@
+/*
+ * Core NTP server engine: request validation, classification of what
+ * follows the header, access control, rate limiting and the reply.
+ *
+ * Relies on ntp_time.c for timestamps, acl.c and ratelimit.c for policy,
+ * ntp_control.c for mode 6. The request is read, never written, and never
+ * reaches the clock; its LI, stratum, poll, precision, root delay and
+ * dispersion and reference timestamp are neither checked nor copied
+ * (Windows sends LI 3, stratum 0, poll 17 and a 0xAAAAAAAA dispersion as a
+ * matter of course). Only its poll (echoed) and transmit timestamp (our
+ * originate) appear in the reply.
+ *
+ * What follows the 48-byte header, classified before any reply is built:
+ *  - nothing: served.
+ *  - a length that is not a multiple of 4: no RFC 7822 layout, padding or
+ *    a trailer of some other protocol: served (the server never insists
+ *    on exactly 48 bytes).
+ *  - 4 bytes: a crypto-NAK (RFC 5905: a key id and no digest): no reply,
+ *    counted as auth.
+ *  - 20 or 24 bytes, possibly after NTPv4 extension fields: a MAC (key id
+ *    plus 16-byte MD5/AES-CMAC or 20-byte SHA1 digest). Its key id goes to
+ *    the key lookup hook; an unknown key means no reply (auth).
+ *  - NTPv4: extension fields (RFC 7822 sec. 3: 16-bit type, 16-bit length,
+ *    length >= 16 and a multiple of 4), skipped whatever their type, then
+ *    nothing or a MAC as above. A length that is short, unaligned or runs
+ *    past the datagram, or 8 or 12 bytes left over: bad format, no reply.
+ *  - NTPv1..3 have no extension fields: any other trailer is served.
+ *  - MS-SNTP: Windows domain members send 68 bytes (48 + 4-byte key id +
+ *    16-byte digest, [MS-SNTP] sec. 2.2) or 120 bytes (48 + 72-byte
+ *    extended authenticator, sec. 2.2.3). A 68-byte request is, byte for
+ *    byte, also an NTPv3/v4 request with an MD5 MAC. Rule: a 68- or
+ *    120-byte request that does not resolve to a key the hook knows is
+ *    counted as MS-SNTP (drop_mssntp), never as auth; either way there is
+ *    no reply, as [MS-SNTP] prescribes for a server that is not a domain
+ *    controller. A 120-byte NTPv4 request made of valid extension fields
+ *    only is served: the MS-SNTP authenticator cannot parse as one (its
+ *    little-endian key id would have to make an extension length of 72).
+ */
+#include "ntp/ntp.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ntp/ntp_internal.h"
+#include "ntp/ntp_time.h"
+
+/* RFC 7822 sec. 3: an extension field is at least 16 bytes, in 4-byte words. */
+#define EF_MIN_LEN 16
+
+/* A MAC is a 4-byte key id plus a 16-byte (MD5, AES-CMAC) or 20-byte (SHA1) digest. */
+#define MAC_KEYID_LEN 4
+#define MAC_LEN_16 (MAC_KEYID_LEN + 16)
+#define MAC_LEN_20 (MAC_KEYID_LEN + 20)
+#define CRYPTO_NAK_LEN MAC_KEYID_LEN
+
+/* [MS-SNTP] sec. 2.2 request sizes: authenticator, extended authenticator (2.2.3). */
+#define MSSNTP_AUTH_LEN (NTP_HEADER_LEN + 4 + 16)
+#define MSSNTP_EXT_AUTH_LEN (NTP_HEADER_LEN + 72)
+
+/* The backstep window in NTP timestamp units (2^-32 s). */
+#define TX_BACKSTEP_MAX_TS \
+    ((int64_t)(((uint64_t)NTP_SERVER_TX_BACKSTEP_MAX_NS << 32) / NTP_TIME_NS_PER_S))
+
+enum trailer_verdict {
+    TRAILER_SERVE,
+    TRAILER_MSSNTP,
+    TRAILER_AUTH,
+    TRAILER_BAD_FORMAT,
+};
+
+uint32_t ntp_server_random(struct ntp_server *s)
+{
+    /* xorshift32 (Marsaglia 2003): fuzz and sampling need spread, not secrecy. */
+    uint32_t x = s->prng;
+
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    s->prng = x;
+    return x;
+}
+
+/*
+ * Returns ts with the fraction bits below 2^precision_log2 s replaced by
+ * random ones (RFC 5905 sec. 6): the bits a clock of that resolution
+ * cannot know, made unbiased instead of zero.
+ */
+static uint64_t fuzz_ts(struct ntp_server *s, uint64_t ts, int8_t precision_log2)
+{
+    int bits = 32 + precision_log2;
+
+    if (bits <= 0)
+        return ts;
+    uint64_t mask = bits >= 32 ? 0xFFFFFFFFull : (1ull << bits) - 1;
+    return (ts & ~mask) | (ntp_server_random(s) & mask);
+}
+
+/* Classifies the MAC at mac (see the top of this file). */
+static enum trailer_verdict check_mac(struct ntp_server *s, const uint8_t *mac, bool mssntp_len)
+{
+    struct ntp_key key;
+    uint32_t key_id = ntp_get_be32(mac);
+
+    if (s->key_lookup != NULL && s->key_lookup(s->key_ctx, key_id, &key) == 0) {
+        /*
+         * A key we hold, but no digest verifier is linked in yet: refuse
+         * rather than answer unauthenticated. When MD5/SHA1/CMAC land,
+         * verify here and reply with a MAC under the same key (48 + the
+         * same MAC length: still no larger than the request).
+         */
+        return TRAILER_AUTH;
+    }
+    return mssntp_len ? TRAILER_MSSNTP : TRAILER_AUTH;
+}
+
+static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t *d, size_t len,
+                                             uint8_t vn)
+{
+    bool mssntp_len = len == MSSNTP_AUTH_LEN || len == MSSNTP_EXT_AUTH_LEN;
+    size_t p = NTP_HEADER_LEN;
+
+    if (len == p)
+        return TRAILER_SERVE;
+    if ((len - p) % 4 != 0)
+        return TRAILER_SERVE;
+
+    if (vn == 4) {
+        while (p < len) {
+            size_t rem = len - p;
+            /* RFC 7822 sec. 3 (updating RFC 5905 sec. 7.5): these lengths are a MAC. */
+            if (rem == CRYPTO_NAK_LEN || rem == MAC_LEN_16 || rem == MAC_LEN_20)
+                break;
+            uint16_t ef_len = rem >= EF_MIN_LEN ? ntp_get_be16(d + p + 2) : 0;
+            if (ef_len < EF_MIN_LEN || ef_len % 4 != 0 || ef_len > rem)
+                return mssntp_len ? TRAILER_MSSNTP : TRAILER_BAD_FORMAT;
+            p += ef_len;
+        }
+        if (p == len)
+            return TRAILER_SERVE;
+    }
+
+    size_t rem = len - p;
+    if (rem == CRYPTO_NAK_LEN)
+        return mssntp_len ? TRAILER_MSSNTP : TRAILER_AUTH;
+    if (rem == MAC_LEN_16 || rem == MAC_LEN_20)
+        return check_mac(s, d + p, mssntp_len);
+    /* NTPv1..3 only: not a layout this server knows (NTPv2's 12-byte DES authenticator, ...). */
+    return mssntp_len ? TRAILER_MSSNTP : TRAILER_SERVE;
+}
+
+/* Writes the fields common to time replies and KoDs; the transmit stamp comes later. */
+static void put_reply_times(struct ntp_server *s, const struct ntp_request *rq, int8_t precision_log2,
+                            uint8_t *out)
+{
+    uint64_t rx = fuzz_ts(s, ntp_time_ts_from_unix_ns(rq->rx_ns), precision_log2);
+
+    /* Originate: the client's transmit timestamp, byte for byte (RFC 5905 sec. 8). */
+    memcpy(out + NTP_OFF_ORIGIN_TS, rq->data + NTP_OFF_TRANSMIT_TS, 8);
+    ntp_time_put_ts(out + NTP_OFF_RECEIVE_TS, rx);
+    /* Provisional transmit = receive, so a frame is valid even before the stamp. */
+    ntp_time_put_ts(out + NTP_OFF_TRANSMIT_TS, rx);
+}
+
+static void build_reply(struct ntp_server *s, const struct ntp_request *rq,
+                        const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode, uint8_t *out)
+{
+    memset(out, 0, NTP_HEADER_LEN);
+    out[NTP_OFF_LI_VN_MODE] = ntp_li_vn_mode(ntp_effective_leap(ci), vn, mode);
+    out[NTP_OFF_STRATUM] = ntp_effective_stratum(s, ci);
+    out[NTP_OFF_POLL] = rq->data[NTP_OFF_POLL];
+    out[NTP_OFF_PRECISION] = (uint8_t)ci->precision_log2;
+    /* Root delay 0: the appliance is its own reference. */
+    ntp_put_be32(out + NTP_OFF_ROOT_DISP, ntp_time_short_from_us(ci->root_disp_us));
+    memcpy(out + NTP_OFF_REFID, s->refid, 4);
+    /* Reference timestamp 0 means never synchronized (RFC 5905 sec. 7.3). */
+    if (ci->ref_ns != 0)
+        ntp_time_put_ts(out + NTP_OFF_REF_TS, ntp_time_ts_from_unix_ns(ci->ref_ns));
+    put_reply_times(s, rq, ci->precision_log2, out);
+}
+
+/* Kiss-o'-Death RATE (RFC 5905 sec. 7.4): LI 3, stratum 0, the kiss code as refid. */
+static void build_kod(struct ntp_server *s, const struct ntp_request *rq,
+                      const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode, uint8_t *out)
+{
+    memset(out, 0, NTP_HEADER_LEN);
+    out[NTP_OFF_LI_VN_MODE] = ntp_li_vn_mode(NTP_LEAP_ALARM, vn, mode);
+    out[NTP_OFF_STRATUM] = 0;
+    out[NTP_OFF_POLL] = rq->data[NTP_OFF_POLL];
+    out[NTP_OFF_PRECISION] = (uint8_t)ci->precision_log2;
+    memcpy(out + NTP_OFF_REFID, "RATE", 4);
+    put_reply_times(s, rq, ci->precision_log2, out);
+}
+
+int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
+                      const struct ntp_clock_info *ci, uint8_t *out, size_t out_cap,
+                      struct ntp_reply *rep)
+{
+    if (s == NULL || rq == NULL || ci == NULL || out == NULL || rep == NULL ||
+        (rq->data == NULL && rq->len != 0) || out_cap < NTP_HEADER_LEN)
+        return -EINVAL;
+    rep->len = 0;
+    rep->stamp_tx = false;
+    rep->more_fragments = false;
+    s->counters.received++;
+
+    if (rq->len < 1) {
+        s->counters.drop_short++;
+        return -EMSGSIZE;
+    }
+    uint8_t vn = (rq->data[0] >> 3) & 7;
+    uint8_t mode = rq->data[0] & 7;
+
+    if (mode == NTP_MODE_CONTROL)
+        return ntp_control_handle(s, rq, ci, out, out_cap, rep);
+    if (mode == NTP_MODE_PRIVATE) {
+        /* Never answered, whatever it holds (BCP 223). */
+        s->counters.drop_bad_mode++;
+        return -EOPNOTSUPP;
+    }
+    if (rq->len < NTP_HEADER_LEN) {
+        s->counters.drop_short++;
+        return -EMSGSIZE;
+    }
+    if (vn < 1 || vn > 4) {
+        s->counters.drop_bad_version++;
+        return -EPROTONOSUPPORT;
+    }
+    if (mode != NTP_MODE_CLIENT && mode != NTP_MODE_SYM_ACTIVE) {
+        s->counters.drop_bad_mode++;
+        return -EOPNOTSUPP;
+    }
+    if (!acl_is_allowed(&s->acl, rq->src_ip)) {
+        s->counters.drop_acl++;
+        return -EACCES;
+    }
+
+    switch (classify_trailer(s, rq->data, rq->len, vn)) {
+    case TRAILER_SERVE:
+        break;
+    case TRAILER_MSSNTP:
+        s->counters.drop_mssntp++;
+        return -EPROTO;
+    case TRAILER_AUTH:
+        s->counters.drop_auth++;
+        return -EPERM;
+    case TRAILER_BAD_FORMAT:
+    default:
+        s->counters.drop_bad_format++;
+        return -EBADMSG;
+    }
+
+    uint8_t reply_mode = mode == NTP_MODE_CLIENT ? NTP_MODE_SERVER : NTP_MODE_SYM_PASSIVE;
+    switch (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s))) {
+    case RATELIMIT_PASS:
+        break;
+    case RATELIMIT_KOD:
+        build_kod(s, rq, ci, vn, reply_mode, out);
+        s->counters.kod_sent++;
+        rep->len = NTP_HEADER_LEN;
+        rep->stamp_tx = true;
+        return 0;
+    case RATELIMIT_DROP:
+    default:
+        s->counters.drop_ratelimit++;
+        return -EAGAIN;
+    }
+
+    build_reply(s, rq, ci, vn, reply_mode, out);
+    if (reply_mode == NTP_MODE_SERVER)
+        s->counters.replied_mode4++;
+    else
+        s->counters.replied_mode2++;
+    s->counters.replied_version[vn - 1]++;
+    rep->len = NTP_HEADER_LEN;
+    rep->stamp_tx = true;
+    return 0;
+}
+
+void ntp_server_stamp_transmit(struct ntp_server *s, uint8_t *out, int64_t tx_ns)
+{
+    /* The reply carries its own precision: the fuzz matches what it claims. */
+    int8_t precision_log2 = (int8_t)out[NTP_OFF_PRECISION];
+    uint64_t tx = fuzz_ts(s, ntp_time_ts_from_unix_ns(tx_ns), precision_log2);
+    uint64_t rx = ntp_time_get_ts(out + NTP_OFF_RECEIVE_TS);
+
+    /* Differences modulo 2^64 compare correctly across the 2036 era wrap. */
+    if ((int64_t)(tx - rx) < 0)
+        tx = rx;
+    if (s->have_last_tx) {
+        int64_t since_last = (int64_t)(tx - s->last_tx_ts);
+        if (since_last <= 0 && since_last > -TX_BACKSTEP_MAX_TS)
+            tx = s->last_tx_ts + 1;
+    }
+    s->last_tx_ts = tx;
+    s->have_last_tx = true;
+    ntp_time_put_ts(out + NTP_OFF_TRANSMIT_TS, tx);
+}
+
+int ntp_server_next_fragment(struct ntp_server *s, uint8_t *out, size_t out_cap,
+                             struct ntp_reply *rep)
+{
+    if (s == NULL || out == NULL || rep == NULL || out_cap < NTP_HEADER_LEN)
+        return -EINVAL;
+    return ntp_control_next_fragment(s, out, out_cap, rep);
+}
+
+void ntp_server_init(struct ntp_server *s, uint32_t seed)
+{
+    memset(s, 0, sizeof(*s));
+    s->stratum = NTP_SERVER_DEFAULT_STRATUM;
+    /* xorshift32 must not start at zero; mix the seed so nearby seeds diverge. */
+    s->prng = (seed ^ 0x6D2B79F5u) * 0x9E3779B1u;
+    if (s->prng == 0)
+        s->prng = 0x6D2B79F5u;
+    (void)ntp_server_set_refid(s, NTP_SERVER_DEFAULT_REFID);
+    acl_init(&s->acl, ACL_POLICY_OPEN);
+    acl_init(&s->mgmt, ACL_POLICY_CLOSED);
+    ratelimit_init(&s->rl, ntp_server_random(s));
+}
+
+int ntp_server_set_stratum(struct ntp_server *s, uint8_t stratum)
+{
+    if (stratum < 1 || stratum > 15)
+        return -EINVAL;
+    s->stratum = stratum;
+    return 0;
+}
+
+uint8_t ntp_server_get_stratum(const struct ntp_server *s)
+{
+    return s->stratum;
+}
+
+int ntp_server_set_refid(struct ntp_server *s, const char *refid)
+{
+    size_t n = 0;
+
+    if (refid == NULL)
+        return -EINVAL;
+    while (n < 5 && refid[n] != '\0')
+        n++;
+    if (n < 1 || n > 4)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (refid[i] <= ' ' || refid[i] > '~')
+            return -EINVAL;
+    memset(s->refid, 0, sizeof(s->refid));
+    memcpy(s->refid, refid, n);
+    return 0;
+}
+
+void ntp_server_get_refid(const struct ntp_server *s, char out[5])
+{
+    memcpy(out, s->refid, 4);
+    out[4] = '\0';
+}
+
+int ntp_server_set_ratelimit(struct ntp_server *s, const struct ratelimit_params *p)
+{
+    return ratelimit_set_params(&s->rl, p);
+}
+
+void ntp_server_get_ratelimit(const struct ntp_server *s, struct ratelimit_params *p)
+{
+    ratelimit_get_params(&s->rl, p);
+}
+
+int ntp_server_acl_add(struct ntp_server *s, uint32_t net, uint8_t prefix_len,
+                       enum acl_action action)
+{
+    return acl_add(&s->acl, net, prefix_len, action);
+}
+
+int ntp_server_acl_remove(struct ntp_server *s, uint32_t net, uint8_t prefix_len)
+{
+    return acl_remove(&s->acl, net, prefix_len);
+}
+
+void ntp_server_acl_clear(struct ntp_server *s)
+{
+    acl_clear(&s->acl);
+}
+
+int ntp_server_acl_get(const struct ntp_server *s, size_t index, struct acl_entry *out)
+{
+    return acl_get(&s->acl, index, out);
+}
+
+int ntp_server_mgmt_add(struct ntp_server *s, uint32_t net, uint8_t prefix_len)
+{
+    return acl_add(&s->mgmt, net, prefix_len, ACL_ALLOW);
+}
+
+int ntp_server_mgmt_remove(struct ntp_server *s, uint32_t net, uint8_t prefix_len)
+{
+    return acl_remove(&s->mgmt, net, prefix_len);
+}
+
+void ntp_server_mgmt_clear(struct ntp_server *s)
+{
+    acl_clear(&s->mgmt);
+}
+
+int ntp_server_mgmt_get(const struct ntp_server *s, size_t index, struct acl_entry *out)
+{
+    return acl_get(&s->mgmt, index, out);
+}
+
+void ntp_server_set_key_lookup(struct ntp_server *s, ntp_key_lookup_fn fn, void *ctx)
+{
+    s->key_lookup = fn;
+    s->key_ctx = ctx;
+}
+
+void ntp_server_get_counters(const struct ntp_server *s, struct ntp_counters *out)
+{
+    *out = s->counters;
+}
+
+void ntp_server_reset_counters(struct ntp_server *s)
+{
+    memset(&s->counters, 0, sizeof(s->counters));
+}
+
+size_t ntp_server_top_clients(const struct ntp_server *s, struct ratelimit_client *out, size_t max)
+{
+    return ratelimit_top(&s->rl, out, max);
+}

@@ -1,0 +1,1 @@
+TEST_SRCS_test_ntp_acl := firmware/ntp/acl.c

@@ -1,0 +1,1 @@
+TEST_SRCS_test_ntp_time := firmware/ntp/ntp_time.c

@@ -1,0 +1,1 @@
+TEST_SRCS_test_syslog := firmware/net/syslog.c firmware/clock/calendar.c
