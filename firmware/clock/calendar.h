@@ -2,7 +2,8 @@
  * Civil calendar (proleptic Gregorian, UTC) <-> day and second counts.
  *
  * Pure arithmetic on 64-bit counts, valid far beyond the DS1307 range
- * (2000..2099) and across 2036 and 2038.
+ * (2000..2099) and across 2036 and 2038: any year an int32_t holds, and
+ * any day or second count whose year does.
  */
 #ifndef CLOCK_CALENDAR_H
 #define CLOCK_CALENDAR_H
@@ -37,7 +38,19 @@ void calendar_civil_from_days(int64_t days, int32_t *year, uint8_t *month, uint8
  */
 int calendar_validate(const struct civil_time *t);
 
-/* Returns seconds since 1970-01-01T00:00:00Z for a valid t. */
+/*
+ * Returns 0 if t is the inserted leap second 23:59:60 of the last day of a
+ * month (the only days a leap second may end), else -EINVAL.
+ */
+int calendar_validate_leap_second(const struct civil_time *t);
+
+/* Returns true if days (since 1970-01-01) is the last day of its month. */
+bool calendar_is_last_day_of_month(int64_t days);
+
+/*
+ * Returns seconds since 1970-01-01T00:00:00Z for a valid t. A leap second
+ * (second 60) counts as second 0 of the next minute, as POSIX time does.
+ */
 int64_t calendar_to_unix(const struct civil_time *t);
 
 /* Converts seconds since 1970-01-01T00:00:00Z to civil time. */

@@ -1,0 +1,280 @@
+/*
+ * The console's backend (console/app.h) and the one place where settings
+ * are pushed into the running modules: NTP engine, clock, network.
+ *
+ * appliance_apply() checks everything the modules could refuse before it
+ * changes anything, so a refused setting leaves the appliance as it was.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "appliance.h"
+#include "console/app.h"
+#include "console/console.h"
+#include "hal/timer.h"
+#include "hal/uart.h"
+#include "hal/wdt.h"
+#include "log.h"
+#include "net/net.h"
+
+static void ntp_apply(struct ntp_server *srv, const struct settings *s)
+{
+    char refid[CONFIG_REFID_LEN + 1];
+    memcpy(refid, s->refid, CONFIG_REFID_LEN);
+    refid[CONFIG_REFID_LEN] = '\0';
+    (void)ntp_server_set_stratum(srv, s->stratum);
+    (void)ntp_server_set_refid(srv, refid);
+
+    struct ratelimit_params rp = {
+        .enabled = s->ratelimit_enabled,
+        .interval_log2 = (int8_t)s->ratelimit_interval_log2,
+        .burst = s->ratelimit_burst,
+        .leak_log2 = s->ratelimit_leak_log2,
+    };
+    (void)ntp_server_set_ratelimit(srv, &rp);
+
+    ntp_server_acl_clear(srv);
+    for (unsigned i = 0; i < s->acl_count && i < CONFIG_ACL_MAX; i++) {
+        const struct config_acl_entry *e = &s->acl[i];
+        (void)ntp_server_acl_add(srv, e->addr, e->prefix,
+                                 e->action == CONFIG_ACL_ALLOW ? ACL_ALLOW : ACL_DENY);
+    }
+}
+
+void appliance_refresh_mgmt(void)
+{
+    struct appliance *a = &appliance;
+    struct net_status ns;
+    net_get_status(&ns);
+    uint32_t net = ns.ip & ns.mask;
+    ntp_server_mgmt_clear(&a->ntp);
+    switch (a->settings.mgmt) {
+    case CONFIG_MGMT_LOCAL:
+        if (ns.ip != 0) {
+            uint8_t prefix = 0;
+            for (uint32_t m = ns.mask; m & 0x80000000u; m <<= 1) {
+                prefix++;
+            }
+            (void)ntp_server_mgmt_add(&a->ntp, net, prefix);
+        }
+        break;
+    case CONFIG_MGMT_SUBNET:
+        (void)ntp_server_mgmt_add(&a->ntp, a->settings.mgmt_addr, a->settings.mgmt_prefix);
+        break;
+    default:
+        break;
+    }
+    a->applied_local_net = net;
+    a->applied_local_mask = ns.mask;
+}
+
+void appliance_clock_config(const struct settings *s, struct clock_config *cc)
+{
+    cc->tick_hz = timer_hz();
+    cc->min_valid_unix_s = APPLIANCE_BUILD_UNIX_S;
+    cc->rtc_drift_ppb = (uint32_t)s->rtc_drift_ppb;
+    cc->trim_ppb = s->clock_trim_ppb;
+    cc->strict = s->strict_enabled;
+    cc->strict_max_disp_us = s->strict_max_ms * 1000u;
+}
+
+static void net_config_from(const struct settings *s, struct net_config *nc)
+{
+    nc->dhcp = s->dhcp_enabled;
+    nc->ip = s->ip_addr;
+    nc->prefix_len = s->ip_prefix;
+    nc->gw = s->gateway;
+}
+
+static bool net_differs(const struct settings *a, const struct settings *b)
+{
+    return a->dhcp_enabled != b->dhcp_enabled || a->ip_addr != b->ip_addr ||
+           a->ip_prefix != b->ip_prefix || a->gateway != b->gateway;
+}
+
+int appliance_apply(const struct settings *s, bool boot)
+{
+    struct appliance *a = &appliance;
+    const char *why = NULL;
+    if (config_validate(s, &why) != 0) {
+        return -EINVAL;
+    }
+    struct clock_config cc;
+    appliance_clock_config(s, &cc);
+    if (!boot) {
+        /* The only module that can still refuse: try it first. */
+        int err = clock_update_config(&a->clock, timer_now(), &cc);
+        if (err) {
+            return err;
+        }
+    }
+    bool net_changed = net_differs(&a->settings, s);
+    a->settings = *s;
+    a->clock_cfg = cc;
+    ntp_apply(&a->ntp, s);
+    if (!boot) {
+        if (net_changed) {
+            struct net_config nc;
+            net_config_from(s, &nc);
+            (void)net_reconfigure(&nc);
+        }
+        appliance_refresh_mgmt();
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- console/app.h -- */
+
+void app_get_status(struct app_status *st)
+{
+    struct appliance *a = &appliance;
+    memset(st, 0, sizeof(*st));
+    uint64_t now = timer_now();
+    struct clock_status cs;
+    clock_get_status(&a->clock, now, &cs);
+    st->now_ns = cs.now_ns;
+    st->time_state = cs.state == CLOCK_STATE_SYNCED ? APP_TIME_SYNCED : APP_TIME_UNSET;
+    st->last_set_unix_s = cs.last_set_unix_s;
+    st->last_set_source = cs.last_set_source == CLOCK_SOURCE_OPERATOR ? CONFIG_TIME_SOURCE_OPERATOR
+                          : cs.last_set_source == CLOCK_SOURCE_UPSTREAM ? CONFIG_TIME_SOURCE_UPSTREAM
+                                                                        : CONFIG_TIME_SOURCE_NONE;
+    st->root_dispersion_ns = (int64_t)cs.root_disp_us * 1000;
+    st->freq_ppb = cs.freq_ppb;
+    st->slew_left_ns = cs.slew_left_ns;
+    st->leap = (enum app_leap)cs.leap;
+    st->leap_at_unix_s = cs.leap_at_unix_s;
+
+    if (a->has_rtc) {
+        struct rtc_status rs;
+        if (rtc_read_status(&a->rtc, &rs) == 0) {
+            st->rtc_chip = rs.chip_name;
+            st->is_rtc_osc_stopped = rs.is_osf_set;
+            st->is_rtc_halted = rs.is_halted;
+        } else {
+            st->rtc_chip = "not answering";
+        }
+    }
+    st->rtc_errors = a->rtc_errors;
+    st->uptime_s = (uint32_t)(net_uptime_ms() / 1000u);
+    st->reset_cause = wdt_reset_cause_name(wdt_reset_cause());
+
+    struct net_status ns;
+    net_get_status(&ns);
+    st->is_link_up = ns.link_up;
+    st->is_dhcp = ns.dhcp_bound;
+    st->net_addr = ns.ip;
+    st->net_mask = ns.mask;
+    st->net_gateway = ns.gw;
+    st->dhcp_lease_s = ns.lease_s;
+    st->dhcp_lease_left_s = ns.lease_left_s;
+
+    struct ntp_counters c;
+    ntp_server_get_counters(&a->ntp, &c);
+    st->ntp.received = c.received;
+    st->ntp.replied_mode2 = c.replied_mode2;
+    st->ntp.replied_mode4 = c.replied_mode4;
+    for (unsigned v = 1; v <= 4; v++) {
+        st->ntp.replied_v[v] = c.replied_version[v - 1];
+    }
+    st->ntp.drop_short = c.drop_short;
+    st->ntp.drop_mode = c.drop_bad_mode;
+    st->ntp.drop_version = c.drop_bad_version;
+    st->ntp.drop_mssntp = c.drop_mssntp;
+    st->ntp.drop_auth = c.drop_auth;
+    st->ntp.drop_format = c.drop_bad_format;
+    st->ntp.drop_acl = c.drop_acl;
+    st->ntp.drop_ratelimit = c.drop_ratelimit;
+    st->ntp.kod_sent = c.kod_sent;
+    st->ntp.mode6_replied = c.ctl_answered + c.ctl_errors;
+    st->ntp.mode6_refused = c.ctl_refused + c.ctl_ratelimited;
+
+    struct ratelimit_client top[APP_TOP_CLIENTS];
+    size_t n = ntp_server_top_clients(&a->ntp, top, APP_TOP_CLIENTS);
+    for (size_t i = 0; i < n; i++) {
+        st->top_clients[i].addr = top[i].ip;
+        st->top_clients[i].requests = top[i].requests;
+    }
+    st->top_client_count = (unsigned)n;
+    st->store_status = a->store_state.status;
+}
+
+void app_get_settings(struct settings *s)
+{
+    *s = appliance.settings;
+}
+
+int app_apply_settings(const struct settings *s)
+{
+    return appliance_apply(s, false);
+}
+
+bool app_is_reboot_needed(void)
+{
+    return appliance.reboot_needed;
+}
+
+int app_save_settings(void)
+{
+    struct appliance *a = &appliance;
+    int err = config_save(&a->store_state, &a->settings);
+    if (err == 0) {
+        log_event(LOG_NOTICE, "config: settings saved");
+    } else {
+        log_event(LOG_ERR, "config: save failed (%d)", err);
+    }
+    return err;
+}
+
+int app_factory_reset(void)
+{
+    struct appliance *a = &appliance;
+    struct settings d;
+    config_defaults(&d);
+    int err = appliance_apply(&d, false);
+    if (err) {
+        return err;
+    }
+    err = config_erase(&a->store_state);
+    log_event(LOG_WARNING, "config: factory reset%s", err ? " (erase failed)" : "");
+    return err;
+}
+
+static void remember_set(enum config_time_source src, int64_t unix_s)
+{
+    appliance.settings.last_set_unix_s = unix_s;
+    appliance.settings.last_set_source = (uint8_t)src;
+}
+
+int app_set_time(int64_t utc_ns)
+{
+    struct appliance *a = &appliance;
+    if (utc_ns < CONFIG_UNIX_S_2000 * 1000000000LL || utc_ns >= CONFIG_UNIX_S_2100 * 1000000000LL) {
+        return -EINVAL;
+    }
+    int err = clock_set_time(&a->clock, timer_now(), utc_ns, CLOCK_SOURCE_OPERATOR);
+    if (err == 0) {
+        remember_set(CONFIG_TIME_SOURCE_OPERATOR, utc_ns / 1000000000LL);
+    }
+    return err;
+}
+
+int app_adjust_time(int64_t offset_ns)
+{
+    struct appliance *a = &appliance;
+    uint64_t now = timer_now();
+    int err = clock_adjust_time(&a->clock, now, offset_ns, CLOCK_SOURCE_OPERATOR);
+    if (err == 0) {
+        remember_set(CONFIG_TIME_SOURCE_OPERATOR, clock_ticks_to_ns(&a->clock, now) / 1000000000LL);
+    }
+    return err;
+}
+
+int app_set_leap(enum app_leap leap, int64_t at_unix_s)
+{
+    return clock_schedule_leap(&appliance.clock, timer_now(), (enum clock_leap)leap, at_unix_s);
+}
+
+void app_request_reboot(void)
+{
+    appliance.reboot_requested = true;
+}

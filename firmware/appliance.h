@@ -1,0 +1,57 @@
+/*
+ * The appliance's live state, shared by the main loop (main.c) and the
+ * console backend (app.c). Everything is static; one instance.
+ */
+#ifndef FIRMWARE_APPLIANCE_H
+#define FIRMWARE_APPLIANCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "at24/at24.h"
+#include "clock/clock.h"
+#include "config/config.h"
+#include "ds13xx/ds13xx.h"
+#include "net/net.h"
+#include "ntp/ntp.h"
+
+/* The firmware's build date: an RTC showing an earlier time has lost it. */
+#ifndef APPLIANCE_BUILD_UNIX_S
+#define APPLIANCE_BUILD_UNIX_S 1764000000LL /* 2025-11-24 */
+#endif
+
+/* Watchdog: the main loop feeds it on every pass; a stall resets the chip. */
+#ifndef APPLIANCE_WDT_TIMEOUT_MS
+#define APPLIANCE_WDT_TIMEOUT_MS 4000u
+#endif
+
+struct appliance {
+    struct settings settings;        /* in effect (RAM) */
+    struct config_state store_state;
+    struct config_store store;
+    struct at24 eeprom;
+    struct rtc rtc;
+    struct ds13xx_config rtc_cfg;
+    bool has_rtc;
+    uint32_t rtc_errors;
+    struct clock clock;
+    struct clock_config clock_cfg;
+    struct ntp_server ntp;
+    struct ntp_clock_info ntp_info;  /* refreshed every main-loop pass */
+    uint32_t applied_local_net, applied_local_mask; /* mgmt "local" as applied */
+    bool reboot_requested;
+    bool reboot_needed;
+};
+
+extern struct appliance appliance;
+
+/* Pushes appliance.settings into the NTP engine, the clock and the network. */
+int appliance_apply(const struct settings *s, bool boot);
+
+/* Re-applies the "local subnet" management list after an address change. */
+void appliance_refresh_mgmt(void);
+
+/* Builds the clock configuration from settings. */
+void appliance_clock_config(const struct settings *s, struct clock_config *cc);
+
+#endif /* FIRMWARE_APPLIANCE_H */

@@ -1,0 +1,242 @@
+/*
+ * The appliance's main loop, in the shape of lwIP's NO_SYS sample:
+ * drain the receive ring into lwIP, run lwIP's timers, discipline the clock
+ * against the battery RTC, serve the console, feed the watchdog, then sleep
+ * until the next interrupt when nothing is due.
+ *
+ * Interrupts only stamp and queue (Ethernet), count (SysTick) or buffer
+ * (UART); every protocol step happens here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "appliance.h"
+#include "console/console.h"
+#include "hal/board.h"
+#include "hal/cpu.h"
+#include "hal/eth.h"
+#include "hal/timer.h"
+#include "hal/uart.h"
+#include "hal/wdt.h"
+#include "log.h"
+#include "net/net.h"
+#include "net/ntp_udp.h"
+#include "services.h"
+
+#ifndef APPLIANCE_RTC_CHIP
+#define APPLIANCE_RTC_CHIP DS13XX_DS1338
+#endif
+/* A full RTC read (with the oscillator-stop flag) at least this often, ms. */
+#define RTC_FULL_READ_MS 5000u
+
+struct appliance appliance;
+static uint64_t last_full_rtc_read_ms;
+static bool rtc_full_read_due = true;
+
+int main(void);
+
+/* ---------------------------------------------------------- clock <-> RTC -- */
+
+static int64_t ticks_to_ns(uint64_t ticks)
+{
+    return clock_ticks_to_ns(&appliance.clock, ticks);
+}
+
+static void ntp_info(struct ntp_clock_info *ci)
+{
+    *ci = appliance.ntp_info;
+}
+
+static void refresh_ntp_info(uint64_t now)
+{
+    struct clock_status cs;
+    clock_get_status(&appliance.clock, now, &cs);
+    struct ntp_clock_info *ci = &appliance.ntp_info;
+    ci->synced = cs.state == CLOCK_STATE_SYNCED;
+    ci->leap = (uint8_t)cs.leap;
+    ci->precision_log2 = cs.precision_log2;
+    ci->ref_ns = cs.ref_ns;
+    ci->root_disp_us = cs.root_disp_us;
+}
+
+static void rtc_service(uint64_t now)
+{
+    struct appliance *a = &appliance;
+    if (!a->has_rtc) {
+        return;
+    }
+    if (clock_is_rtc_read_due(&a->clock, now)) {
+        struct clock_rtc_sample s = {0};
+        uint64_t now_ms = net_uptime_ms();
+        bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
+        s.tick_before = timer_now();
+        s.err = full ? rtc_read_time(&a->rtc, &s.unix_s) : rtc_read_time_fast(&a->rtc, &s.unix_s);
+        s.tick_after = timer_now();
+        if (full && s.err != -EIO && s.err != -ETIMEDOUT) {
+            last_full_rtc_read_ms = now_ms;
+            rtc_full_read_due = false;
+        }
+        if (s.err == -EIO || s.err == -ETIMEDOUT) {
+            a->rtc_errors++;
+        }
+        (void)clock_feed_rtc(&a->clock, &s);
+    }
+    int64_t w;
+    if (clock_rtc_write_due(&a->clock, timer_now(), &w) == 0) {
+        uint64_t before = timer_now();
+        int err = rtc_set_time(&a->rtc, w);
+        uint64_t after = timer_now();
+        if (err) {
+            a->rtc_errors++;
+        }
+        (void)clock_rtc_written(&a->clock, w, before, after, err);
+        rtc_full_read_due = true;
+    }
+}
+
+static void clock_events(void)
+{
+    struct clock_event ev;
+    while (clock_pop_event(&appliance.clock, &ev) == 0) {
+        enum log_severity sev = ev.to == CLOCK_STATE_SYNCED ? LOG_NOTICE : LOG_WARNING;
+        if (ev.from != ev.to) {
+            log_event(sev, "clock: state: %s -> %s (%s)", clock_state_name(ev.from),
+                      clock_state_name(ev.to), clock_reason_name(ev.reason));
+        } else if (ev.reason == CLOCK_REASON_RTC_ERROR) {
+            log_event(LOG_WARNING, "clock: %s (%d)", clock_reason_name(ev.reason), ev.err);
+        } else {
+            log_event(LOG_INFO, "clock: %s", clock_reason_name(ev.reason));
+        }
+    }
+}
+
+/* --------------------------------------------------------------- bring-up -- */
+
+static int store_read(void *ctx, uint16_t off, void *buf, size_t len)
+{
+    return at24_read(ctx, off, buf, len);
+}
+
+static int store_write(void *ctx, uint16_t off, const void *buf, size_t len)
+{
+    return at24_write(ctx, off, buf, len);
+}
+
+static void load_settings(void)
+{
+    struct appliance *a = &appliance;
+    a->eeprom = (struct at24){
+        .bus = board_i2c(), .addr7 = board_eeprom_addr(),
+        .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
+    };
+    a->store = (struct config_store){ store_read, store_write, &a->eeprom };
+    int err = config_load(&a->store_state, &a->store, &a->settings);
+    const char *text = config_status_text(a->store_state.status);
+    if (err == 0) {
+        log_event(LOG_INFO, "config: %s", text);
+    } else {
+        log_event(err == -ENODATA ? LOG_NOTICE : LOG_ERR, "config: %s", text);
+    }
+}
+
+static void start_rtc(void)
+{
+    struct appliance *a = &appliance;
+    a->rtc_cfg = (struct ds13xx_config){
+        .bus = board_i2c(), .addr7 = board_rtc_addr(), .chip = APPLIANCE_RTC_CHIP,
+    };
+    int err = ds13xx_init(&a->rtc, &a->rtc_cfg);
+    a->has_rtc = err == 0;
+    if (err) {
+        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", a->rtc_cfg.addr7, err);
+        return;
+    }
+    struct rtc_status rs;
+    char text[96];
+    if (rtc_read_status(&a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
+        log_event(LOG_INFO, "rtc: %s", text);
+    }
+}
+
+static void start_clock(void)
+{
+    struct appliance *a = &appliance;
+    appliance_clock_config(&a->settings, &a->clock_cfg);
+    (void)clock_init(&a->clock, &a->clock_cfg);
+    enum clock_source src = CLOCK_SOURCE_RTC_AT_BOOT;
+    if (a->settings.last_set_source == CONFIG_TIME_SOURCE_OPERATOR) {
+        src = CLOCK_SOURCE_OPERATOR;
+    } else if (a->settings.last_set_source == CONFIG_TIME_SOURCE_UPSTREAM) {
+        src = CLOCK_SOURCE_UPSTREAM;
+    }
+    if (a->settings.last_set_unix_s != 0) {
+        (void)clock_restore_last_set(&a->clock, a->settings.last_set_unix_s, src);
+    }
+}
+
+static void banner(void)
+{
+    uint8_t mac[6];
+    board_get_mac(mac);
+    log_raw("\r\nntp-appliance on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, reset cause: %s\r\n",
+            board_name(), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+            wdt_reset_cause_name(wdt_reset_cause()));
+    uint32_t pc, status;
+    if (cpu_take_fault_record(&pc, &status)) {
+        log_event(LOG_ERR, "previous run ended in a fault at pc=0x%08lx (status 0x%08lx)",
+                  (unsigned long)pc, (unsigned long)status);
+    }
+}
+
+int main(void)
+{
+    struct appliance *a = &appliance;
+    board_init();
+    timer_init();
+    uart_init();
+    log_init(uart_write, net_uptime_ms);
+    (void)wdt_reset_cause();
+    cpu_irq_enable();
+    banner();
+    wdt_init(APPLIANCE_WDT_TIMEOUT_MS);
+
+    load_settings();
+    start_rtc();
+    start_clock();
+    ntp_server_init(&a->ntp, (uint32_t)net_rand() ^ (uint32_t)timer_now());
+    (void)appliance_apply(&a->settings, true);
+
+    uint8_t mac[6];
+    board_get_mac(mac);
+    struct net_config nc = {
+        .dhcp = a->settings.dhcp_enabled, .ip = a->settings.ip_addr,
+        .prefix_len = a->settings.ip_prefix, .gw = a->settings.gateway,
+    };
+    if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, ticks_to_ns, ntp_info) != 0) {
+        log_event(LOG_ERR, "net: bring-up failed");
+    }
+    services_init();
+    console_init(uart_write, uart_getc);
+
+    for (;;) {
+        wdt_feed();
+        uint64_t now = timer_now();
+        clock_poll(&a->clock, now);
+        rtc_service(now);
+        clock_events();
+        refresh_ntp_info(timer_now());
+        net_poll();
+        services_poll();
+        console_poll();
+        uart_poll();
+        if (a->reboot_requested && console_tx_pending() == 0) {
+            uart_flush();
+            wdt_system_reset();
+        }
+        /* Sleep when nothing is due before the next 1 ms tick. */
+        if (clock_ticks_until_due(&a->clock, timer_now()) > (int64_t)(timer_hz() / 1000u)) {
+            cpu_sleep_unless(eth_rx_pending);
+        }
+    }
+}
