@@ -32,6 +32,7 @@
 
 struct appliance appliance;
 static uint64_t last_full_rtc_read_ms;
+static uint32_t seen_address_changes;
 static bool rtc_full_read_due = true;
 
 int main(void);
@@ -194,6 +195,7 @@ int main(void)
     struct appliance *a = &appliance;
     board_init();
     timer_init();
+    timer_wakeup_start(1000u);
     uart_init();
     log_init(uart_write, net_uptime_ms);
     (void)wdt_reset_cause();
@@ -227,6 +229,10 @@ int main(void)
         clock_events();
         refresh_ntp_info(timer_now());
         net_poll();
+        if (net_address_changes() != seen_address_changes) {
+            seen_address_changes = net_address_changes();
+            appliance_refresh_mgmt(); /* "mgmt local" follows the address */
+        }
         services_poll();
         console_poll();
         uart_poll();

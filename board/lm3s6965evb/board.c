@@ -30,6 +30,7 @@ static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
     [14] = Default_Handler,  /* PendSV */
     [15] = SysTick_Handler,
     [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
+    [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
     [16 + BOARD_IRQ_ETH] = stellaris_eth_isr,
 };
 
@@ -46,6 +47,9 @@ static const struct stellaris_eth_config eth_cfg = {
 };
 static const struct stellaris_wdt_config wdt_cfg = {
     .base = BOARD_WDT_BASE, .clock_hz = BOARD_CPU_HZ,
+};
+static const struct stellaris_gptm_config gptm_cfg = {
+    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0A, .clock_hz = BOARD_CPU_HZ,
 };
 static struct i2c_bus i2c0;
 
@@ -83,6 +87,7 @@ int board_init(void)
     stellaris_uart_configure(&uart_cfg);
     stellaris_eth_configure(&eth_cfg);
     stellaris_wdt_configure(&wdt_cfg);
+    stellaris_gptm_configure(&gptm_cfg);
     return stellaris_i2c_init(&i2c0, &i2c_cfg);
 }
 

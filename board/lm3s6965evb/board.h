@@ -12,9 +12,11 @@
 #define BOARD_I2C0_BASE  0x40020000u
 #define BOARD_ETH_BASE   0x40048000u
 #define BOARD_WDT_BASE   0x40000000u
+#define BOARD_TIMER0_BASE 0x40030000u
 
 /* Interrupt numbers (datasheet table 2-9). */
 #define BOARD_IRQ_UART0  5u
+#define BOARD_IRQ_TIMER0A 19u
 #define BOARD_IRQ_ETH    42u
 #define BOARD_IRQ_COUNT  54u
 

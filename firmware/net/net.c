@@ -43,6 +43,7 @@ static bool fallback;
 static uint16_t hook_port;
 static net_udp_tx_hook tx_hook;
 static uint8_t tx_buf[ETH_FRAME_MAX];
+static uint32_t address_changes;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
 uint64_t net_uptime_ms(void)
@@ -164,8 +165,14 @@ static err_t netif_setup(struct netif *nif)
     return ERR_OK;
 }
 
+uint32_t net_address_changes(void)
+{
+    return address_changes;
+}
+
 static void status_changed(struct netif *nif)
 {
+    address_changes++;
     if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
         char ip[16], mask[16], gw[16];
         ip4addr_ntoa_r(netif_ip4_addr(nif), ip, sizeof(ip));

@@ -62,6 +62,9 @@ void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook);
 /* Fills st with the interface's current state. */
 void net_get_status(struct net_status *st);
 
+/* Returns a count that changes whenever the interface's address changes. */
+uint32_t net_address_changes(void);
+
 /* Returns true once the interface has an address (lease or static). */
 bool net_has_address(void);
 

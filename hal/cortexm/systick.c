@@ -1,9 +1,13 @@
 /*
  * The timestamp counter on the Cortex-M SysTick timer.
  *
- * SysTick counts the core clock down over one millisecond; its interrupt
- * counts the wraps (and wakes the main loop from its sleep at least every
- * millisecond). timer_now() joins the two into a 64-bit tick count. QEMU computes
+ * SysTick counts the core clock down from 2^24-1; its interrupt counts the
+ * wraps. timer_now() joins the two into a 64-bit tick count. The reload
+ * period is kept long on purpose: QEMU reloads SysTick when its host timer
+ * fires, a little late each time, and with a 1 ms period those losses
+ * added up to 550 ppm of jitter-laden drift (seen here); at 2^24 ticks
+ * they are negligible. The main loop's 1 kHz wake-up comes from a board
+ * timer instead (timer_wakeup_start). QEMU computes
  * SysTick's current value from its virtual clock on every read, so the
  * resolution is one core clock period there as on the chip (a GPTM's
  * value register reads as 0 in QEMU's Stellaris model).
@@ -14,7 +18,7 @@
 #include "cortexm.h"
 #include "hal/timer.h"
 
-#define SYSTICK_PERIOD (BOARD_CPU_HZ / 1000u)
+#define SYSTICK_PERIOD 0x01000000u /* 2^24 ticks: 335 ms at 50 MHz */
 #define SYSTICK_RELOAD (SYSTICK_PERIOD - 1u)
 _Static_assert(SYSTICK_RELOAD <= 0x00FFFFFFu, "SysTick is a 24-bit counter");
 

@@ -28,6 +28,12 @@ struct stellaris_eth_config {
     uint32_t clock_hz;
 };
 
+struct stellaris_gptm_config {
+    uintptr_t base;
+    unsigned irq;
+    uint32_t clock_hz;
+};
+
 struct stellaris_wdt_config {
     uintptr_t base;
     uint32_t clock_hz;
@@ -37,6 +43,7 @@ struct stellaris_wdt_config {
 void stellaris_uart_configure(const struct stellaris_uart_config *cfg);
 void stellaris_eth_configure(const struct stellaris_eth_config *cfg);
 void stellaris_wdt_configure(const struct stellaris_wdt_config *cfg);
+void stellaris_gptm_configure(const struct stellaris_gptm_config *cfg);
 
 /* The I2C bus object handed to hal/i2c.h callers. */
 struct i2c_bus {
@@ -50,5 +57,6 @@ int stellaris_i2c_init(struct i2c_bus *bus, const struct stellaris_i2c_config *c
 /* Interrupt handlers the board's vector table names. */
 void stellaris_uart_isr(void);
 void stellaris_eth_isr(void);
+void stellaris_gptm_isr(void);
 
 #endif /* HAL_STELLARIS_DRIVERS_H */

@@ -110,6 +110,19 @@
 #define MAC_MCTL_WRITE (1u << 1)
 #define MAC_MCTL_REGADR_SHIFT 3u
 
+/* General-purpose timer, datasheet table 10-3. */
+#define GPTM_CFG(b)   REG32((b) + 0x000u)
+#define GPTM_TAMR(b)  REG32((b) + 0x004u)
+#define GPTM_CTL(b)   REG32((b) + 0x00Cu)
+#define GPTM_IMR(b)   REG32((b) + 0x018u)
+#define GPTM_ICR(b)   REG32((b) + 0x024u)
+#define GPTM_TAILR(b) REG32((b) + 0x028u)
+#define GPTM_CFG_32BIT 0x0u
+#define GPTM_TAMR_PERIODIC 0x2u
+#define GPTM_CTL_TAEN (1u << 0)
+#define GPTM_IMR_TATOIM (1u << 0)
+#define SYSCTL_RCGC1_TIMER0 (1u << 16)
+
 /* Watchdog timer, datasheet table 11-1. */
 #define WDT_LOAD(b)   REG32((b) + 0x000u)
 #define WDT_VALUE(b)  REG32((b) + 0x004u)

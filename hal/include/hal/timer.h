@@ -19,6 +19,14 @@ uint64_t timer_now(void);
 /* Returns the nominal tick rate in Hz (the MCU clock it is derived from). */
 uint32_t timer_hz(void);
 
+/*
+ * Starts a periodic interrupt at hz that does nothing but end the main
+ * loop's sleep, so it wakes at least that often. Kept apart from the
+ * timestamp counter: reprogramming or reloading that one often would cost
+ * it accuracy. Returns 0 or -EINVAL.
+ */
+int timer_wakeup_start(uint32_t hz);
+
 /* Busy-wait for at least us microseconds (bounded waits in drivers). */
 void timer_delay_us(uint32_t us);
 

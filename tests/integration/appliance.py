@@ -1,0 +1,275 @@
+"""Test harness: the real firmware image in QEMU, its console, NTP queries.
+
+Every QEMU process is started through tools/qemu-run.sh (which execs QEMU,
+so the PID is QEMU's), is watched by a reader thread, and is stopped by PID
+with bounded waits; nothing outlives its test.
+"""
+import os
+import re
+import socket
+import struct
+import subprocess
+import threading
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BOARD = os.environ.get("BOARD", "lm3s6965evb")
+ELF = os.path.join(ROOT, "build", BOARD, "firmware.elf")
+NTP_EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
+PROMPT = "ntp> "
+
+
+def free_udp_port():
+    """Returns a UDP port on 127.0.0.1 that nothing is bound to right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_loopback_123():
+    """Returns a 127.x.y.z address whose UDP port 123 is free (for ntpq and
+    ntpdig, which can only talk to port 123)."""
+    import random
+    for _ in range(50):
+        addr = "127.%d.%d.%d" % (random.randint(1, 254), random.randint(0, 255),
+                                 random.randint(1, 254))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind((addr, 123))
+            except OSError:
+                continue
+            return addr
+    raise RuntimeError("no free loopback address for port 123")
+
+
+class Port123Relay:
+    """Relays UDP between addr:123 on loopback and the appliance's forwarded
+    port, for clients that can only talk to port 123 and check the reply's
+    source (ntpq, ntpdig). QEMU's user network answers a forward on port 123
+    from another source port, which such clients drop."""
+
+    def __init__(self, target_port, addr=None):
+        import select  # noqa: F401
+        self.addr = addr or free_loopback_123()
+        self.target = ("127.0.0.1", target_port)
+        self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.front.bind((self.addr, 123))
+        self.back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.back.bind(("127.0.0.1", 0))
+        self.client = None
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        import select
+        while self.running:
+            ready, _, _ = select.select([self.front, self.back], [], [], 0.2)
+            for s in ready:
+                data, src = s.recvfrom(4096)
+                if s is self.front:
+                    self.client = src
+                    self.back.sendto(data, self.target)
+                elif self.client is not None:
+                    self.front.sendto(data, self.client)
+
+    def close(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.front.close()
+        self.back.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Appliance:
+    """One QEMU instance running the appliance image."""
+
+    def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None):
+        self.port = port or free_udp_port()
+        self.rtc = rtc
+        self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
+        self.use_eeprom = use_eeprom
+        self.proc = None
+        self.output = ""
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._reader = None
+        self.started_at = None
+
+    # ---------------------------------------------------------------- process
+
+    def start(self):
+        cmd = [os.path.join(ROOT, "tools", "qemu-run.sh"), "--board", BOARD,
+               "--elf", ELF, "--port", str(self.port), "--rtc", self.rtc]
+        cmd += ["--eeprom", self.eeprom] if self.use_eeprom else ["--no-eeprom"]
+        self.output = ""
+        self.started_at = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, bufsize=0)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self):
+        while True:
+            chunk = self.proc.stdout.read1(4096) if hasattr(self.proc.stdout, "read1") \
+                else os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            with self._cond:
+                self.output += chunk.decode("utf-8", "replace")
+                self._cond.notify_all()
+
+    def stop(self):
+        """Stops QEMU by PID: SIGTERM, then SIGKILL after 5 s."""
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self._reader:
+            self._reader.join(timeout=5)
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.proc = None
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    # ---------------------------------------------------------------- console
+
+    def wait_for(self, pattern, timeout=30, start=0):
+        """Waits until the console output (from offset start) matches pattern; returns the match."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                m = rx.search(self.output, start)
+                if m:
+                    return m
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.alive():
+                    raise AssertionError("console never showed %r within %ss; output:\n%s"
+                                         % (pattern, timeout, self.output[-4000:]))
+                self._cond.wait(min(left, 0.5))
+
+    def mark(self):
+        with self._lock:
+            return len(self.output)
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def command(self, line, timeout=10):
+        """Runs one console command; returns its output (between the echo and the next prompt)."""
+        start = self.mark()
+        self.send(line + "\r")
+        m = self.wait_for(re.escape(PROMPT), timeout=timeout, start=start + len(line))
+        text = self.output[start:m.start()]
+        # Drop the echoed command line itself.
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        return text.replace("\r", "")
+
+    def wait_ready(self, timeout=60):
+        """Waits for the boot to finish: an address and the first prompt."""
+        self.wait_for(r"net: address \d+\.\d+\.\d+\.\d+", timeout=timeout)
+        self.wait_for(re.escape(PROMPT), timeout=timeout)
+
+    def wait_synced(self, timeout=60):
+        self.wait_for(r"state: \w+ -> SYNCED|clock: SYNCED", timeout=timeout)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+# -------------------------------------------------------------------- NTP wire
+
+def ntp_to_unix(ts64, pivot=None):
+    """NTP 32.32 timestamp to unix seconds (float), era chosen nearest to pivot (now)."""
+    pivot = time.time() if pivot is None else pivot
+    secs = (ts64 >> 32) + (ts64 & 0xFFFFFFFF) / 2**32 - NTP_EPOCH_OFFSET
+    era = round((pivot - secs) / 2**32)
+    return secs + era * 2**32
+
+
+def unix_to_ntp(t):
+    t += NTP_EPOCH_OFFSET
+    sec = int(t)
+    return ((sec & 0xFFFFFFFF) << 32) | int((t - sec) * 2**32)
+
+
+class Reply:
+    """A parsed 48-byte NTP header."""
+
+    def __init__(self, data, t_send, t_recv):
+        self.raw = data
+        (b0, self.stratum, self.poll, self.precision, self.root_delay, self.root_disp,
+         refid, self.ref_ts, self.orig_ts, self.recv_ts, self.xmt_ts) = \
+            struct.unpack("!BBbbII4sQQQQ", data[:48])
+        self.li, self.vn, self.mode = b0 >> 6, (b0 >> 3) & 7, b0 & 7
+        self.refid = refid
+        self.t1, self.t4 = t_send, t_recv
+        self.t2 = ntp_to_unix(self.recv_ts) if self.recv_ts else 0.0
+        self.t3 = ntp_to_unix(self.xmt_ts) if self.xmt_ts else 0.0
+        self.offset = ((self.t2 - self.t1) + (self.t3 - self.t4)) / 2
+        self.delay = (self.t4 - self.t1) - (self.t3 - self.t2)
+        self.root_disp_s = self.root_disp / 65536.0
+
+
+def build_request(mode=3, vn=4, li=0, stratum=0, poll=6, precision=-20, root_delay=0,
+                  root_disp=0, refid=b"\0\0\0\0", ref_ts=0, orig_ts=0, recv_ts=0,
+                  xmt_ts=None, trailer=b""):
+    if xmt_ts is None:
+        xmt_ts = unix_to_ntp(time.time())
+    return struct.pack("!BBbbII4sQQQQ", (li << 6) | (vn << 3) | mode, stratum, poll,
+                       precision, root_delay, root_disp, refid, ref_ts, orig_ts, recv_ts,
+                       xmt_ts) + trailer
+
+
+def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
+    """Sends packet (default: a client request) and returns Reply, or None after tries timeouts.
+
+    Tries again on silence because QEMU's user network drops the very first
+    datagram to a guest it has not resolved yet."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        for _ in range(tries):
+            pkt = packet if packet is not None else build_request()
+            t1 = time.time()
+            if packet is None:
+                pkt = build_request(xmt_ts=unix_to_ntp(t1))
+            s.sendto(pkt, (host, port))
+            try:
+                data, _ = s.recvfrom(2048)
+            except socket.timeout:
+                continue
+            t4 = time.time()
+            return Reply(data, t1, t4) if len(data) >= 48 else data
+    return None
+
+
+def no_reply(port, packet, wait=1.0):
+    """Returns True when packet gets no answer within wait seconds."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(wait)
+        s.sendto(packet, ("127.0.0.1", port))
+        try:
+            s.recvfrom(2048)
+            return False
+        except socket.timeout:
+            return True
