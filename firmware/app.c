@@ -144,9 +144,9 @@ void app_get_status(struct app_status *st)
     st->leap = (enum app_leap)cs.leap;
     st->leap_at_unix_s = cs.leap_at_unix_s;
 
-    if (a->has_rtc) {
+    if (a->rtc != NULL) {
         struct rtc_status rs;
-        if (rtc_read_status(&a->rtc, &rs) == 0) {
+        if (rtc_read_status(a->rtc, &rs) == 0) {
             st->rtc_chip = rs.chip_name;
             st->is_rtc_osc_stopped = rs.is_osf_set;
             st->is_rtc_halted = rs.is_halted;

@@ -8,10 +8,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "at24/at24.h"
 #include "clock/clock.h"
 #include "config/config.h"
-#include "ds13xx/ds13xx.h"
+#include "hal/rtc.h"
 #include "net/net.h"
 #include "ntp/ntp.h"
 
@@ -29,10 +28,7 @@ struct appliance {
     struct settings settings;        /* in effect (RAM) */
     struct config_state store_state;
     struct config_store store;
-    struct at24 eeprom;
-    struct rtc rtc;
-    struct ds13xx_config rtc_cfg;
-    bool has_rtc;
+    struct rtc *rtc;                 /* the board's, NULL when it did not answer */
     uint32_t rtc_errors;
     struct clock clock;
     struct clock_config clock_cfg;

@@ -24,9 +24,6 @@
 #include "net/ntp_udp.h"
 #include "services.h"
 
-#ifndef APPLIANCE_RTC_CHIP
-#define APPLIANCE_RTC_CHIP DS13XX_DS1338
-#endif
 /* A full RTC read (with the oscillator-stop flag) at least this often, ms. */
 #define RTC_FULL_READ_MS 5000u
 
@@ -64,7 +61,7 @@ static void refresh_ntp_info(uint64_t now)
 static void rtc_service(uint64_t now)
 {
     struct appliance *a = &appliance;
-    if (!a->has_rtc) {
+    if (a->rtc == NULL) {
         return;
     }
     if (clock_is_rtc_read_due(&a->clock, now)) {
@@ -72,7 +69,7 @@ static void rtc_service(uint64_t now)
         uint64_t now_ms = net_uptime_ms();
         bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
         s.tick_before = timer_now();
-        s.err = full ? rtc_read_time(&a->rtc, &s.unix_s) : rtc_read_time_fast(&a->rtc, &s.unix_s);
+        s.err = full ? rtc_read_time(a->rtc, &s.unix_s) : rtc_read_time_fast(a->rtc, &s.unix_s);
         s.tick_after = timer_now();
         if (full && s.err != -EIO && s.err != -ETIMEDOUT) {
             last_full_rtc_read_ms = now_ms;
@@ -86,7 +83,7 @@ static void rtc_service(uint64_t now)
     int64_t w;
     if (clock_rtc_write_due(&a->clock, timer_now(), &w) == 0) {
         uint64_t before = timer_now();
-        int err = rtc_set_time(&a->rtc, w);
+        int err = rtc_set_time(a->rtc, w);
         uint64_t after = timer_now();
         if (err) {
             a->rtc_errors++;
@@ -116,22 +113,20 @@ static void clock_events(void)
 
 static int store_read(void *ctx, uint16_t off, void *buf, size_t len)
 {
-    return at24_read(ctx, off, buf, len);
+    (void)ctx;
+    return board_eeprom_read(off, buf, len);
 }
 
 static int store_write(void *ctx, uint16_t off, const void *buf, size_t len)
 {
-    return at24_write(ctx, off, buf, len);
+    (void)ctx;
+    return board_eeprom_write(off, buf, len);
 }
 
 static void load_settings(void)
 {
     struct appliance *a = &appliance;
-    a->eeprom = (struct at24){
-        .bus = board_i2c(), .addr7 = board_eeprom_addr(),
-        .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
-    };
-    a->store = (struct config_store){ store_read, store_write, &a->eeprom };
+    a->store = (struct config_store){ store_read, store_write, NULL };
     int err = config_load(&a->store_state, &a->store, &a->settings);
     const char *text = config_status_text(a->store_state.status);
     if (err == 0) {
@@ -144,18 +139,15 @@ static void load_settings(void)
 static void start_rtc(void)
 {
     struct appliance *a = &appliance;
-    a->rtc_cfg = (struct ds13xx_config){
-        .bus = board_i2c(), .addr7 = board_rtc_addr(), .chip = APPLIANCE_RTC_CHIP,
-    };
-    int err = ds13xx_init(&a->rtc, &a->rtc_cfg);
-    a->has_rtc = err == 0;
+    int err = board_rtc_init(&a->rtc);
     if (err) {
-        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", a->rtc_cfg.addr7, err);
+        a->rtc = NULL;
+        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", board_rtc_addr(), err);
         return;
     }
     struct rtc_status rs;
     char text[96];
-    if (rtc_read_status(&a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
+    if (rtc_read_status(a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
         log_event(LOG_INFO, "rtc: %s", text);
     }
 }

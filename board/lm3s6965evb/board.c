@@ -5,7 +5,9 @@
  */
 #include <stdint.h>
 
+#include "at24/at24.h"
 #include "board.h"
+#include "ds13xx/ds13xx.h"
 #include "cortexm/cortexm.h"
 #include "cortexm/startup.h"
 #include "hal/board.h"
@@ -109,9 +111,19 @@ void board_get_mac(uint8_t mac[6])
     mac[3] = (uint8_t)u1; mac[4] = (uint8_t)(u1 >> 8); mac[5] = (uint8_t)(u1 >> 16);
 }
 
-struct i2c_bus *board_i2c(void)
+static const struct ds13xx_config rtc_cfg = {
+    .bus = &i2c0, .addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+};
+static struct rtc rtc;
+static const struct at24 eeprom = {
+    .bus = &i2c0, .addr7 = BOARD_EEPROM_ADDR,
+    .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
+};
+
+int board_rtc_init(struct rtc **out)
 {
-    return &i2c0;
+    *out = &rtc;
+    return ds13xx_init(&rtc, &rtc_cfg);
 }
 
 uint8_t board_rtc_addr(void)
@@ -119,7 +131,12 @@ uint8_t board_rtc_addr(void)
     return BOARD_RTC_ADDR;
 }
 
-uint8_t board_eeprom_addr(void)
+int board_eeprom_read(uint16_t off, void *buf, size_t len)
 {
-    return BOARD_EEPROM_ADDR;
+    return at24_read(&eeprom, off, buf, len);
+}
+
+int board_eeprom_write(uint16_t off, const void *buf, size_t len)
+{
+    return at24_write(&eeprom, off, buf, len);
 }

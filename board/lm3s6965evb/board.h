@@ -21,6 +21,7 @@
 #define BOARD_IRQ_COUNT  54u
 
 #define BOARD_RTC_ADDR    0x68u
+#define BOARD_RTC_CHIP    DS13XX_DS1338  /* what QEMU models; a DS1307/DS3231 board sets its own */
 #define BOARD_EEPROM_ADDR 0x50u
 /* A DS1307 tolerates only 100 kHz; the DS1338 and DS3231 take 400 kHz. */
 #define BOARD_I2C_HZ      100000u

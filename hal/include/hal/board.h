@@ -5,6 +5,7 @@
 #ifndef HAL_BOARD_H
 #define HAL_BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct i2c_bus;
@@ -18,11 +19,23 @@ const char *board_name(void);
 /* Fills mac with the board's Ethernet address (factory programmed, or a fallback). */
 void board_get_mac(uint8_t mac[6]);
 
-/* Returns the I2C bus the RTC and its EEPROM sit on. */
-struct i2c_bus *board_i2c(void);
+struct rtc;
 
-/* 7-bit I2C addresses of the RTC (0x68) and the settings EEPROM (0x50). */
+/*
+ * Probes the battery RTC the board carries (chip and address are board
+ * facts) and returns it in *rtc for the hal/rtc.h calls. Call after
+ * timer_init(). Returns 0, or -EIO/-ETIMEDOUT when it does not answer.
+ */
+int board_rtc_init(struct rtc **rtc);
+
+/* Returns the RTC's I2C address, for messages. */
 uint8_t board_rtc_addr(void);
-uint8_t board_eeprom_addr(void);
+
+/*
+ * The settings EEPROM beside the RTC (an AT24C32 on the common modules).
+ * Each returns 0, -EIO (no answer), -ETIMEDOUT or -EINVAL (out of range).
+ */
+int board_eeprom_read(uint16_t off, void *buf, size_t len);
+int board_eeprom_write(uint16_t off, const void *buf, size_t len);
 
 #endif /* HAL_BOARD_H */
