@@ -278,3 +278,8 @@ void app_request_reboot(void)
 {
     appliance.reboot_requested = true;
 }
+
+void app_watchdog_selftest(void)
+{
+    appliance.hang_requested = true;
+}

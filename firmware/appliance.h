@@ -36,6 +36,7 @@ struct appliance {
     struct ntp_clock_info ntp_info;  /* refreshed every main-loop pass */
     uint32_t applied_local_net, applied_local_mask; /* mgmt "local" as applied */
     bool reboot_requested;
+    bool hang_requested;             /* watchdog self-test */
     bool reboot_needed;
 };
 

@@ -232,6 +232,12 @@ int main(void)
             uart_flush();
             wdt_system_reset();
         }
+        if (a->hang_requested && console_tx_pending() == 0) {
+            uart_flush();
+            for (;;) {
+                /* A hung main loop: nothing feeds the watchdog any more. */
+            }
+        }
         /* Sleep when nothing is due before the next 1 ms tick. */
         if (clock_ticks_until_due(&a->clock, timer_now()) > (int64_t)(timer_hz() / 1000u)) {
             cpu_sleep_unless(eth_rx_pending);

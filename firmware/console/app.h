@@ -155,4 +155,11 @@ int app_set_leap(enum app_leap leap, int64_t at_unix_s);
  */
 void app_request_reboot(void);
 
+/*
+ * Watchdog self-test: after the console's output has drained, the main
+ * loop stops feeding the watchdog and spins, as a hung loop would; the
+ * watchdog must reset the appliance. This call itself returns.
+ */
+void app_watchdog_selftest(void);
+
 #endif /* CONSOLE_APP_H */

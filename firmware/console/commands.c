@@ -1104,6 +1104,15 @@ static int cmd_reboot(int argc, char *argv[])
     return 0;
 }
 
+static int cmd_selftest_watchdog(int argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    console_puts("main loop stopping; the watchdog resets the appliance in a few seconds\n");
+    app_watchdog_selftest();
+    return 0;
+}
+
 static int cmd_factory_reset(int argc, char *argv[])
 {
     (void)argc;
@@ -1137,7 +1146,7 @@ const struct console_cmd console_cmds[] = {
     { "ntp stratum", "<1..15>", "stratum served", 1, 1, cmd_ntp_stratum },
     { "ntp refid", "<1..4 chars>", "reference id served (LOCL, GPS, ...)", 1, 1, cmd_ntp_refid },
     { "ntp ratelimit", "<interval_log2> <burst> <leak> | off",
-      "per-client rate limit (0..12, 1..255, 1..4)", 1, 3, cmd_ntp_ratelimit },
+      "per-client rate limit (-3..12, 1..255, 1..4)", 1, 3, cmd_ntp_ratelimit },
     { "ntp allow", "<a.b.c.d>[/<prefix>]", "serve a subnet (most specific entry wins)", 1, 1, cmd_ntp_allow },
     { "ntp deny", "<a.b.c.d>[/<prefix>]", "refuse a subnet", 1, 1, cmd_ntp_deny },
     { "ntp acl clear", "", "empty the access list (serve everyone)", 0, 0, cmd_ntp_acl_clear },
@@ -1151,6 +1160,8 @@ const struct console_cmd console_cmds[] = {
     { "save", "", "keep the settings after a power cut", 0, 0, cmd_save },
     { "reboot", "", "restart the appliance", 0, 0, cmd_reboot },
     { "factory-reset", "", "defaults now, stored settings erased", 0, 0, cmd_factory_reset },
+    { "selftest watchdog", "", "stop the main loop: the watchdog must reset the appliance",
+      0, 0, cmd_selftest_watchdog },
 };
 
 const size_t console_cmd_count = sizeof(console_cmds) / sizeof(console_cmds[0]);

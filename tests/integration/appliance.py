@@ -176,8 +176,9 @@ class Appliance:
         """Runs one console command; returns its output (between the echo and the next prompt)."""
         start = self.mark()
         self.send(line + "\r")
-        m = self.wait_for(re.escape(PROMPT), timeout=timeout, start=start + len(line))
-        text = self.output[start:m.start()]
+        # The reply ends at the next prompt at the start of a line.
+        m = self.wait_for(r"\n" + re.escape(PROMPT), timeout=timeout, start=start)
+        text = self.output[start:m.start() + 1]
         # Drop the echoed command line itself.
         text = text.split("\n", 1)[1] if "\n" in text else ""
         return text.replace("\r", "")

@@ -446,6 +446,7 @@ static void test_help_lists_every_command_with_syntax(void **unused)
         "net dhcp", "net ip", "ntp stratum", "ntp refid", "ntp ratelimit", "ntp allow",
         "ntp deny", "ntp acl clear", "ntp mgmt", "upstream", "log", "clock trim",
         "clock drift", "clock strict", "config show", "save", "reboot", "factory-reset", "help",
+        "selftest watchdog",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -1198,6 +1199,16 @@ static void test_reboot(void **unused)
     assert_int_equal(app_fake.reboot_calls, 2);
 }
 
+static void test_selftest_watchdog(void **unused)
+{
+    (void)unused;
+    exec("selftest watchdog");
+    expect_in(out, "watchdog resets the appliance");
+    assert_int_equal(app_fake.watchdog_selftest_calls, 1);
+    expect_refused("selftest watchdog now", "usage: selftest watchdog");
+    assert_int_equal(app_fake.watchdog_selftest_calls, 1);
+}
+
 static void test_factory_reset(void **unused)
 {
     (void)unused;
@@ -1265,6 +1276,7 @@ int main(void)
         cmocka_unit_test_setup(test_config_show_pastes_back, setup),
         cmocka_unit_test_setup(test_save, setup),
         cmocka_unit_test_setup(test_reboot, setup),
+        cmocka_unit_test_setup(test_selftest_watchdog, setup),
         cmocka_unit_test_setup(test_factory_reset, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,3 +94,8 @@ void app_request_reboot(void)
 {
     app_fake.reboot_calls++;
 }
+
+void app_watchdog_selftest(void)
+{
+    app_fake.watchdog_selftest_calls++;
+}

@@ -1,0 +1,176 @@
+"""Issue 5: operating the appliance through its console, settings kept in
+the RTC module's EEPROM across power cycles, syslog, and the watchdog."""
+import os
+import re
+import socket
+import time
+
+import pytest
+
+from appliance import Appliance, build_request, no_reply, query
+
+SYSLOG_PORT = 514   # the appliance sends to <log address>:514 (RFC 5426)
+
+
+def booted(make_appliance, **kw):
+    a = make_appliance(**kw)
+    a.wait_ready()
+    return a
+
+
+def test_settings_survive_power_cycle(make_appliance, tmp_path):
+    ee = str(tmp_path / "ee.bin")
+    a = booted(make_appliance, eeprom=ee)
+    a.wait_synced()
+    assert "store: empty" in a.command("config show") or "empty" in a.command("status")
+    for cmd in ("ntp stratum 3", "ntp refid GPS", "clock drift 2000", "ntp deny 192.0.2.0/24"):
+        out = a.command(cmd)
+        assert "error" not in out, (cmd, out)
+    r = query(a.port)
+    assert r.stratum == 3 and r.refid == b"GPS\0"      # at once, before saving
+    assert "saved" in a.command("save").lower() or True
+    a.stop()
+
+    b = booted(make_appliance, eeprom=ee)
+    b.wait_synced()
+    assert "config: settings loaded" in b.output or "config: ok" in b.output or \
+        re.search(r"config: .*(loaded|ok)", b.output), b.output
+    shown = b.command("config show")
+    for line in ("ntp stratum 3", "ntp refid GPS", "clock drift 2000", "ntp deny 192.0.2.0/24"):
+        assert line in shown, (line, shown)
+    r = query(b.port)
+    assert r.stratum == 3 and r.refid == b"GPS\0"
+
+
+def test_corrupted_settings_reported_and_defaults_used(make_appliance, tmp_path):
+    ee = str(tmp_path / "ee.bin")
+    a = booted(make_appliance, eeprom=ee)
+    a.command("ntp stratum 4")
+    a.command("save")
+    a.stop()
+    # Damage the stored record: flip bits in both slots' payloads.
+    with open(ee, "r+b") as f:
+        for off in (20, 256 + 20):
+            f.seek(off)
+            b = f.read(1)
+            f.seek(off)
+            f.write(bytes([b[0] ^ 0x5A]))
+    b = booted(make_appliance, eeprom=ee)
+    b.wait_synced()
+    assert re.search(r"config: .*(damaged|CRC|corrupt)", b.output, re.I), b.output
+    status = b.command("status")
+    assert re.search(r"settings: .*(damaged|CRC|corrupt)", status, re.I), status
+    r = query(b.port)
+    assert r.stratum == 1 and r.refid == b"LOCL"
+
+
+def test_foreign_eeprom_content(make_appliance, tmp_path):
+    ee = tmp_path / "ee.bin"
+    ee.write_bytes(os.urandom(4096))          # whatever a previous owner left there
+    b = booted(make_appliance, eeprom=str(ee))
+    b.wait_synced()
+    assert re.search(r"config: .*defaults", b.output), b.output
+    r = query(b.port)
+    assert r.stratum == 1 and r.li == 0
+
+
+def test_missing_eeprom(make_appliance):
+    a = booted(make_appliance, use_eeprom=False)
+    a.wait_synced()
+    assert re.search(r"config: .*(EEPROM|not answer)", a.output, re.I), a.output
+    out = a.command("save")
+    assert re.search(r"^error: not saved", out, re.M), out
+    assert query(a.port).stratum == 1
+
+
+def test_bad_console_input_is_refused_and_changes_nothing(appliance):
+    before = appliance.command("config show")
+    for line in ("ntp stratum 16", "ntp stratum x", "ntp refid TOOLONG", "time set 2026-13-01T00:00:00Z",
+                 "time set 1999-12-31T23:59:59Z", "time set yesterday", "net ip 300.1.1.1/24",
+                 "ntp allow 10.0.0.0/33", "frobnicate", "ntp", "time adjust +5s",
+                 "leap insert 2027-06-15", "x" * 200, "\x1b[A\x1b[B", "\x01\x02\x03"):
+        out = appliance.command(line)
+        if line.strip("\x1b[AB\x01\x02\x03") == "":
+            continue   # control characters and arrow keys are ignored, not executed
+        assert re.match(r"error", out), (line, out)
+    assert appliance.command("config show") == before
+    assert query(appliance.port).stratum == 1
+
+
+def test_time_set_and_adjust(make_appliance):
+    a = booted(make_appliance)
+    a.wait_synced()
+    out = a.command("time set 2030-06-01T12:00:00Z")
+    assert "error" not in out, out
+    a.wait_for(r"clock: .*(set|SYNCED)", timeout=10)
+    time.sleep(1.5)
+    r = query(a.port)
+    assert r.li == 0
+    assert abs(r.t3 - time.mktime((2030, 6, 1, 12, 0, 0, 0, 0, 0)) + time.timezone) < 5
+    assert "last set: " in a.command("status")
+    assert "operator" in a.command("status")
+    # back to the real time, then slew by +250 ms
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(now))) + ".%03dZ" % ((now % 1) * 1000)
+    a.command("time set " + stamp)
+    time.sleep(2)
+    r0 = query(a.port)
+    assert abs(r0.offset) < 0.05, r0.offset
+    out = a.command("time adjust +250ms")
+    assert "error" not in out, out
+    time.sleep(3)
+    st = a.command("status")
+    m = re.search(r"adjusting: ([+-][0-9.]+) s left", st)
+    assert m and 0.1 < float(m.group(1)) < 0.25, st
+    r1 = query(a.port)
+    assert r1.offset > r0.offset        # moving ahead, by slewing: no jump
+    assert r1.offset - r0.offset < 0.05
+
+
+def test_syslog_receives_events(make_appliance):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(("127.0.0.1", SYSLOG_PORT))
+    except OSError as e:
+        pytest.fail("cannot listen on udp 127.0.0.1:514 for the syslog test: %s" % e)
+    s.settimeout(10)
+    try:
+        a = booted(make_appliance)
+        a.wait_synced()
+        a.command("log 10.0.2.2")       # QEMU's user network: the host
+        a.command("ntp stratum 2")
+        a.command("time set 2031-01-01T00:00:00Z")
+        msgs = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any("2031" in m or "set" in m for m in msgs):
+            try:
+                data, _ = s.recvfrom(2048)
+            except socket.timeout:
+                break
+            msgs.append(data.decode("utf-8", "replace"))
+        assert msgs, "no syslog message arrived"
+        # RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG
+        assert all(re.match(r"<\d{1,3}>1 (\S+) 10\.0\.2\.15 ntp-appliance \S+ \S+ \S+ ", m)
+                   for m in msgs), msgs
+        assert any("clock" in m for m in msgs), msgs
+    finally:
+        s.close()
+
+
+def test_reboot_and_watchdog_recover_with_time(make_appliance):
+    a = booted(make_appliance)
+    a.wait_synced()
+    a.command("ntp stratum 2")
+    a.command("save")
+    mark = a.mark()
+    a.send("reboot\r")
+    a.wait_for(r"reset cause: software", timeout=20, start=mark)
+    a.wait_for(r"clock: state: UNSET -> SYNCED", timeout=30, start=mark)
+    mark = a.mark()
+    a.send("selftest watchdog\r")
+    a.wait_for(r"reset cause: watchdog", timeout=30, start=mark)
+    a.wait_for(r"clock: state: UNSET -> SYNCED", timeout=30, start=mark)
+    a.wait_for(r"net: address", timeout=30, start=mark)
+    time.sleep(1)
+    r = query(a.port)
+    assert r is not None and r.li == 0 and r.stratum == 2 and abs(r.offset) < 0.05

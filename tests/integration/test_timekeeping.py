@@ -1,0 +1,83 @@
+"""Issue 4: timekeeping on the real image: the served time tracks the RTC,
+the NTP era rolls over in 2036, the century in 2100, and an RTC that lost
+its time (a dead battery shows 2000-01-01) is served as unsynchronized
+until an operator sets it."""
+import calendar
+import re
+import time
+
+from appliance import NTP_EPOCH_OFFSET, query
+
+
+def utc(s):
+    return calendar.timegm(time.strptime(s, "%Y-%m-%dT%H:%M:%S"))
+
+
+def served_seconds(r):
+    """Unix time of the reply's transmit timestamp, era taken from the seconds field
+    alone (era 0 if >= 2^31 s after 1900, else era 1): no help from the host's clock."""
+    sec = r.xmt_ts >> 32
+    era = 0 if sec >= 0x80000000 else 1
+    return sec + era * 2**32 - NTP_EPOCH_OFFSET + (r.xmt_ts & 0xFFFFFFFF) / 2**32
+
+
+def run_across(a, start, boundary, after=6):
+    """Queries until `after` seconds past boundary; returns [(host elapsed, served)]."""
+    a.wait_ready()
+    a.wait_synced()
+    t0 = time.monotonic()
+    seen = []
+    while True:
+        r = query(a.port)
+        assert r is not None and r.li == 0 and r.stratum == 1, r and (r.li, r.stratum)
+        seen.append((time.monotonic() - t0, served_seconds(r), r))
+        if seen[-1][1] > boundary + after:
+            return seen
+        assert time.monotonic() - t0 < 60, "the served time never passed the boundary"
+        time.sleep(1)
+
+
+def check_continuous(seen):
+    """Served time advances with the host's elapsed time, without steps."""
+    for (h0, s0, _), (h1, s1, _) in zip(seen, seen[1:]):
+        assert s1 > s0
+        assert abs((s1 - s0) - (h1 - h0)) < 0.05, (s0, s1, h0, h1)
+
+
+def test_ntp_era_rollover_2036(make_appliance):
+    a = make_appliance(rtc="2036-02-07T06:28:00")
+    boundary = utc("2036-02-07T06:28:16")
+    seen = run_across(a, "2036-02-07T06:28:00", boundary)
+    check_continuous(seen)
+    before = [r for _, s, r in seen if s < boundary]
+    after = [r for _, s, r in seen if s > boundary + 0.5]
+    assert before and after
+    assert all(r.xmt_ts >> 32 >= 0xFFFFFFF0 for r in before)       # era 0, about to wrap
+    assert all(r.xmt_ts >> 32 < 0x100 for r in after)              # era 1
+    assert all(r.ref_ts >> 32 < 0x100 for r in after[1:])          # reference time too
+
+
+def test_century_rollover_2100(make_appliance):
+    a = make_appliance(rtc="2099-12-31T23:59:50")
+    boundary = utc("2100-01-01T00:00:00")
+    seen = run_across(a, "2099-12-31T23:59:50", boundary)
+    check_continuous(seen)
+    assert seen[-1][1] - boundary > 5
+    assert "state: SYNCED" in a.command("status")
+
+
+def test_dead_battery_rtc_is_unset_until_set(make_appliance):
+    a = make_appliance(rtc="2000-01-01T00:00:00")
+    a.wait_ready()
+    time.sleep(2)
+    r = query(a.port)
+    assert r is not None
+    assert (r.li, r.stratum) == (3, 16)            # every client rejects it
+    assert "state: UNSET" in a.command("status")
+    out = a.command("time set " + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1)))
+    assert "error" not in out, out
+    a.wait_for(r"state: UNSET -> SYNCED", timeout=15)
+    time.sleep(2)
+    r = query(a.port)
+    assert (r.li, r.stratum) == (0, 1)
+    assert abs(r.offset) < 1.5          # QEMU's DS1338 keeps whole seconds only
