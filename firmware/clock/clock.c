@@ -37,6 +37,8 @@ _Static_assert(CLOCK_FIT_SPAN_S >= 8 && CLOCK_FIT_SPAN_S <= 256,
                "fit sums are sized for a span of at most 256 s");
 _Static_assert(CLOCK_FIT_MIN_SLOPE_POINTS >= 3 && CLOCK_FIT_MIN_SLOPE_POINTS <= CLOCK_FIT_POINTS,
                "CLOCK_FIT_MIN_SLOPE_POINTS out of range");
+_Static_assert(CLOCK_FIT_REFIT_POINTS >= CLOCK_FIT_MIN_SLOPE_POINTS &&
+               CLOCK_FIT_REFIT_POINTS <= CLOCK_FIT_POINTS, "CLOCK_FIT_REFIT_POINTS out of range");
 _Static_assert(CLOCK_SLEW_MAX_PPB > 0 && CLOCK_SLEW_MAX_PPB < 100000000, "slew limit");
 _Static_assert(CLOCK_EVENT_QUEUE_LEN >= 1 && CLOCK_EVENT_QUEUE_LEN <= 255, "event queue");
 
@@ -351,6 +353,7 @@ static struct clock_edge *fit_point(struct clock *c, unsigned i)
 static void fit_clear(struct clock *c)
 {
     c->absorb_edges = 0;
+    c->has_write_point = false;
     c->edge_first = 0;
     c->edge_count = 0;
     c->has_fit = false;
@@ -439,7 +442,15 @@ static void fit_solve(struct clock *c)
             fit_drop_oldest(c, 1);
             n = c->edge_count;
         }
-        bool is_slope_fit = (!c->is_rate_known && n >= 2) || n >= CLOCK_FIT_MIN_SLOPE_POINTS;
+        /*
+         * A rate from few edges is much noisier than one from many (its error
+         * goes as n^-1.5): a rate in hand is replaced only by one from at
+         * least as many edges (or CLOCK_FIT_REFIT_POINTS). A real jump in the
+         * rate is the change detector's business.
+         */
+        unsigned refit_n = c->rate_points < CLOCK_FIT_REFIT_POINTS ? c->rate_points
+                                                                   : CLOCK_FIT_REFIT_POINTS;
+        bool is_slope_fit = c->is_rate_known ? n >= refit_n : n >= 2;
 
         for (unsigned k = 0; k < n; k++) {
             if (fit_point(c, k)->width_ticks < wmin)
@@ -530,8 +541,11 @@ static void fit_solve(struct clock *c)
         c->residual_ns = ticks_to_ns_u32(c, isqrt_u64(var_sum / (uint64_t)w_sum));
         c->min_half_width_ns = ticks_to_ns_u32(c, wmin / 2u);
         c->has_fit = true;
-        if (is_slope_fit && n >= CLOCK_FIT_MIN_SLOPE_POINTS)
-            c->is_rate_known = true;
+        if (is_slope_fit) {
+            c->rate_points = (uint8_t)n;
+            if (n >= CLOCK_FIT_MIN_SLOPE_POINTS)
+                c->is_rate_known = true;
+        }
         return;
     }
 }
@@ -771,6 +785,15 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
         }
     }
     c->outliers = 0;
+    if (c->has_write_point) {
+        /*
+         * The write only seeded the phase: its instant is known to half the
+         * transfer, and being narrow it would outweigh real edges. Measured
+         * edges take over from here.
+         */
+        c->edge_count = 0;
+        c->has_write_point = false;
+    }
     if (c->absorb_edges > 0 && c->has_fit && c->state != CLOCK_STATE_UNSET) {
         /*
          * Just after a re-phase write: what these edges teach about the
@@ -943,12 +966,13 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
     fit_clear(c);
     fit_push(c, rtc_unix_s, tick_before + tick_after, tick_after - tick_before);
     fit_solve(c);
+    c->has_write_point = true;
     c->has_prev = false;
     c->update_ticks = tick_after;
     c->ref_ns = clock_ticks_to_ns(c, tick_after);
     schedule_window(c, rtc_unix_s + 1);
 
-    c->absorb_edges = kind == WRITE_REPHASE && c->is_rate_known ? CLOCK_REPHASE_ABSORB_EDGES : 0;
+    c->absorb_edges = c->is_rate_known ? CLOCK_REPHASE_ABSORB_EDGES : 0;
     if (kind == WRITE_SET) {
         c->has_time = true;
         c->is_coarse = false;

@@ -98,13 +98,22 @@
 #endif
 
 /*
- * Edges a fit needs before it measures the counter's rate. Until then a
- * fit that starts over with the rate known (after an RTC write) keeps that
- * rate and fits the phase only; without one (boot, a detected rate jump) it
- * fits both from two edges on, noisier but unbiased.
+ * Edges a fit needs before the counter's rate it measures counts as known
+ * (at boot, or after the change detector restarted it; until then the rate
+ * is fitted from two edges on, noisier but unbiased, and edge windows are
+ * widened by CLOCK_COUNTER_TOL_PPB).
  */
 #ifndef CLOCK_FIT_MIN_SLOPE_POINTS
 #define CLOCK_FIT_MIN_SLOPE_POINTS 16
+#endif
+
+/*
+ * With the rate known, a fit that starts over (after an RTC write) keeps it
+ * and fits the phase only until it has as many edges as the rate came from,
+ * or this many.
+ */
+#ifndef CLOCK_FIT_REFIT_POINTS
+#define CLOCK_FIT_REFIT_POINTS 48
 #endif
 
 /* Alarm level of the rate-change detector, in edge-noise units (Page's CUSUM h). */
@@ -156,9 +165,9 @@
 #endif
 
 /*
- * Edges after a re-phase write whose phase news moves the RTC's offset
- * instead of the served time (the write instant is known only to half the
- * I2C transfer; these edges measure it better).
+ * Edges after an RTC write whose phase news moves the RTC's offset instead
+ * of the served time (the write instant is known only to half the I2C
+ * transfer; these edges measure it better). Not while the rate is unknown.
  */
 #ifndef CLOCK_REPHASE_ABSORB_EDGES
 #define CLOCK_REPHASE_ABSORB_EDGES 8
@@ -309,6 +318,7 @@ struct clock {
     struct clock_edge edge[CLOCK_FIT_POINTS];
     uint8_t edge_first, edge_count;
     bool is_rate_known;         /* the rate came from a fit of enough edges */
+    uint8_t rate_points;        /* edges the rate in hand was fitted from */
     bool has_fit;               /* fit_* below hold a phase */
     uint64_t rate_q16;          /* counter ticks per RTC second, 16 fraction bits */
     uint64_t ideal_mult_q32;    /* served ns per tick on the fitted line */
@@ -318,6 +328,7 @@ struct clock {
     uint32_t residual_ns, last_edge_unc_ns, min_half_width_ns;
     uint8_t outliers;
     uint8_t absorb_edges;                /* see CLOCK_REPHASE_ABSORB_EDGES */
+    bool has_write_point;                /* the only point is an RTC write, not an edge */
     int32_t cusum_pos_q8, cusum_neg_q8;  /* rate-change detector, see watch_for_rate_change() */
     int64_t cusum_pos_s, cusum_neg_s;    /* where each sum last started */
     uint32_t rate_changes;
