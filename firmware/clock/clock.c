@@ -208,7 +208,7 @@ static void seg_reset(struct clock *c, uint64_t ticks, int64_t ns, uint64_t mult
 }
 
 /* Starts a new segment at ticks, continuing the served time from there. */
-static void seg_append(struct clock *c, uint64_t ticks, int64_t jump_ns, uint64_t mult_q32)
+static void seg_append(struct clock *c, uint64_t ticks, uint64_t mult_q32)
 {
     struct clock_segment *last = &c->seg[c->n_seg - 1];
     struct clock_segment *s;
@@ -216,12 +216,12 @@ static void seg_append(struct clock *c, uint64_t ticks, int64_t jump_ns, uint64_
     if (ticks <= last->start_ticks) {
         /* Replaces a segment that would never be used. */
         s = last;
-        s->start_ns = seg_eval(c->n_seg > 1 ? &c->seg[c->n_seg - 2] : last, ticks) + jump_ns;
+        s->start_ns = seg_eval(c->n_seg > 1 ? &c->seg[c->n_seg - 2] : last, ticks);
     } else {
         if (c->n_seg >= CLOCK_SEGMENTS)
             return;   /* cannot happen: plans use at most 5 */
         s = &c->seg[c->n_seg++];
-        s->start_ns = seg_eval(last, ticks) + jump_ns;
+        s->start_ns = seg_eval(last, ticks);
     }
     s->start_ticks = ticks;
     s->mult_q32 = mult_q32;
@@ -580,16 +580,16 @@ static void plan_leap(struct clock *c)
         uint64_t hold_ticks = muldiv_u64_ceil(NS_PER_S, (uint64_t)1 << 32, mult);
         struct clock_segment *s;
 
-        seg_append(c, t, 0, hold_mult);
+        seg_append(c, t, hold_mult);
         s = &c->seg[c->n_seg - 1];
         s->start_ns = x_ns;   /* the crossing itself, not the tick's rounding */
-        seg_append(c, t + hold_ticks, 0, mult);
+        seg_append(c, t + hold_ticks, mult);
         c->leap_tick = t;
         c->leap_end = t + hold_ticks;
     } else {
         struct clock_segment *s;
 
-        seg_append(c, t, 0, mult);
+        seg_append(c, t, mult);
         s = &c->seg[c->n_seg - 1];
         s->start_ns = x_ns + NS_PER_S;   /* 23:59:59 is skipped */
         c->leap_tick = t;
@@ -631,12 +631,12 @@ static void replan(struct clock *c, uint64_t now)
     c->n_seg = 1;
     c->is_leap_armed = false;
     if (dmult == 0) {
-        seg_append(c, now, 0, mult);
+        seg_append(c, now, mult);
     } else {
         uint64_t slew_ticks = muldiv_u64(abs_u64(theta), (uint64_t)1 << 32, abs_u64(dmult));
-        seg_append(c, now, 0, (uint64_t)((int64_t)mult - dmult));
+        seg_append(c, now, (uint64_t)((int64_t)mult - dmult));
         if (slew_ticks < UINT64_MAX - now)
-            seg_append(c, now + slew_ticks, 0, mult);
+            seg_append(c, now + slew_ticks, mult);
     }
     plan_leap(c);
 }
@@ -1150,6 +1150,7 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
         st->rtc_fail_s = (uint32_t)((now_ticks - c->last_good_ticks) / c->cfg.tick_hz);
     st->edges = c->edges;
     st->rate_changes = c->rate_changes;
+    st->events_dropped = c->ev_dropped;
     st->rtc_writes = c->writes;
 }
 

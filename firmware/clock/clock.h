@@ -279,6 +279,7 @@ struct clock_status {
     uint32_t edges;                /* RTC edges measured since boot */
     uint32_t rate_changes;         /* counter rate jumps detected (fit restarted) */
     uint32_t rtc_writes;           /* successful RTC writes since boot */
+    uint32_t events_dropped;       /* events lost to a full queue since boot */
 };
 
 struct clock_event {
