@@ -42,7 +42,6 @@ static uint64_t last_link_check_ms;
 static bool fallback;
 static uint16_t hook_port;
 static net_udp_tx_hook tx_hook;
-static uint8_t tx_buf[ETH_FRAME_MAX];
 static uint32_t address_changes;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
@@ -142,15 +141,30 @@ static void apply_tx_hook(uint8_t *frame, size_t len)
     udp[7] = (uint8_t)nc;
 }
 
+/*
+ * Frames lwIP builds here are single pbufs (PBUF_RAM replies with their
+ * headers in front, pool pbufs as large as a frame), so they go to the MAC
+ * from where they are; a chain is first joined into one heap pbuf.
+ */
 static err_t linkoutput(struct netif *nif, struct pbuf *p)
 {
     (void)nif;
-    if (p->tot_len > sizeof(tx_buf)) {
+    if (p->tot_len > ETH_FRAME_MAX) {
         return ERR_BUF;
     }
-    u16_t len = pbuf_copy_partial(p, tx_buf, p->tot_len, 0);
-    apply_tx_hook(tx_buf, len);
-    return eth_send(tx_buf, len) == 0 ? ERR_OK : ERR_IF;
+    struct pbuf *one = p;
+    if (p->next != NULL) {
+        one = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+        if (one == NULL) {
+            return ERR_MEM;
+        }
+    }
+    apply_tx_hook(one->payload, one->len);
+    int err = eth_send(one->payload, one->len);
+    if (one != p) {
+        pbuf_free(one);
+    }
+    return err == 0 ? ERR_OK : ERR_IF;
 }
 
 static err_t netif_setup(struct netif *nif)

@@ -30,9 +30,10 @@ static struct udp_pcb *pcb;
 static struct ntp_server *server;
 static ntp_udp_ticks_to_ns_fn to_ns;
 static ntp_udp_clock_info_fn info;
-static uint8_t rx_buf[NTP_UDP_REQUEST_MAX];
-static uint8_t tx_buf[NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX];
 static uint32_t dropped;
+
+/* Largest reply: a mode 6 fragment (time replies are 48 bytes). */
+#define REPLY_MAX (NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX)
 
 uint32_t ntp_udp_dropped(void)
 {
@@ -51,14 +52,22 @@ static int stamp_hook(uint8_t *payload, size_t len, uint8_t old[8])
     return (int)NTP_XMT_OFFSET;
 }
 
-static void send_reply(const ip_addr_t *addr, u16_t port, size_t len)
+/*
+ * Replies are built straight into a pbuf with room for lwIP's headers in
+ * front, so the frame leaves as one buffer (see net.c's linkoutput).
+ */
+static struct pbuf *reply_pbuf(void)
 {
-    struct pbuf *q = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
+    struct pbuf *q = pbuf_alloc(PBUF_TRANSPORT, REPLY_MAX, PBUF_RAM);
     if (q == NULL) {
         dropped++;
-        return;
     }
-    pbuf_take(q, tx_buf, (u16_t)len);
+    return q;
+}
+
+static void send_reply(struct pbuf *q, const ip_addr_t *addr, u16_t port, size_t len)
+{
+    pbuf_realloc(q, (u16_t)len);
     udp_sendto(pcb, q, addr, port);
     pbuf_free(q);
 }
@@ -69,32 +78,43 @@ static void recv_cb(void *arg, struct udp_pcb *upcb, struct pbuf *p, const ip_ad
     (void)arg;
     (void)upcb;
     uint64_t rx_ticks = net_rx_ticks();
-    if (p->tot_len > sizeof(rx_buf)) {
+    /* Frames arrive in one pool buffer each, so the datagram is contiguous. */
+    if (p->tot_len > NTP_UDP_REQUEST_MAX || p->len != p->tot_len) {
         dropped++;
         pbuf_free(p);
         return;
     }
     struct ntp_request rq = {
-        .data = rx_buf,
-        .len = pbuf_copy_partial(p, rx_buf, p->tot_len, 0),
+        .data = p->payload,
+        .len = p->len,
         .src_ip = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))),
         .src_port = port,
         .rx_ns = to_ns(rx_ticks),
         .mono_ms = net_uptime_ms(),
     };
-    pbuf_free(p);
     net_rand_stir(rx_ticks);
 
     struct ntp_clock_info ci;
     info(&ci);
     struct ntp_reply rep;
-    if (ntp_server_handle(server, &rq, &ci, tx_buf, sizeof(tx_buf), &rep) != 0) {
+    struct pbuf *q = reply_pbuf();
+    if (q == NULL) {
+        pbuf_free(p);
         return;
     }
-    send_reply(addr, port, rep.len);
-    while (rep.more_fragments &&
-           ntp_server_next_fragment(server, tx_buf, sizeof(tx_buf), &rep) == 0) {
-        send_reply(addr, port, rep.len);
+    int err = ntp_server_handle(server, &rq, &ci, q->payload, REPLY_MAX, &rep);
+    pbuf_free(p); /* the request is not needed past this point */
+    if (err != 0) {
+        pbuf_free(q);
+        return;
+    }
+    send_reply(q, addr, port, rep.len);
+    while (rep.more_fragments && (q = reply_pbuf()) != NULL) {
+        if (ntp_server_next_fragment(server, q->payload, REPLY_MAX, &rep) != 0) {
+            pbuf_free(q);
+            break;
+        }
+        send_reply(q, addr, port, rep.len);
     }
 }
 

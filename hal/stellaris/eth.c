@@ -24,7 +24,7 @@
 #include "stellaris.h"
 
 #ifndef ETH_RX_RING_SLOTS
-#define ETH_RX_RING_SLOTS 6u
+#define ETH_RX_RING_SLOTS 4u /* lwIP takes each frame out at once */
 #endif
 #define ETH_HDR_LEN 14u
 #define ETH_FCS_LEN 4u
