@@ -37,11 +37,11 @@ FW_ELF   := $(FW_DIR)/firmware.elf
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wundef
-FW_CFLAGS := $(BOARD_CPU) -Os -g3 -std=gnu11 -ffunction-sections -fdata-sections \
+FW_CFLAGS := $(BOARD_CPU) -Os -flto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
              -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) \
              -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
              -I$(LWIPDIR)/include
-FW_LDFLAGS := $(BOARD_CPU) -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
+FW_LDFLAGS := $(BOARD_CPU) -Os -flto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
               -Wl,--gc-sections -Wl,-Map=$(FW_DIR)/firmware.map \
               -Wl,--print-memory-usage
 
@@ -52,6 +52,10 @@ LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c 
     core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
 FW_SRCS  := $(APP_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 FW_OBJS  := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(FW_SRCS))
+
+# newlib's references to the system calls are resolved after link-time
+# optimisation has run, so they must come from a plain object.
+$(FW_DIR)/obj/hal/cortexm/syscalls.o: FW_EXTRA := -fno-lto
 
 # lwIP is third-party code: build it with its own warnings relaxed, ours not.
 $(FW_DIR)/obj/$(LWIPDIR)/%.o: FW_EXTRA := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef

@@ -46,8 +46,24 @@ static void ntp_info(struct ntp_clock_info *ci)
     *ci = appliance.ntp_info;
 }
 
+/*
+ * What replies carry about the clock, refreshed every NTP_INFO_REFRESH_MS
+ * and at once after a clock event: clock_get_status() is thousands of
+ * instructions (make bench), too many for every pass of the loop, and
+ * the dispersion and reference time it reports move slowly.
+ */
+#define NTP_INFO_REFRESH_MS 50u
+static uint64_t ntp_info_refreshed_ms;
+static bool ntp_info_stale = true;
+
 static void refresh_ntp_info(uint64_t now)
 {
+    uint64_t now_ms = net_uptime_ms();
+    if (!ntp_info_stale && now_ms - ntp_info_refreshed_ms < NTP_INFO_REFRESH_MS) {
+        return;
+    }
+    ntp_info_stale = false;
+    ntp_info_refreshed_ms = now_ms;
     struct clock_status cs;
     clock_get_status(&appliance.clock, now, &cs);
     struct ntp_clock_info *ci = &appliance.ntp_info;
@@ -97,6 +113,7 @@ static void clock_events(void)
 {
     struct clock_event ev;
     while (clock_pop_event(&appliance.clock, &ev) == 0) {
+        ntp_info_stale = true;
         enum log_severity sev = ev.to == CLOCK_STATE_SYNCED ? LOG_NOTICE : LOG_WARNING;
         if (ev.from != ev.to) {
             log_event(sev, "clock: state: %s -> %s (%s)", clock_state_name(ev.from),

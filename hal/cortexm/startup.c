@@ -53,7 +53,7 @@ static void put_hex(const char *label, uint32_t v)
 
 /* Called from the fault vectors with the exception stack frame. */
 void fault_report(uint32_t *frame, uint32_t exc_return);
-void fault_report(uint32_t *frame, uint32_t exc_return)
+__attribute__((used)) void fault_report(uint32_t *frame, uint32_t exc_return)
 {
     panic_record.magic = PANIC_MAGIC;
     panic_record.pc = frame[6];
