@@ -11,6 +11,7 @@
 #include "appliance.h"
 #include "console/app.h"
 #include "console/console.h"
+#include "hal/cpu.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -157,6 +158,7 @@ void app_get_status(struct app_status *st)
     st->rtc_errors = a->rtc_errors;
     st->uptime_s = (uint32_t)(net_uptime_ms() / 1000u);
     st->reset_cause = wdt_reset_cause_name(wdt_reset_cause());
+    st->stack_used = cpu_stack_high_water(&st->stack_size);
 
     struct net_status ns;
     net_get_status(&ns);

@@ -77,6 +77,8 @@ struct app_status {
     /* system */
     uint32_t uptime_s;
     const char *reset_cause;         /* wdt_reset_cause_name() */
+    uint32_t stack_used;             /* deepest the stack has been since boot, bytes */
+    uint32_t stack_size;             /* 0 = not measured */
 
     /* network, as in use now */
     bool is_link_up;

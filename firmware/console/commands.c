@@ -951,6 +951,10 @@ static void print_system_status(const struct app_status *st)
     }
     console_printf("uptime: %s\n", fmt_duration(a, st->uptime_s));
     console_printf("reset cause: %s\n", st->reset_cause != NULL ? st->reset_cause : "unknown");
+    if (st->stack_size != 0) {
+        console_printf("stack: %lu of %lu bytes used at most\n", (unsigned long)st->stack_used,
+                       (unsigned long)st->stack_size);
+    }
 }
 
 static void print_net_status(const struct app_status *st, const struct settings *cfg)

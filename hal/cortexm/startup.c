@@ -16,7 +16,9 @@
 #include "hal/wdt.h"
 #include "startup.h"
 
-extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _sstack, _estack;
+
+#define STACK_PAINT 0x57ACC0DEu
 int main(void);
 
 struct panic_record panic_record __attribute__((section(".noinit")));
@@ -29,6 +31,12 @@ void Reset_Handler(void)
     }
     for (uint32_t *dst = &_sbss; dst < &_ebss;) {
         *dst++ = 0;
+    }
+    /* Paint the stack below this frame, for cpu_stack_high_water(). */
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (uint32_t *p = &_sstack; p < sp - 16; p++) {
+        *p = STACK_PAINT;
     }
     main();
     wdt_system_reset();
@@ -108,6 +116,16 @@ void cpu_sleep_unless(bool (*work_pending)(void))
         cpu_wait_for_interrupt();
     }
     irq_restore(primask);
+}
+
+uint32_t cpu_stack_high_water(uint32_t *size)
+{
+    const uint32_t *p = &_sstack;
+    while (p < &_estack && *p == STACK_PAINT) {
+        p++;
+    }
+    *size = (uint32_t)((uintptr_t)&_estack - (uintptr_t)&_sstack);
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
 }
 
 bool cpu_take_fault_record(uint32_t *pc, uint32_t *status)

@@ -25,4 +25,10 @@ void cpu_sleep_unless(bool (*work_pending)(void));
  */
 bool cpu_take_fault_record(uint32_t *pc, uint32_t *status);
 
+/*
+ * Returns the deepest the main stack has been since boot, in bytes, and its
+ * size in *size (the startup code paints the stack; this finds the paint's edge).
+ */
+uint32_t cpu_stack_high_water(uint32_t *size);
+
 #endif /* HAL_CPU_H */

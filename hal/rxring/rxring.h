@@ -1,0 +1,61 @@
+/*
+ * Receive ring for Ethernet drivers: frames of any length packed one after
+ * another in a byte buffer, each with its receive timestamp, single
+ * producer (the RX interrupt) and single consumer (the main loop), no locks.
+ *
+ * Packing instead of fixed 1518-byte slots lets a few KiB hold dozens of
+ * NTP requests (90-byte frames), so a burst that arrives while the main
+ * loop is busy is stamped and kept rather than dropped, and still takes a
+ * full-size frame when one comes.
+ *
+ * Producer:  p = rxring_reserve(r, len); copy the frame to p;
+ *            rxring_commit(r, len, stamp)      (or nothing, to abandon it)
+ * Consumer:  rxring_peek(r, &f) ... rxring_release(r)
+ */
+#ifndef HAL_RXRING_H
+#define HAL_RXRING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every record starts on this alignment, so frames can be copied in words. */
+#define RXRING_ALIGN 8u
+
+/* A frame as the consumer sees it, in place in the ring. */
+struct rxring_frame {
+    uint64_t rx_ticks;    /* the receive interrupt's timestamp */
+    uint16_t len;
+    const uint8_t *data;  /* valid until rxring_release() */
+};
+
+struct rxring {
+    uint8_t *buf;            /* size bytes, RXRING_ALIGN-aligned */
+    uint32_t size;           /* a multiple of RXRING_ALIGN */
+    volatile uint32_t head;  /* producer's next write offset, 0..size-1 */
+    volatile uint32_t tail;  /* consumer's next read offset */
+    uint32_t reserved_at;    /* where the reserved record starts */
+};
+
+/* Sets up r over buf (size bytes, aligned; size a multiple of RXRING_ALIGN). Returns 0 or -EINVAL. */
+int rxring_init(struct rxring *r, void *buf, uint32_t size);
+
+/*
+ * Producer: returns where len frame bytes may be written (word-aligned), or
+ * NULL when they do not fit now (the caller drops the frame and counts it).
+ */
+uint8_t *rxring_reserve(struct rxring *r, uint32_t len);
+
+/* Producer: publishes the reserved frame of len bytes with its stamp. */
+void rxring_commit(struct rxring *r, uint32_t len, uint64_t rx_ticks);
+
+/* Consumer: returns 0 and the oldest frame in *f, or -EAGAIN when the ring is empty. */
+int rxring_peek(struct rxring *r, struct rxring_frame *f);
+
+/* Consumer: frees the frame rxring_peek() returned. */
+void rxring_release(struct rxring *r);
+
+/* Returns true when a frame is waiting. */
+bool rxring_is_pending(const struct rxring *r);
+
+#endif /* HAL_RXRING_H */

@@ -1,0 +1,1 @@
+TEST_SRCS_test_rxring := hal/rxring/rxring.c
