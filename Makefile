@@ -37,11 +37,11 @@ FW_ELF   := $(FW_DIR)/firmware.elf
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wundef
-FW_CFLAGS := $(BOARD_CPU) -Os -flto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
+FW_CFLAGS := $(BOARD_CPU) -Os -flto=auto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
              -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) \
              -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
              -I$(LWIPDIR)/include
-FW_LDFLAGS := $(BOARD_CPU) -Os -flto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
+FW_LDFLAGS := $(BOARD_CPU) -Os -flto=auto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
               -Wl,--gc-sections -Wl,-Map=$(FW_DIR)/firmware.map \
               -Wl,--print-memory-usage
 

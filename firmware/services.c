@@ -3,7 +3,11 @@
  *
  * Syslog: every event the log module records is also sent, formatted per
  * RFC 5424, to the configured collector (UDP 514), with the time stamp
- * left out ("-") while the time is not trusted.
+ * left out ("-") while the time is not trusted. Events from before the
+ * network was up (boot, reset cause, the state of the stored settings) are
+ * summed up in one message once the collector can be reached. The rate
+ * limiter's activity is watched here too: "started" when clients are being
+ * limited, "stopped" after a quiet minute.
  *
  * Upstream: the hardware-free client in ntp/upstream.c decides when to
  * send and what a round of replies means; here its requests go out from an
@@ -15,7 +19,9 @@
 #include <string.h>
 
 #include "appliance.h"
+#include "hal/board.h"
 #include "hal/timer.h"
+#include "hal/wdt.h"
 #include "log.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/pbuf.h"
@@ -31,6 +37,13 @@ static struct upstream upstream;
 static struct upstream_config upstream_cfg;
 static uint32_t upstream_applied; /* address the client runs with, 0 = off */
 static bool in_syslog;
+static bool boot_reported;
+static bool limiting;
+static uint32_t limited_seen;       /* drops + kisses for the rate limit, last look */
+static uint64_t limit_checked_ms, limit_quiet_since_ms;
+
+#define RATELIMIT_CHECK_MS 5000u
+#define RATELIMIT_QUIET_MS 60000u
 
 static void send_udp(struct udp_pcb *pcb, uint32_t addr, uint16_t port, const void *buf,
                      size_t len)
@@ -143,6 +156,49 @@ static void upstream_follow_settings(void)
     upstream_applied = want;
 }
 
+/* Once the collector is reachable: what happened before the network was up. */
+static void report_boot(void)
+{
+    if (boot_reported || appliance.settings.syslog_addr == 0 || !net_has_address()) {
+        return;
+    }
+    boot_reported = true;
+    log_event(LOG_NOTICE, "boot: ntp-appliance on %s, reset cause: %s, settings: %s",
+              board_name(), wdt_reset_cause_name(wdt_reset_cause()),
+              config_status_text(appliance.store_state.status));
+}
+
+/* Logs when the rate limiter starts and stops turning clients away. */
+static void watch_ratelimit(void)
+{
+    uint64_t now = net_uptime_ms();
+    if (now - limit_checked_ms < RATELIMIT_CHECK_MS) {
+        return;
+    }
+    limit_checked_ms = now;
+    struct ntp_counters c;
+    ntp_server_get_counters(&appliance.ntp, &c);
+    uint32_t limited = c.drop_ratelimit + c.kod_sent;
+    if (limited != limited_seen) {
+        if (!limiting) {
+            struct ratelimit_client top;
+            char who[16] = "?";
+            if (ntp_server_top_clients(&appliance.ntp, &top, 1) == 1) {
+                ip4_addr_t ip;
+                ip4_addr_set_u32(&ip, lwip_htonl(top.ip));
+                ip4addr_ntoa_r(&ip, who, sizeof(who));
+            }
+            log_event(LOG_WARNING, "ntp: rate limiting started (busiest client %s)", who);
+            limiting = true;
+        }
+        limited_seen = limited;
+        limit_quiet_since_ms = now;
+    } else if (limiting && now - limit_quiet_since_ms >= RATELIMIT_QUIET_MS) {
+        log_event(LOG_NOTICE, "ntp: rate limiting stopped");
+        limiting = false;
+    }
+}
+
 void services_init(void)
 {
     syslog_pcb = udp_new();
@@ -157,6 +213,8 @@ void services_init(void)
 
 void services_poll(void)
 {
+    report_boot();
+    watch_ratelimit();
     upstream_follow_settings();
     if (upstream_applied == 0 || !net_has_address() || upstream_pcb == NULL) {
         return;
