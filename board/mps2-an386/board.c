@@ -1,0 +1,113 @@
+/*
+ * MPS2 + AN386 bring-up: vector table and the driver configurations for
+ * the CMSDK UART, timer and watchdog, the SBCon I2C bus and the LAN9220
+ * Ethernet controller. The FPGA's clocks are fixed: nothing to set up.
+ */
+#include <stdint.h>
+
+#include "at24/at24.h"
+#include "board.h"
+#include "cmsdk/drivers.h"
+#include "cortexm/startup.h"
+#include "ds13xx/ds13xx.h"
+#include "hal/board.h"
+#include "lan9118/drivers.h"
+#include "sbcon/sbcon.h"
+
+extern uint32_t _estack;
+
+typedef void (*vector_fn)(void);
+
+__attribute__((section(".vectors"), used))
+static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
+    [0] = (vector_fn)(uintptr_t)&_estack,
+    [1] = Reset_Handler,
+    [2] = cmsdk_wdt_nmi_isr,  /* NMI: the watchdog's first time-out */
+    [3] = HardFault_Handler,
+    [4] = HardFault_Handler,  /* MemManage */
+    [5] = HardFault_Handler,  /* BusFault */
+    [6] = HardFault_Handler,  /* UsageFault */
+    [11] = Default_Handler,   /* SVCall */
+    [12] = Default_Handler,   /* DebugMon */
+    [14] = Default_Handler,   /* PendSV */
+    [15] = SysTick_Handler,
+    [16 + BOARD_IRQ_UART0_RX] = cmsdk_uart_rx_isr,
+    [16 + BOARD_IRQ_UART0_TX] = cmsdk_uart_tx_isr,
+    [16 + BOARD_IRQ_TIMER0] = cmsdk_timer_isr,
+    [16 + BOARD_IRQ_ETH] = lan9118_eth_isr,
+};
+
+static const struct cmsdk_uart_config uart_cfg = {
+    .base = BOARD_UART0_BASE, .irq_rx = BOARD_IRQ_UART0_RX, .irq_tx = BOARD_IRQ_UART0_TX,
+    .clock_hz = BOARD_CPU_HZ, .baud = 115200u,
+};
+static const struct cmsdk_timer_config timer_cfg = {
+    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0, .clock_hz = BOARD_CPU_HZ,
+};
+static const struct cmsdk_wdt_config wdt_cfg = {
+    .base = BOARD_WDT_BASE, .clock_hz = BOARD_CPU_HZ,
+};
+static const struct lan9118_config eth_cfg = {
+    .base = BOARD_ETH_BASE, .irq = BOARD_IRQ_ETH,
+};
+static const struct sbcon_i2c_config i2c_cfg = {
+    .base = BOARD_I2C_BASE, .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
+};
+static struct i2c_bus i2c0;
+
+int board_init(void)
+{
+    cmsdk_uart_configure(&uart_cfg);
+    cmsdk_timer_configure(&timer_cfg);
+    cmsdk_wdt_configure(&wdt_cfg);
+    lan9118_configure(&eth_cfg);
+    return sbcon_i2c_init(&i2c0, &i2c_cfg);
+}
+
+const char *board_name(void)
+{
+    return BOARD_NAME;
+}
+
+void board_get_mac(uint8_t mac[6])
+{
+    /* The LAN9220's address (its EEPROM's; QEMU's -nic macaddr) when it has one. */
+    if (lan9118_read_mac(mac) == 0) {
+        return;
+    }
+    /* None: a locally administered address. */
+    static const uint8_t fallback[6] = { 0x02, 0x4e, 0x5a, 0x00, 0x00, 0x02 };
+    for (unsigned i = 0; i < 6u; i++) {
+        mac[i] = fallback[i];
+    }
+}
+
+static const struct ds13xx_config rtc_cfg = {
+    .bus = &i2c0, .addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+};
+static struct rtc rtc;
+static const struct at24 eeprom = {
+    .bus = &i2c0, .addr7 = BOARD_EEPROM_ADDR,
+    .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
+};
+
+int board_rtc_init(struct rtc **out)
+{
+    *out = &rtc;
+    return ds13xx_init(&rtc, &rtc_cfg);
+}
+
+uint8_t board_rtc_addr(void)
+{
+    return BOARD_RTC_ADDR;
+}
+
+int board_eeprom_read(uint16_t off, void *buf, size_t len)
+{
+    return at24_read(&eeprom, off, buf, len);
+}
+
+int board_eeprom_write(uint16_t off, const void *buf, size_t len)
+{
+    return at24_write(&eeprom, off, buf, len);
+}

@@ -1,0 +1,146 @@
+/*
+ * Console UART driver for the CMSDK APB UART: 8N1 only, one-byte
+ * transmit and receive buffers, separate TX and RX interrupts.
+ *
+ * Received bytes are moved by the RX interrupt into a small ring. Bytes to
+ * send wait in a ring that uart_poll() starts draining and the TX
+ * interrupt keeps draining, one byte each time the buffer empties: with a
+ * one-byte buffer, polling from the main loop alone would send one byte
+ * per wake-up. Neither side ever blocks the main loop: a full transmit
+ * ring drops output and counts it.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmsdk.h"
+#include "drivers.h"
+#include "hal/uart.h"
+
+#define UART_TX_RING 4096u /* a whole `status` report fits */
+#define UART_RX_RING 256u
+
+static const struct cmsdk_uart_config *cfg;
+static char tx_ring[UART_TX_RING];
+static volatile uint32_t tx_head, tx_tail; /* tail: TX interrupt, or main loop with IRQs masked */
+static volatile uint8_t rx_ring[UART_RX_RING];
+static volatile uint32_t rx_head, rx_tail; /* RX ISR writes head, main loop tail */
+uint32_t uart_tx_dropped, uart_rx_dropped;
+
+void cmsdk_uart_configure(const struct cmsdk_uart_config *c)
+{
+    cfg = c;
+}
+
+int uart_init(void)
+{
+    uintptr_t b = cfg->base;
+    uint32_t div = (cfg->clock_hz + cfg->baud / 2u) / cfg->baud; /* baud = PCLK / BAUDDIV */
+    if (div < UART_BAUDDIV_MIN) {
+        return -EINVAL;
+    }
+    UART_CTRL(b) = 0;
+    UART_BAUDDIV(b) = div;
+    UART_STATE(b) = UART_STATE_TXOVERRUN | UART_STATE_RXOVERRUN;
+    UART_INTCLEAR(b) = UART_INT_TX | UART_INT_RX;
+    UART_CTRL(b) = UART_CTRL_TXEN | UART_CTRL_RXEN | UART_CTRL_RXINTEN | UART_CTRL_TXINTEN;
+    nvic_enable(cfg->irq_rx, 0x80);
+    nvic_enable(cfg->irq_tx, 0x80);
+    return 0;
+}
+
+void cmsdk_uart_rx_isr(void)
+{
+    uintptr_t b = cfg->base;
+    /* Acknowledge first: a byte arriving after the loop raises it again. */
+    UART_INTCLEAR(b) = UART_INT_RX;
+    if (UART_STATE(b) & UART_STATE_RXOVERRUN) {
+        UART_STATE(b) = UART_STATE_RXOVERRUN;
+        uart_rx_dropped++;
+    }
+    while (UART_STATE(b) & UART_STATE_RXFULL) {
+        uint8_t c = (uint8_t)UART_DATA(b);
+        uint32_t next = (rx_head + 1u) % UART_RX_RING;
+        if (next == rx_tail) {
+            uart_rx_dropped++;
+        } else {
+            rx_ring[rx_head] = c;
+            rx_head = next;
+        }
+    }
+}
+
+/*
+ * Moves one queued byte into the transmit buffer if it has room. Returns
+ * whether it did. Called with interrupts masked or from the TX interrupt.
+ */
+static bool tx_put(uintptr_t b)
+{
+    if (tx_tail == tx_head || (UART_STATE(b) & UART_STATE_TXFULL) != 0) {
+        return false;
+    }
+    UART_DATA(b) = (uint8_t)tx_ring[tx_tail];
+    tx_tail = (tx_tail + 1u) % UART_TX_RING;
+    return true;
+}
+
+void cmsdk_uart_tx_isr(void)
+{
+    uintptr_t b = cfg->base;
+    UART_INTCLEAR(b) = UART_INT_TX;
+    while (tx_put(b)) {
+    }
+}
+
+int uart_getc(void)
+{
+    if (rx_tail == rx_head) {
+        return -EAGAIN;
+    }
+    int c = rx_ring[rx_tail];
+    rx_tail = (rx_tail + 1u) % UART_RX_RING;
+    return c;
+}
+
+size_t uart_write(const char *buf, size_t len)
+{
+    size_t n = 0;
+    uint32_t primask = irq_save();
+    for (; n < len; n++) {
+        uint32_t next = (tx_head + 1u) % UART_TX_RING;
+        if (next == tx_tail) {
+            uart_tx_dropped += (uint32_t)(len - n);
+            break;
+        }
+        tx_ring[tx_head] = buf[n];
+        tx_head = next;
+    }
+    irq_restore(primask);
+    return n;
+}
+
+void uart_poll(void)
+{
+    /*
+     * One byte per masked section (the TX interrupt also advances
+     * tx_tail): where the buffer empties at once, as in QEMU, a long
+     * report must not hold off the Ethernet interrupt and its stamp.
+     */
+    bool more;
+    do {
+        uint32_t primask = irq_save();
+        more = tx_put(cfg->base);
+        irq_restore(primask);
+    } while (more);
+}
+
+void uart_flush(void)
+{
+    /* Polled, so it also works from a fault handler with interrupts masked. */
+    while (tx_tail != tx_head) {
+        uart_poll();
+    }
+    while (UART_STATE(cfg->base) & UART_STATE_TXFULL) {
+    }
+}

@@ -1,0 +1,385 @@
+/*
+ * SMSC LAN9118 / LAN9220 Ethernet driver (the datasheet's TX and RX data
+ * paths, host-driven through the FIFO ports, no DMA) with the
+ * interrupt-timestamped receive path of hal/eth.h.
+ *
+ * The RX interrupt reads the timestamp counter before anything else,
+ * acknowledges the chip, then moves every frame the RX status FIFO
+ * announces into a single-producer / single-consumer ring, each with that
+ * stamp, and returns. A status word gives the frame's length including
+ * the FCS; the data FIFO holds the frame in ceil(length / 4) words, first
+ * byte in the low bits of the first word.
+ *
+ * Transmit: command words A and B (one segment holding the whole frame),
+ * then the frame's words; the chip adds padding and the FCS. The TX status
+ * FIFO is allowed to overrun (TXSAO) and is read before each frame only to
+ * count errors.
+ *
+ * The MAC and PHY registers sit behind MAC_CSR_CMD/MAC_CSR_DATA; only the
+ * main loop uses them, never the interrupt.
+ *
+ * QEMU (hw/net/lan9118.c) drives its interrupt line high, as the NVIC
+ * needs it, only with IRQ_CFG set to push-pull, active high: that is what
+ * this driver sets. Its PHY always reports link and full duplex; its MII
+ * and MAC CSR accesses complete at once.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers.h"
+#include "hal/eth.h"
+#include "hal/timer.h"
+#include "lan9118.h"
+
+#ifndef ETH_RX_RING_SLOTS
+#define ETH_RX_RING_SLOTS 6u
+#endif
+#define ETH_HDR_LEN 14u
+#define ETH_FCS_LEN 4u
+#define ETH_TX_WAIT_US 2000u
+#define LAN_RESET_WAIT_US 100000u /* soft reset to READY */
+#define LAN_CSR_WAIT_US 1000u     /* one MAC CSR or MII access */
+#define TX_CMD_WORDS_LEN 8u       /* command words A and B, in the TX data FIFO */
+/*
+ * Reads of BYTE_TEST, which have no side effect, wait out the chip's
+ * minimum delays between a write or FIFO pop and a dependent read (the
+ * datasheet's host interface timing): each is a full bus cycle on the chip.
+ */
+#define LAN_SETTLE_READS 3u
+
+static const struct lan9118_config *cfg;
+static struct eth_frame ring[ETH_RX_RING_SLOTS];
+static volatile uint32_t ring_head, ring_tail; /* ISR writes head, main loop tail */
+static struct eth_stats stats;
+static bool link_was_up;
+
+void lan9118_configure(const struct lan9118_config *c)
+{
+    cfg = c;
+}
+
+static void settle(uintptr_t b)
+{
+    for (unsigned i = 0; i < LAN_SETTLE_READS; i++) {
+        (void)LAN_BYTE_TEST(b);
+    }
+}
+
+/* Waits until (*reg & mask) == want, at most us. Returns 0 or -ETIMEDOUT. */
+static int wait_reg(volatile uint32_t *reg, uint32_t mask, uint32_t want, uint32_t us)
+{
+    uint64_t deadline = timer_now() + (uint64_t)us * (timer_hz() / 1000000u);
+    while ((*reg & mask) != want) {
+        if (timer_now() > deadline) {
+            return -ETIMEDOUT;
+        }
+    }
+    return 0;
+}
+
+static int mac_csr_read(uintptr_t b, uint32_t index, uint32_t *val)
+{
+    if (wait_reg(&LAN_MAC_CSR_CMD(b), MAC_CSR_CMD_BUSY, 0, LAN_CSR_WAIT_US) != 0) {
+        return -ETIMEDOUT;
+    }
+    LAN_MAC_CSR_CMD(b) = MAC_CSR_CMD_BUSY | MAC_CSR_CMD_READ | index;
+    settle(b);
+    if (wait_reg(&LAN_MAC_CSR_CMD(b), MAC_CSR_CMD_BUSY, 0, LAN_CSR_WAIT_US) != 0) {
+        return -ETIMEDOUT;
+    }
+    *val = LAN_MAC_CSR_DATA(b);
+    return 0;
+}
+
+static int mac_csr_write(uintptr_t b, uint32_t index, uint32_t val)
+{
+    if (wait_reg(&LAN_MAC_CSR_CMD(b), MAC_CSR_CMD_BUSY, 0, LAN_CSR_WAIT_US) != 0) {
+        return -ETIMEDOUT;
+    }
+    LAN_MAC_CSR_DATA(b) = val;
+    LAN_MAC_CSR_CMD(b) = MAC_CSR_CMD_BUSY | index;
+    settle(b);
+    return wait_reg(&LAN_MAC_CSR_CMD(b), MAC_CSR_CMD_BUSY, 0, LAN_CSR_WAIT_US);
+}
+
+/* Waits for the MII management interface to finish. Returns 0 or -ETIMEDOUT. */
+static int mii_wait(uintptr_t b)
+{
+    uint64_t deadline = timer_now() + (uint64_t)LAN_CSR_WAIT_US * (timer_hz() / 1000000u);
+    for (;;) {
+        uint32_t acc;
+        if (mac_csr_read(b, MAC_MII_ACC, &acc) != 0) {
+            return -ETIMEDOUT;
+        }
+        if ((acc & MII_ACC_MIIBZY) == 0) {
+            return 0;
+        }
+        if (timer_now() > deadline) {
+            return -ETIMEDOUT;
+        }
+    }
+}
+
+static int phy_read(uintptr_t b, unsigned reg, uint16_t *val)
+{
+    uint32_t data;
+    if (mii_wait(b) != 0 ||
+        mac_csr_write(b, MAC_MII_ACC, MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) |
+                                          MII_ACC_MIIBZY) != 0 ||
+        mii_wait(b) != 0 || mac_csr_read(b, MAC_MII_DATA, &data) != 0) {
+        return -ETIMEDOUT;
+    }
+    *val = (uint16_t)data;
+    return 0;
+}
+
+static int phy_write(uintptr_t b, unsigned reg, uint16_t val)
+{
+    if (mii_wait(b) != 0 || mac_csr_write(b, MAC_MII_DATA, val) != 0 ||
+        mac_csr_write(b, MAC_MII_ACC, MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) |
+                                          MII_ACC_MIIWNR | MII_ACC_MIIBZY) != 0) {
+        return -ETIMEDOUT;
+    }
+    return mii_wait(b);
+}
+
+/* The chip answers and has left reset. Returns 0 or -ENODEV. */
+static int chip_ready(uintptr_t b)
+{
+    /* BYTE_TEST is the one register the datasheet lets the host read before READY. */
+    if (LAN_BYTE_TEST(b) != LAN_BYTE_TEST_VALUE) {
+        return -ENODEV;
+    }
+    if (wait_reg(&LAN_PMT_CTRL(b), PMT_CTRL_READY, PMT_CTRL_READY, LAN_RESET_WAIT_US) != 0) {
+        return -ENODEV;
+    }
+    return 0;
+}
+
+int lan9118_read_mac(uint8_t mac[6])
+{
+    uintptr_t b = cfg->base;
+    uint32_t lo, hi;
+    if (chip_ready(b) != 0 || mac_csr_read(b, MAC_ADDRL, &lo) != 0 ||
+        mac_csr_read(b, MAC_ADDRH, &hi) != 0) {
+        return -ENODEV;
+    }
+    mac[0] = (uint8_t)lo; mac[1] = (uint8_t)(lo >> 8);
+    mac[2] = (uint8_t)(lo >> 16); mac[3] = (uint8_t)(lo >> 24);
+    mac[4] = (uint8_t)hi; mac[5] = (uint8_t)(hi >> 8);
+    bool all_zero = true, all_ones = true;
+    for (unsigned i = 0; i < 6u; i++) {
+        all_zero = all_zero && mac[i] == 0x00u;
+        all_ones = all_ones && mac[i] == 0xFFu;
+    }
+    if (all_zero || all_ones || (mac[0] & 0x01u) != 0) {
+        return -ENODATA;
+    }
+    return 0;
+}
+
+int eth_init(const uint8_t mac[6])
+{
+    uintptr_t b = cfg->base;
+    if (LAN_BYTE_TEST(b) != LAN_BYTE_TEST_VALUE) {
+        return -ENODEV;
+    }
+    LAN_HW_CFG(b) = HW_CFG_SRST;
+    if (wait_reg(&LAN_HW_CFG(b), HW_CFG_SRST, 0, LAN_RESET_WAIT_US) != 0 || chip_ready(b) != 0) {
+        return -ETIMEDOUT;
+    }
+    LAN_IRQ_CFG(b) = 0;
+    LAN_INT_EN(b) = 0;
+    LAN_INT_STS(b) = 0xFFFFFFFFu;
+
+    uint32_t lo = (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) | ((uint32_t)mac[2] << 16) |
+                  ((uint32_t)mac[3] << 24);
+    uint32_t hi = (uint32_t)mac[4] | ((uint32_t)mac[5] << 8);
+    if (mac_csr_write(b, MAC_ADDRL, lo) != 0 || mac_csr_write(b, MAC_ADDRH, hi) != 0) {
+        return -ETIMEDOUT;
+    }
+    /* Autonegotiation; the duplex is taken over when the link comes up. */
+    (void)phy_write(b, PHY_BMCR, PHY_BMCR_ANENABLE | PHY_BMCR_ANRESTART);
+    link_was_up = false;
+
+    /* RSFL as soon as one status word waits; the TX level is the reset default. */
+    LAN_FIFO_INT(b) = FIFO_INT_TX_DATA_LEVEL(0x48u) | FIFO_INT_RX_STS_LEVEL(0u);
+    LAN_RX_CFG(b) = 0; /* 4-byte end alignment, no data offset */
+    LAN_TX_CFG(b) = TX_CFG_TX_ON | TX_CFG_TXSAO;
+    if (mac_csr_write(b, MAC_CR, MAC_CR_TXEN | MAC_CR_RXEN) != 0) {
+        return -ETIMEDOUT;
+    }
+
+    ring_head = ring_tail = 0;
+    LAN_INT_STS(b) = 0xFFFFFFFFu;
+    LAN_INT_EN(b) = INT_RSFL | INT_RXE;
+    LAN_IRQ_CFG(b) = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
+    nvic_enable(cfg->irq, 0x20);
+    return 0;
+}
+
+/* Sets the MAC's duplex to what autonegotiation settled on (802.3 priority: 100FD, 100HD, 10FD). */
+static void take_duplex(uintptr_t b)
+{
+    uint16_t anar, anlpar;
+    uint32_t cr;
+    if (phy_read(b, PHY_ANAR, &anar) != 0 || phy_read(b, PHY_ANLPAR, &anlpar) != 0 ||
+        mac_csr_read(b, MAC_CR, &cr) != 0) {
+        return;
+    }
+    uint16_t common = anar & anlpar;
+    bool full;
+    if (common & PHY_AN_100FD) {
+        full = true;
+    } else if (common & PHY_AN_100HD) {
+        full = false;
+    } else {
+        full = (common & PHY_AN_10FD) != 0;
+    }
+    uint32_t want = full ? (cr | MAC_CR_FDPX) : (cr & ~MAC_CR_FDPX);
+    if (want != cr) {
+        (void)mac_csr_write(b, MAC_CR, want);
+    }
+}
+
+bool eth_link_up(void)
+{
+    uintptr_t b = cfg->base;
+    uint16_t bmsr = 0;
+    /* BMSR's link bit latches low: read twice for the current state. */
+    (void)phy_read(b, PHY_BMSR, &bmsr);
+    if (phy_read(b, PHY_BMSR, &bmsr) != 0) {
+        return false;
+    }
+    bool up = (bmsr & PHY_BMSR_LINK) != 0;
+    if (up && !link_was_up) {
+        take_duplex(b);
+    }
+    link_was_up = up;
+    return up;
+}
+
+/* Reads and drops words of the RX data FIFO. */
+static void rx_discard(uintptr_t b, uint32_t words)
+{
+    while (words--) {
+        (void)LAN_RX_DATA_FIFO(b);
+    }
+}
+
+void lan9118_eth_isr(void)
+{
+    uint64_t stamp = timer_now();
+    uintptr_t b = cfg->base;
+    uint32_t sts = LAN_INT_STS(b);
+    /* Acknowledge first: a frame arriving while the FIFO drains raises RSFL again. */
+    LAN_INT_STS(b) = sts;
+    if (sts & INT_RXE) {
+        stats.rx_errors++;
+    }
+    settle(b);
+    /* The frames waiting now, and no more: each pass is bounded. */
+    uint32_t frames = RX_FIFO_INF_RXSUSED(LAN_RX_FIFO_INF(b));
+    while (frames--) {
+        uint32_t st = LAN_RX_STATUS_FIFO(b);
+        uint32_t fifo_len = RX_STS_LENGTH(st); /* frame + FCS */
+        uint32_t words = (fifo_len + 3u) / 4u;
+        /* A bad frame, or one too long for a slot (a tagged full-size one). */
+        if ((st & RX_STS_ES) != 0 || fifo_len < ETH_HDR_LEN + ETH_FCS_LEN ||
+            fifo_len > ETH_FRAME_MAX + ETH_FCS_LEN) {
+            stats.rx_errors++;
+            rx_discard(b, words);
+            continue;
+        }
+        uint32_t frame_len = fifo_len - ETH_FCS_LEN;
+        uint32_t next = (ring_head + 1u) % ETH_RX_RING_SLOTS;
+        if (next == ring_tail) {
+            stats.rx_ring_full++;
+            rx_discard(b, words);
+            continue;
+        }
+        struct eth_frame *f = &ring[ring_head];
+        uint8_t *dst = f->data;
+        uint32_t copied = 0;
+        while (words--) {
+            uint32_t w = LAN_RX_DATA_FIFO(b);
+            for (unsigned i = 0; i < 4u; i++, w >>= 8) {
+                if (copied < frame_len) {
+                    dst[copied] = (uint8_t)w;
+                }
+                copied++;
+            }
+        }
+        f->len = (uint16_t)frame_len;
+        f->rx_ticks = stamp;
+        stats.rx_frames++;
+        ring_head = next;
+    }
+}
+
+struct eth_frame *eth_rx_take(void)
+{
+    if (ring_tail == ring_head) {
+        return NULL;
+    }
+    return &ring[ring_tail];
+}
+
+bool eth_rx_pending(void)
+{
+    return ring_tail != ring_head;
+}
+
+void eth_rx_release(void)
+{
+    if (ring_tail != ring_head) {
+        ring_tail = (ring_tail + 1u) % ETH_RX_RING_SLOTS;
+    }
+}
+
+int eth_send(const uint8_t *frame, size_t len)
+{
+    uintptr_t b = cfg->base;
+    if (len < ETH_HDR_LEN || len > ETH_FRAME_MAX) {
+        return -EINVAL;
+    }
+    /* Statuses of frames already sent: only their error bits matter. */
+    for (uint32_t n = TX_FIFO_INF_TXSUSED(LAN_TX_FIFO_INF(b)); n > 0; n--) {
+        if (LAN_TX_STATUS_FIFO(b) & TX_STS_ES) {
+            stats.tx_errors++;
+        }
+    }
+    uint32_t need = TX_CMD_WORDS_LEN + (((uint32_t)len + 3u) & ~3u);
+    uint64_t deadline = timer_now() + (uint64_t)ETH_TX_WAIT_US * (timer_hz() / 1000000u);
+    while (TX_FIFO_INF_TDFREE(LAN_TX_FIFO_INF(b)) < need) {
+        if (timer_now() > deadline) {
+            stats.tx_errors++;
+            return -EAGAIN;
+        }
+    }
+    LAN_TX_DATA_FIFO(b) = TX_CMD_A_FIRST_SEG | TX_CMD_A_LAST_SEG | TX_CMD_A_SIZE(len);
+    LAN_TX_DATA_FIFO(b) = TX_CMD_B_TAG(stats.tx_frames & 0xFFFFu) | TX_CMD_B_LENGTH(len);
+    size_t i = 0;
+    for (; i + 4u <= len; i += 4u) {
+        LAN_TX_DATA_FIFO(b) = (uint32_t)frame[i] | ((uint32_t)frame[i + 1] << 8) |
+                              ((uint32_t)frame[i + 2] << 16) | ((uint32_t)frame[i + 3] << 24);
+    }
+    if (i < len) {
+        uint32_t w = 0;
+        for (unsigned s = 0; i < len; i++, s += 8u) {
+            w |= (uint32_t)frame[i] << s;
+        }
+        LAN_TX_DATA_FIFO(b) = w;
+    }
+    stats.tx_frames++;
+    return 0;
+}
+
+void eth_get_stats(struct eth_stats *st)
+{
+    uint32_t primask = irq_save();
+    *st = stats;
+    irq_restore(primask);
+}
