@@ -262,12 +262,12 @@ int net_reconfigure(const struct net_config *cfg)
 
 void net_poll(void)
 {
-    struct eth_frame *f;
-    while ((f = eth_rx_take()) != NULL) {
-        struct pbuf *p = pbuf_alloc(PBUF_RAW, f->len, PBUF_POOL);
+    struct eth_frame f;
+    while (eth_rx_take(&f) == 0) {
+        struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
         if (p != NULL) {
-            pbuf_take(p, f->data, f->len);
-            rx_ticks = f->rx_ticks;
+            pbuf_take(p, f.data, f.len);
+            rx_ticks = f.rx_ticks;
             eth_rx_release();
             if (netif.input(p, &netif) != ERR_OK) {
                 pbuf_free(p);

@@ -31,10 +31,12 @@
 #include "drivers.h"
 #include "hal/eth.h"
 #include "hal/timer.h"
+#include "rxring/rxring.h"
 #include "lan9118.h"
 
-#ifndef ETH_RX_RING_SLOTS
-#define ETH_RX_RING_SLOTS 6u
+/* Receive ring: 45 NTP requests, or two full-size frames, and more. */
+#ifndef ETH_RX_RING_BYTES
+#define ETH_RX_RING_BYTES 5120u
 #endif
 #define ETH_HDR_LEN 14u
 #define ETH_FCS_LEN 4u
@@ -50,8 +52,8 @@
 #define LAN_SETTLE_READS 3u
 
 static const struct lan9118_config *cfg;
-static struct eth_frame ring[ETH_RX_RING_SLOTS];
-static volatile uint32_t ring_head, ring_tail; /* ISR writes head, main loop tail */
+static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
+static struct rxring ring;
 static struct eth_stats stats;
 static bool link_was_up;
 
@@ -212,7 +214,7 @@ int eth_init(const uint8_t mac[6])
         return -ETIMEDOUT;
     }
 
-    ring_head = ring_tail = 0;
+    (void)rxring_init(&ring, ring_buf, sizeof(ring_buf));
     LAN_INT_STS(b) = 0xFFFFFFFFu;
     LAN_INT_EN(b) = INT_RSFL | INT_RXE;
     LAN_IRQ_CFG(b) = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
@@ -294,14 +296,12 @@ void lan9118_eth_isr(void)
             continue;
         }
         uint32_t frame_len = fifo_len - ETH_FCS_LEN;
-        uint32_t next = (ring_head + 1u) % ETH_RX_RING_SLOTS;
-        if (next == ring_tail) {
+        uint8_t *dst = rxring_reserve(&ring, frame_len);
+        if (dst == NULL) {
             stats.rx_ring_full++;
             rx_discard(b, words);
             continue;
         }
-        struct eth_frame *f = &ring[ring_head];
-        uint8_t *dst = f->data;
         uint32_t copied = 0;
         while (words--) {
             uint32_t w = LAN_RX_DATA_FIFO(b);
@@ -312,31 +312,31 @@ void lan9118_eth_isr(void)
                 copied++;
             }
         }
-        f->len = (uint16_t)frame_len;
-        f->rx_ticks = stamp;
+        rxring_commit(&ring, frame_len, stamp);
         stats.rx_frames++;
-        ring_head = next;
     }
 }
 
-struct eth_frame *eth_rx_take(void)
+int eth_rx_take(struct eth_frame *f)
 {
-    if (ring_tail == ring_head) {
-        return NULL;
+    struct rxring_frame rf;
+    int err = rxring_peek(&ring, &rf);
+    if (err == 0) {
+        f->rx_ticks = rf.rx_ticks;
+        f->len = rf.len;
+        f->data = rf.data;
     }
-    return &ring[ring_tail];
+    return err;
 }
 
 bool eth_rx_pending(void)
 {
-    return ring_tail != ring_head;
+    return rxring_is_pending(&ring);
 }
 
 void eth_rx_release(void)
 {
-    if (ring_tail != ring_head) {
-        ring_tail = (ring_tail + 1u) % ETH_RX_RING_SLOTS;
-    }
+    rxring_release(&ring);
 }
 
 int eth_send(const uint8_t *frame, size_t len)

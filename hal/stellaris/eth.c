@@ -21,10 +21,12 @@
 #include "drivers.h"
 #include "hal/eth.h"
 #include "hal/timer.h"
+#include "rxring/rxring.h"
 #include "stellaris.h"
 
-#ifndef ETH_RX_RING_SLOTS
-#define ETH_RX_RING_SLOTS 4u /* lwIP takes each frame out at once */
+/* Receive ring: 45 NTP requests, or two full-size frames, and more. */
+#ifndef ETH_RX_RING_BYTES
+#define ETH_RX_RING_BYTES 5120u
 #endif
 #define ETH_HDR_LEN 14u
 #define ETH_FCS_LEN 4u
@@ -35,8 +37,8 @@
 #define PHY_ID1 2u
 
 static const struct stellaris_eth_config *cfg;
-static struct eth_frame ring[ETH_RX_RING_SLOTS];
-static volatile uint32_t ring_head, ring_tail; /* ISR writes head, main loop tail */
+static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
+static struct rxring ring;
 static struct eth_stats stats;
 
 void stellaris_eth_configure(const struct stellaris_eth_config *c)
@@ -60,6 +62,7 @@ static int phy_read(unsigned reg, uint16_t *val)
 int eth_init(const uint8_t mac[6])
 {
     uintptr_t b = cfg->base;
+    (void)rxring_init(&ring, ring_buf, sizeof(ring_buf));
     SYSCTL_RCGC2 |= SYSCTL_RCGC2_EMAC0 | SYSCTL_RCGC2_EPHY0 | SYSCTL_RCGC2_GPIOF;
     MAC_IM(b) = 0;
     MAC_IACK(b) = 0xFFu;
@@ -125,16 +128,14 @@ void stellaris_eth_isr(void)
         }
         uint32_t frame_len = fifo_len - 2u - ETH_FCS_LEN;
         uint32_t words_left = (fifo_len + 3u) / 4u - 1u;
-        uint32_t next = (ring_head + 1u) % ETH_RX_RING_SLOTS;
-        if (next == ring_tail) {
+        uint8_t *dst = rxring_reserve(&ring, frame_len);
+        if (dst == NULL) {
             stats.rx_ring_full++;
             while (words_left--) {
                 (void)MAC_DATA(b);
             }
             continue;
         }
-        struct eth_frame *f = &ring[ring_head];
-        uint8_t *dst = f->data;
         uint32_t copied = 0;
         /* The first word's upper half holds the first two frame bytes. */
         dst[copied++] = (uint8_t)(w >> 16);
@@ -148,31 +149,31 @@ void stellaris_eth_isr(void)
                 copied++;
             }
         }
-        f->len = (uint16_t)frame_len;
-        f->rx_ticks = stamp;
+        rxring_commit(&ring, frame_len, stamp);
         stats.rx_frames++;
-        ring_head = next;
     }
 }
 
-struct eth_frame *eth_rx_take(void)
+int eth_rx_take(struct eth_frame *f)
 {
-    if (ring_tail == ring_head) {
-        return NULL;
+    struct rxring_frame rf;
+    int err = rxring_peek(&ring, &rf);
+    if (err == 0) {
+        f->rx_ticks = rf.rx_ticks;
+        f->len = rf.len;
+        f->data = rf.data;
     }
-    return &ring[ring_tail];
+    return err;
 }
 
 bool eth_rx_pending(void)
 {
-    return ring_tail != ring_head;
+    return rxring_is_pending(&ring);
 }
 
 void eth_rx_release(void)
 {
-    if (ring_tail != ring_head) {
-        ring_tail = (ring_tail + 1u) % ETH_RX_RING_SLOTS;
-    }
+    rxring_release(&ring);
 }
 
 int eth_send(const uint8_t *frame, size_t len)

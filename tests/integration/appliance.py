@@ -15,6 +15,16 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BOARD = os.environ.get("BOARD", "lm3s6965evb")
 ELF = os.path.join(ROOT, "build", BOARD, "firmware.elf")
+
+
+def board_qemu_machine():
+    """The QEMU machine of BOARD, as board/<board>/board.mk names it (-M ...)."""
+    with open(os.path.join(ROOT, "board", BOARD, "board.mk")) as f:
+        for line in f:
+            m = re.match(r"BOARD_QEMU\s*:=\s*-M\s+(\S+)", line)
+            if m:
+                return m.group(1)
+    raise RuntimeError("board.mk of %s names no QEMU machine" % BOARD)
 NTP_EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
 PROMPT = "ntp> "
 

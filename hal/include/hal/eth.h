@@ -2,9 +2,10 @@
  * Ethernet MAC interface.
  *
  * The receive interrupt reads the timestamp counter first, moves the frame
- * and its stamp into a single-producer/single-consumer ring and returns.
- * The main loop takes frames out with eth_rx_take() and gives the slot back
- * with eth_rx_release().
+ * and its stamp into a single-producer/single-consumer ring (hal/rxring:
+ * frames packed back to back, so a burst of small NTP requests fits) and
+ * returns. The main loop looks at the oldest frame with eth_rx_take() and
+ * frees it with eth_rx_release().
  */
 #ifndef HAL_ETH_H
 #define HAL_ETH_H
@@ -18,12 +19,12 @@
 struct eth_frame {
     uint64_t rx_ticks;    /* timer_now() at the start of the RX interrupt */
     uint16_t len;         /* bytes in data, FCS stripped */
-    uint8_t data[ETH_FRAME_MAX];
+    const uint8_t *data;  /* in the ring, valid until eth_rx_release() */
 };
 
 struct eth_stats {
     uint32_t rx_frames;
-    uint32_t rx_ring_full;  /* frames dropped because the ring was full */
+    uint32_t rx_ring_full;  /* frames dropped because the ring had no room */
     uint32_t rx_errors;     /* bad length from the MAC */
     uint32_t tx_frames;
     uint32_t tx_errors;
@@ -32,13 +33,13 @@ struct eth_stats {
 /* Bring up MAC and PHY with the given address. Returns 0 or a negative errno. */
 int eth_init(const uint8_t mac[6]);
 
-/* Returns the oldest received frame, or NULL when the ring is empty. */
-struct eth_frame *eth_rx_take(void);
+/* Fills *f with the oldest received frame. Returns 0, or -EAGAIN when none waits. */
+int eth_rx_take(struct eth_frame *f);
 
 /* Returns true when a received frame waits in the ring (safe with interrupts masked). */
 bool eth_rx_pending(void);
 
-/* Gives the frame returned by eth_rx_take() back to the ring. */
+/* Frees the frame eth_rx_take() returned. */
 void eth_rx_release(void);
 
 /*
