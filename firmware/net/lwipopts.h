@@ -36,10 +36,10 @@
 
 #define MEM_ALIGNMENT           4
 #ifndef MEM_SIZE
-#define MEM_SIZE                (4 * 1024)
+#define MEM_SIZE                (3 * 1024)  /* replies, ARP queue, DHCP */
 #endif
 #ifndef PBUF_POOL_SIZE
-#define PBUF_POOL_SIZE          4   /* frames are copied in one at a time */
+#define PBUF_POOL_SIZE          2   /* net_poll copies in one frame at a time */
 #endif
 #define PBUF_POOL_BUFSIZE       1536
 #define MEMP_NUM_PBUF           8

@@ -36,7 +36,7 @@
 
 /* Clients remembered; 32 bytes of RAM each. At most 65534. */
 #ifndef RATELIMIT_TABLE_SIZE
-#define RATELIMIT_TABLE_SIZE 256
+#define RATELIMIT_TABLE_SIZE 192
 #endif
 
 /* log2 of the number of hash chains; 2^bits >= table size keeps chains short. */

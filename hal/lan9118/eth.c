@@ -34,9 +34,9 @@
 #include "rxring/rxring.h"
 #include "lan9118.h"
 
-/* Receive ring: 45 NTP requests, or two full-size frames, and more. */
+/* Receive ring: 36 NTP requests, or two full-size frames. */
 #ifndef ETH_RX_RING_BYTES
-#define ETH_RX_RING_BYTES 5120u
+#define ETH_RX_RING_BYTES 4096u
 #endif
 #define ETH_HDR_LEN 14u
 #define ETH_FCS_LEN 4u

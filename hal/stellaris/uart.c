@@ -14,7 +14,7 @@
 #include "hal/uart.h"
 #include "stellaris.h"
 
-#define UART_TX_RING 2048u /* a whole `status` report fits */
+#define UART_TX_RING 1024u /* the console buffers its own output beyond this */
 #define UART_RX_RING 256u
 
 static const struct stellaris_uart_config *cfg;
