@@ -28,6 +28,10 @@
 #define DRIFT_MAX_PPB 1000000
 /* Arm a leap second only when the served time will reach it within this. */
 #define LEAP_HORIZON_NS (3LL * SECONDS_PER_DAY * NS_PER_S)
+/* 2000-01-01 00:00:00 UTC: year 00 of the RTC chips. */
+#define RTC_EPOCH_S 946684800LL
+/* The chips' century: 100 years with a leap year every fourth, in seconds. */
+#define RTC_CYCLE_S (36525LL * SECONDS_PER_DAY)
 /* |fit residual| bound (ticks, Q8) so that weighted sums stay inside 64 bits. */
 #define FIT_Y_MAX_Q8 ((int64_t)1 << 30)
 
@@ -47,6 +51,8 @@ enum write_kind {
     WRITE_SET,      /* aligned on the served time, which was just stepped */
     WRITE_REPHASE,  /* aligned on the target time the served time slews to */
 };
+
+static void schedule_write(struct clock *c, enum write_kind kind, uint64_t now);
 
 /* Internal error for an RTC reading that contradicts the fitted phase. */
 #define ERR_INCONSISTENT (-ERANGE)
@@ -283,6 +289,52 @@ static uint32_t ticks_to_ns_u32(const struct clock *c, uint64_t ticks)
     uint64_t ns = muldiv_u64(ticks, NS_PER_S, c->cfg.tick_hz);
 
     return ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+}
+
+/*
+ * The second to write to the RTC for served second s: from 2100 on, moved
+ * by whole chip centuries into 2000..2099, the years every chip can hold
+ * (the chip then counts on as if it had rolled over itself).
+ */
+static int64_t rtc_fold_s(int64_t s)
+{
+    if (s < RTC_EPOCH_S + RTC_CYCLE_S)
+        return s;
+    return s - floor_div_s64(s - RTC_EPOCH_S, RTC_CYCLE_S) * RTC_CYCLE_S;
+}
+
+/*
+ * The served second an RTC count r stands for: r itself from lo_s on,
+ * else moved on by whole chip centuries to lo_s or after.
+ */
+static int64_t rtc_unfold_s(int64_t r, int64_t lo_s)
+{
+    if (r >= lo_s)
+        return r;
+    return r + (floor_div_s64(lo_s - r - 1, RTC_CYCLE_S) + 1) * RTC_CYCLE_S;
+}
+
+/* Where the readings' century starts for a reference second (see "Century" in clock.h). */
+static int64_t century_lo_s(int64_t ref_s)
+{
+    int64_t lo = ref_s - RTC_CYCLE_S / 2;
+
+    return lo > RTC_EPOCH_S ? lo : RTC_EPOCH_S;
+}
+
+/*
+ * The reference for a reading's century: the served time once it came from
+ * the RTC or a set; before (boot), the later of the served build date and
+ * the last set time restored from settings.
+ */
+static int64_t century_ref_s(const struct clock *c, uint64_t ticks)
+{
+    int64_t ref_s = floor_div_s64(clock_ticks_to_ns(c, ticks), NS_PER_S);
+
+    if (!c->has_time && !c->is_coarse && c->last_set_source != CLOCK_SOURCE_NONE &&
+        c->last_set_unix_s > ref_s)
+        ref_s = c->last_set_unix_s;
+    return ref_s;
 }
 
 /* Served time that RTC second s should begin at. */
@@ -762,13 +814,35 @@ static void watch_for_rate_change(struct clock *c, int64_t s, uint64_t mid2, uin
     }
 }
 
+/*
+ * The first edge after a write has just measured where the write put the
+ * RTC: shift_ns away from where it was written to. A chip that restarted
+ * its divider is within the write's transfer; QEMU's ds1338 within a
+ * second. Further off, the write tore across a carry (QEMU updates its
+ * offset register by register): write again, a few times.
+ */
+static void check_write_landing(struct clock *c, int64_t shift_ns, uint64_t now)
+{
+    if (shift_ns <= CLOCK_WRITE_MISS_MAX_NS && shift_ns >= -CLOCK_WRITE_MISS_MAX_NS) {
+        c->write_misses = 0;
+        return;
+    }
+    if (++c->write_misses >= CLOCK_WRITE_TRIES) {
+        c->write_misses = 0;   /* keep it: the served time is right either way */
+        return;
+    }
+    schedule_write(c, WRITE_REPHASE, now);
+}
+
 /* An edge of RTC second s lies within [mid2 - width, mid2 + width] / 2. */
 static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width, uint64_t now)
 {
+    bool is_first_after_write = c->has_write_point;
+
     c->edges++;
     c->last_edge_unc_ns = ticks_to_ns_u32(c, width / 2u);
 
-    if (c->has_fit && c->is_rate_known) {
+    if (c->has_fit && c->is_rate_known && !is_first_after_write) {
         uint64_t pred = rtc_edge_tick(c, s);
         uint64_t mid = mid2 / 2u;
         uint64_t dev = mid > pred ? mid - pred : pred - mid;
@@ -796,16 +870,23 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
     }
     if (c->absorb_edges > 0 && c->has_fit && c->state != CLOCK_STATE_UNSET) {
         /*
-         * Just after a re-phase write: what these edges teach about the
-         * RTC's new phase (the write's instant was only known to half its
-         * transfer) goes into the RTC's offset, not into the served time,
-         * so that re-phasing the RTC is invisible to clients.
+         * Just after a write: what these edges teach about the RTC's new
+         * phase (where the write put it, whole seconds included, and its
+         * instant, known only to half the transfer) goes into the RTC's
+         * offset, not into the served time, so that writing the RTC is
+         * invisible to clients.
          */
         int64_t before = ideal_ns(c, now);
+        int64_t shift;
+
         fit_push(c, s, mid2, width);
         fit_solve(c);
-        c->target_offset_ns += before - ideal_ns(c, now);
+        shift = before - ideal_ns(c, now);
+        c->target_offset_ns += shift;
+        c->written_offset_ns += shift;
         c->absorb_edges--;
+        if (is_first_after_write)
+            check_write_landing(c, shift, now);
     } else {
         fit_push(c, s, mid2, width);
         fit_solve(c);
@@ -818,6 +899,7 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
         if (!c->has_time) {
             /* First edge since boot: the RTC's count is the time, trim from here. */
             c->target_offset_ns = 0;
+            c->written_offset_ns = 0;
             c->trim_anchor_s = s;
         }
         theta = clock_ticks_to_ns(c, now) - ideal_ns(c, now);
@@ -846,6 +928,7 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
 
 int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s)
 {
+    struct clock_rtc_sample sample;
     uint64_t now;
     int err;
 
@@ -857,9 +940,15 @@ int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s)
     err = s->err;
     if (err > 0)
         err = -EIO;
+    if (err == 0) {
+        sample = *s;
+        sample.unix_s = rtc_unfold_s(s->unix_s, century_lo_s(century_ref_s(c, now)));
+        s = &sample;
+    }
     if (err == 0 && s->unix_s < c->cfg.min_valid_unix_s)
         err = -ENODATA;
-    if (err == 0 && is_inconsistent(c, s))
+    /* Right after a write the RTC may be anywhere: the next edge tells. */
+    if (err == 0 && !c->has_write_point && is_inconsistent(c, s))
         err = ERR_INCONSISTENT;
     if (err != 0) {
         rtc_failed(c, now, err);
@@ -930,7 +1019,7 @@ int clock_rtc_write_due(const struct clock *c, uint64_t now_ticks, int64_t *rtc_
     a = write_aligned_ns(c, now_ticks);
     sec = floor_div_s64(a, NS_PER_S);
     if (sec > c->write_armed_s && a - sec * NS_PER_S < (int64_t)CLOCK_WRITE_LATE_MAX_US * 1000) {
-        *rtc_unix_s = sec;
+        *rtc_unix_s = rtc_fold_s(sec);
         return 0;
     }
     return -EAGAIN;
@@ -944,21 +1033,29 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
 
     if (kind == WRITE_NONE || tick_after < tick_before)
         return -EINVAL;
+    /* The served second it was written for (the RTC got it folded). */
+    rtc_unix_s = rtc_unfold_s(rtc_unix_s,
+                              century_lo_s(floor_div_s64(write_aligned_ns(c, tick_before), NS_PER_S)));
     if (err != 0) {
         rtc_failed(c, tick_after, err < 0 ? err : -EIO);
         c->write_armed_s = rtc_unix_s;   /* again on a later second */
         return 0;
     }
     /*
-     * The write is an edge: the chip restarted its divider at the seconds
-     * byte, somewhere inside [before, after]; take the middle. It came a
-     * little after the second it was aligned on (one loop iteration and
-     * half the transfer): keep that as the RTC's known offset instead of
-     * slewing it out, or every re-phase would pull the served time back by
-     * its latency and the losses would add up.
+     * A first guess, as a real chip behaves: the write is an edge (the
+     * divider restarted at the seconds byte, somewhere inside [before,
+     * after]; take the middle). It came a little after the second it was
+     * aligned on (one loop iteration and half the transfer): keep that as
+     * the RTC's known offset instead of slewing it out, or every re-phase
+     * would pull the served time back by its latency and the losses would
+     * add up. The RTC is then read back to back until its next edge, which
+     * measures where the write really put it (take_edge absorbs the
+     * difference into the offset): the first edge of QEMU's ds1338 comes at
+     * the host's next second boundary, anywhere up to a second early.
      */
     mid = tick_before + (tick_after - tick_before) / 2u;
     c->target_offset_ns = write_aligned_ns(c, mid) - rtc_unix_s * NS_PER_S;
+    c->written_offset_ns = c->target_offset_ns;
     c->trim_anchor_s = rtc_unix_s;
     c->write_kind = WRITE_NONE;
     c->writes++;
@@ -970,9 +1067,9 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
     c->has_prev = false;
     c->update_ticks = tick_after;
     c->ref_ns = clock_ticks_to_ns(c, tick_after);
-    schedule_window(c, rtc_unix_s + 1);
+    enter_continuous(c);
 
-    c->absorb_edges = c->is_rate_known ? CLOCK_REPHASE_ABSORB_EDGES : 0;
+    c->absorb_edges = c->is_rate_known ? CLOCK_REPHASE_ABSORB_EDGES : 1;
     if (kind == WRITE_SET) {
         c->has_time = true;
         c->is_coarse = false;
@@ -1005,6 +1102,7 @@ int clock_set_time(struct clock *c, uint64_t now_ticks, int64_t unix_ns, enum cl
     c->last_set_unix_s = floor_div_s64(unix_ns, NS_PER_S);
     c->last_set_source = source;
     c->ref_ns = unix_ns;
+    c->write_misses = 0;
     c->last_good_ticks = now_ticks;   /* holdover counts from the set until the RTC takes it */
     if (c->leap != CLOCK_LEAP_NONE && c->leap_at_s * NS_PER_S <= unix_ns)
         c->leap = CLOCK_LEAP_NONE;   /* already behind us */
@@ -1023,6 +1121,7 @@ int clock_adjust_time(struct clock *c, uint64_t now_ticks, int64_t delta_ns,
     if (c->state == CLOCK_STATE_UNSET || !c->has_fit)
         return -ENODATA;
     c->target_offset_ns += delta_ns;
+    c->write_misses = 0;
     c->last_set_unix_s = floor_div_s64(clock_ticks_to_ns(c, now_ticks) + delta_ns, NS_PER_S);
     c->last_set_source = source;
     replan(c, now_ticks);
@@ -1134,7 +1233,7 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
     st->residual_ns = c->residual_ns;
     st->fit_points = c->edge_count;
     if (c->has_fit) {
-        st->slew_left_ns = now_ns - ideal_ns(c, now_ticks);
+        st->slew_left_ns = ideal_ns(c, now_ticks) - now_ns;
         st->rtc_offset_ns = now_ns - rtc_ns_at(c, now_ticks);
     }
     st->last_set_unix_s = c->last_set_unix_s;
@@ -1200,11 +1299,13 @@ void clock_poll(struct clock *c, uint64_t now_ticks)
 
     /*
      * Keep the RTC's own count within CLOCK_REPHASE_NS of the time it
-     * stands for: the trim moves them apart steadily; a leap second
+     * stands for, but for what the last write left (another write would
+     * leave as much): the trim moves them apart steadily; a leap second
      * committed while the RTC was failing leaves a whole second.
      */
-    if (c->has_fit && c->state != CLOCK_STATE_UNSET && c->write_kind == WRITE_NONE) {
-        int64_t off = c->target_offset_ns +
+    if (c->has_fit && !c->has_write_point && c->state != CLOCK_STATE_UNSET &&
+        c->write_kind == WRITE_NONE) {
+        int64_t off = c->target_offset_ns - c->written_offset_ns +
                       (rtc_second_at(c, now_ticks) - c->trim_anchor_s) * c->cfg.trim_ppb;
         if (off >= CLOCK_REPHASE_NS || off <= -CLOCK_REPHASE_NS)
             schedule_write(c, WRITE_REPHASE, now_ticks);

@@ -30,7 +30,8 @@
  * the counter for CLOCK_HOLDOVER_S before going UNSET.
  *
  * Discipline: the RTC's seconds register changes at its second edge. Reads
- * are asked for back to back until an edge has been seen, then only from
+ * are asked for back to back until an edge has been seen (at boot and after
+ * every RTC write), then only from
  * CLOCK_EDGE_WINDOW_US before each predicted edge until it is seen (none in
  * between), so each edge is bracketed by two reads tens of microseconds
  * apart. A weighted straight line through the last CLOCK_FIT_POINTS edges
@@ -42,27 +43,51 @@
  * while the clock is UNSET.
  *
  * Served time = RTC time * (1 + trim_ppb) + an offset for what the RTC is
- * known to lack: the latency of the last write, a clock_adjust_time(), a
+ * known to lack: what the last write left (below), a clock_adjust_time(), a
  * leap second. The RTC is re-phased (written on a served or target second)
- * whenever that offset, with the trim's accumulation, passes
- * CLOCK_REPHASE_NS; re-phasing does not disturb the served time.
+ * whenever the part of that offset the last write did not leave, with the
+ * trim's accumulation, passes CLOCK_REPHASE_NS; re-phasing does not disturb
+ * the served time.
  *
- * Leap seconds: reported (LI) from 00:00 UTC of the month's last day. An
- * inserted 23:59:60 holds the served time at the next day's 00:00:00.000,
- * advancing at 2^-CLOCK_LEAP_HOLD_LOG2 of its rate (15 us in the second),
- * then it runs on; a deleted 23:59:59 is skipped (23:59:58.999.. is followed
- * by 00:00:00). Then the RTC, which knows no leap seconds, is re-phased a
- * second back (or on).
+ * RTC writes: a write is not trusted to define the RTC's phase. A real
+ * DS1307/DS1338/DS3231 restarts its 1 Hz divider at the seconds write, so
+ * its next edge comes a second after the write; QEMU's ds1338 restarts
+ * nothing: it keeps a whole-second offset to the host clock, computed from
+ * the host's whole second at the write, so its edges stay on the host's
+ * second boundaries and it ends up ahead of the written instant by the
+ * host's fraction of a second then (up to 1 s). So after every write the
+ * RTC is read back to back until its next edge, and the offset measured
+ * there between the served (or target) time and the RTC's count,
+ * sub-second or whole seconds, becomes the RTC's known offset, as the
+ * write latency used to; the edges after it (CLOCK_REPHASE_ABSORB_EDGES in
+ * all) refine it the same way. The
+ * served time does not move: only an adjust, a leap second or a set
+ * changes where it goes. A write whose measured offset is over
+ * CLOCK_WRITE_MISS_MAX_NS (a torn write) is tried again, up to
+ * CLOCK_WRITE_TRIES times, then kept as it is.
  *
- * Status: UNSET (not trusted: the engine answers LI 3, stratum 16), SYNCED,
- * or EXPIRED (strict mode: trusted once, but the dispersion grown at the
- * RTC's rated drift since the last set has passed strict_max_disp_us;
- * served like UNSET until a set, an adjust or a larger bound). Root
- * dispersion while not UNSET: one tick + half the narrowest edge bracket in
- * the fit + twice the fit's phase error (4 rms / sqrt n) + the slew still to
- * do + 15 ppm (RFC 5905 PHI) of the time since the last edge measured
- * [+ rtc_drift_ppb * age in strict mode]; it stays at tens of microseconds
- * for as long as the RTC answers.
+ * Century: the chips count two-digit years 00..99 with a leap year every
+ * fourth (the DS1307 and DS1338 roll over from 99 to 00 with no century
+ * bit: a real chip reads 2000-01-01 after 2099-12-31), so their count
+ * repeats every 36525 days. The driver hands over 2000..2099 (QEMU's
+ * ds1338 shows 2100..2159 as a year register of A0h..F9h; the driver
+ * passes those as 2100..2159, and a DS3231 with CENTURY set as 2100..2199).
+ * The clock takes a reading as it is unless it is more than 50 years
+ * (half a chip century) before the served time, or before 2000: then it
+ * moves it on by whole chip centuries. So the time runs on across
+ * 2099 -> 2100 without a write on either (a real chip's 2000-01-01 is
+ * taken as 2100-01-01, QEMU's 2100 as it is); the RTC is written folded
+ * into 2000..2099 (clock_rtc_write_due() hands out the folded second).
+ * Before the time is known (boot, UNSET with no edge yet) the reference is
+ * a hint instead: the later of the build date (min_valid_unix_s) and the
+ * last set time restored with clock_restore_last_set(). So a chip that
+ * reads 20xx at a boot after 2100 is served as 21xx when the settings hold
+ * a set made 50 years or less before (an operator or upstream set after
+ * 2100 stores one). Without one it is taken as 20xx: before the build
+ * date that is invalid, UNSET until a set; after it, nothing on the board
+ * tells the centuries apart and it is served as it reads. A chip reset to
+ * 2000-01-01 (dead battery; real chips also flag that with CH or OSF)
+ * reads as invalid while the hint is before 2050; after that, as 2100.
  */
 #ifndef CLOCK_CLOCK_H
 #define CLOCK_CLOCK_H
@@ -151,9 +176,12 @@
 #define CLOCK_WRITE_LATE_MAX_US 10000
 #endif
 
-/* Largest clock_adjust_time(), ns; anything larger is a clock_set_time(). */
+/*
+ * Largest clock_adjust_time(), ns (the console's CONSOLE_ADJUST_MAX_NS);
+ * anything larger is a clock_set_time().
+ */
 #ifndef CLOCK_ADJUST_MAX_NS
-#define CLOCK_ADJUST_MAX_NS 1000000000
+#define CLOCK_ADJUST_MAX_NS 2000000000
 #endif
 
 /*
@@ -166,11 +194,26 @@
 
 /*
  * Edges after an RTC write whose phase news moves the RTC's offset instead
- * of the served time (the write instant is known only to half the I2C
- * transfer; these edges measure it better). Not while the rate is unknown.
+ * of the served time: the first measures where the write put the RTC (see
+ * "RTC writes" above); the rest refine it. Only the first while the
+ * counter's rate is unknown.
  */
 #ifndef CLOCK_REPHASE_ABSORB_EDGES
 #define CLOCK_REPHASE_ABSORB_EDGES 8
+#endif
+
+/*
+ * An RTC write whose first edge puts the RTC further than this from where
+ * it was written to is taken as failed (torn across a carry) and written
+ * again, ns. Over QEMU's rounding (under 1 s), well under a torn minute.
+ */
+#ifndef CLOCK_WRITE_MISS_MAX_NS
+#define CLOCK_WRITE_MISS_MAX_NS 2000000000
+#endif
+
+/* Writes in a row that may miss before the last one is kept as it is. */
+#ifndef CLOCK_WRITE_TRIES
+#define CLOCK_WRITE_TRIES 3
 #endif
 
 /*
@@ -267,8 +310,11 @@ struct clock_status {
     uint32_t edge_unc_ns;          /* half the bracket of the last edge measured */
     uint32_t residual_ns;          /* RMS of the fit's residuals */
     uint32_t fit_points;           /* edges in the fit */
-    int64_t slew_left_ns;          /* served minus where it should be: still to slew out */
-    int64_t rtc_offset_ns;         /* served time minus the RTC's time (write latency, adjust, leap) */
+    int64_t slew_left_ns;          /* where it should be minus served: still to slew (positive:
+                                      served moves ahead, as after `time adjust +x`) */
+    int64_t rtc_offset_ns;         /* served time minus the RTC's time (what the last write
+                                      left, adjust, leap); after 2099 on a two-digit chip the
+                                      RTC's time counts as in the served century */
     int64_t last_set_unix_s;       /* 0 = never */
     enum clock_source last_set_source;
     int64_t age_s;                 /* served time minus last_set_unix_s, 0 if never set */
@@ -329,7 +375,8 @@ struct clock {
     uint32_t residual_ns, last_edge_unc_ns, min_half_width_ns;
     uint8_t outliers;
     uint8_t absorb_edges;                /* see CLOCK_REPHASE_ABSORB_EDGES */
-    bool has_write_point;                /* the only point is an RTC write, not an edge */
+    bool has_write_point;                /* the only point is an RTC write: phase not measured */
+    uint8_t write_misses;                /* writes in a row over CLOCK_WRITE_MISS_MAX_NS */
     int32_t cusum_pos_q8, cusum_neg_q8;  /* rate-change detector, see watch_for_rate_change() */
     int64_t cusum_pos_s, cusum_neg_s;    /* where each sum last started */
     uint32_t rate_changes;
@@ -337,6 +384,7 @@ struct clock {
     /* Target: served time of RTC second S = S*1e9 + target_offset_ns + (S - trim_anchor_s) * trim. */
     int64_t target_offset_ns;
     int64_t trim_anchor_s;
+    int64_t written_offset_ns;  /* the part of target_offset_ns the last write left (no re-phase) */
 
     /* Reading the RTC. */
     bool has_prev;              /* prev_* is a valid reading to bracket the next edge */
@@ -392,8 +440,9 @@ int clock_init(struct clock *c, const struct clock_config *cfg);
 int clock_update_config(struct clock *c, uint64_t now_ticks, const struct clock_config *cfg);
 
 /*
- * Restores when the time was last set (from stored settings), for the age
- * and strict mode. Call after clock_init(), before feeding the RTC.
+ * Restores when the time was last set (from stored settings), for the age,
+ * strict mode and the century of a two-digit RTC at boot (see "Century").
+ * Call after clock_init(), before feeding the RTC.
  * Returns 0, or -EINVAL for an unknown source.
  */
 int clock_restore_last_set(struct clock *c, int64_t unix_s, enum clock_source source);
@@ -416,25 +465,29 @@ void clock_poll(struct clock *c, uint64_t now_ticks);
 bool clock_is_rtc_read_due(const struct clock *c, uint64_t now_ticks);
 
 /*
- * Takes one RTC reading. Returns 0 (also for a reading the clock had no
- * use for, or a failed read: s->err is the news), or -EINVAL for ticks
- * that go backwards.
+ * Takes one RTC reading, its time as the driver decoded it (taken in the
+ * century nearest the served time, see "Century"). Returns 0 (also for a
+ * reading the clock had no use for, or a failed read: s->err is the news),
+ * or -EINVAL for ticks that go backwards.
  */
 int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s);
 
 /*
  * Asks whether the RTC must be written now: the served time (or, for a
  * re-phase, the time the served time is slewing to) has just passed a
- * whole second. Returns 0 and *rtc_unix_s (the second to write, at once),
- * or -EAGAIN.
+ * whole second. Returns 0 and *rtc_unix_s (the second to write, at once:
+ * from 2100 on folded into the chips' 2000..2099, see "Century"), or
+ * -EAGAIN.
  */
 int clock_rtc_write_due(const struct clock *c, uint64_t now_ticks, int64_t *rtc_unix_s);
 
 /*
- * Reports the write clock_rtc_write_due() asked for: the second written,
- * counter values just before and after rtc_set_time(), and its result. A
- * failed write is asked for again on a later second. Returns 0, or -EINVAL
- * if no write was due or the ticks go backwards.
+ * Reports the write clock_rtc_write_due() asked for: the second written
+ * (as it handed it out), counter values just before and after
+ * rtc_set_time(), and its result. A failed write is asked for again on a
+ * later second; after a good one the RTC is read back to back until its
+ * next edge measures where the write put it. Returns 0, or -EINVAL if no
+ * write was due or the ticks go backwards.
  */
 int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
                       uint64_t tick_after, int err);
@@ -457,7 +510,8 @@ int clock_set_time(struct clock *c, uint64_t now_ticks, int64_t unix_ns, enum cl
 /*
  * Slews the served time by delta_ns (positive: ahead) at up to
  * CLOCK_SLEW_MAX_PPB (1 s takes 2000 s) and re-phases the RTC to the
- * adjusted time at once. Records the adjustment as a set. Returns 0,
+ * adjusted time at once (its measured offset after that write is kept,
+ * so the served time moves by delta_ns exactly). Records the adjustment as a set. Returns 0,
  * -EINVAL for |delta_ns| > CLOCK_ADJUST_MAX_NS (use clock_set_time) or a bad
  * source, -ENODATA if the time is UNSET, -EBUSY while a set is being written.
  */

@@ -64,7 +64,8 @@
 
 struct ds13xx_ops {
     const char *name;
-    int32_t year_max;           /* last year the registers can hold */
+    int32_t year_max;           /* last year rtc_set_time writes */
+    uint8_t year_tens_max;      /* highest tens digit the year register may read */
     uint8_t full_read_len;      /* registers from 00h: time and every flag */
     bool has_ch;                /* seconds bit 7 is CH */
     bool has_century;           /* month bit 7 is CENTURY */
@@ -178,19 +179,22 @@ static int ds3231_set_aging(struct rtc *rtc, int8_t offset_lsb)
 
 static const struct ds13xx_ops chip_ops[] = {
     [DS13XX_DS1307] = {
-        .name = "DS1307", .year_max = 2099, .full_read_len = TIME_REGS,
+        .name = "DS1307", .year_max = 2099, .year_tens_max = 9, .full_read_len = TIME_REGS,
         .has_ch = true, .has_century = false,
         .decode_flags = ds1307_decode_flags, .clear_flags = no_flags,
         .set_aging = no_aging,
     },
     [DS13XX_DS1338] = {
-        .name = "DS1338", .year_max = 2099, .full_read_len = DS1338_REG_CONTROL + 1,
+        /* QEMU's ds1338 reads 2100..2159 as A0h..F9h (see ds13xx.h). */
+        .name = "DS1338", .year_max = 2099, .year_tens_max = 15,
+        .full_read_len = DS1338_REG_CONTROL + 1,
         .has_ch = true, .has_century = false,
         .decode_flags = ds1338_decode_flags, .clear_flags = ds1338_clear_flags,
         .set_aging = no_aging,
     },
     [DS13XX_DS3231] = {
-        .name = "DS3231", .year_max = 2199, .full_read_len = DS3231_REG_AGING + 1,
+        .name = "DS3231", .year_max = 2199, .year_tens_max = 9,
+        .full_read_len = DS3231_REG_AGING + 1,
         .has_ch = false, .has_century = true,
         .decode_flags = ds3231_decode_flags, .clear_flags = ds3231_clear_flags,
         .set_aging = ds3231_set_aging,
@@ -212,6 +216,19 @@ static int from_bcd(uint8_t b)
 static uint8_t to_bcd(unsigned v)
 {
     return (uint8_t)(((v / 10u) << 4) | (v % 10u));
+}
+
+/*
+ * Returns true if the year register holds 00..99 in BCD, or, on a chip
+ * read through QEMU's ds1338 model, 100..159 with a tens digit of A..F
+ * (the model writes its two-digit year as tens * 16 + units of year - 2000).
+ */
+static bool year_in(const struct ds13xx_ops *ops, uint8_t b, int *v)
+{
+    unsigned tens = b >> 4, units = b & 0x0Fu;
+
+    *v = (int)(tens * 10u + units);
+    return units <= 9u && tens <= ops->year_tens_max;
 }
 
 /* Returns true if v is a BCD value within lo..hi. */
@@ -244,7 +261,7 @@ static int decode_time(const struct ds13xx_ops *ops, const uint8_t *r,
     if (!bcd_in(seconds, 0, 59, &sec) || !bcd_in(r[REG_MINUTES], 0, 59, &min) ||
         (r[REG_HOURS] & HOURS_ZERO) || (r[REG_DAY] & DAY_ZERO) || r[REG_DAY] < 1 ||
         !bcd_in(r[REG_DATE], 1, 31, &date) || !bcd_in(month_reg, 1, 12, &month) ||
-        !bcd_in(r[REG_YEAR], 0, 99, &year2)) {
+        !year_in(ops, r[REG_YEAR], &year2)) {
         return -ENODATA;
     }
     *is_12h = (r[REG_HOURS] & HOURS_12_24) != 0;
@@ -263,7 +280,7 @@ static int decode_time(const struct ds13xx_ops *ops, const uint8_t *r,
         .month = (uint8_t)month, .day = (uint8_t)date,
         .hour = (uint8_t)hour, .minute = (uint8_t)min, .second = (uint8_t)sec,
     };
-    if (calendar_validate(t) != 0 || t->year > ops->year_max) {
+    if (calendar_validate(t) != 0) {
         return -ENODATA;
     }
     return 0;

@@ -250,13 +250,45 @@ static const struct garbage common_garbage[] = {
     {0x04, 0x00}, {0x04, 0x32}, {0x04, 0x1A}, {0x04, 0x41},      /* date */
     {0x05, 0x00}, {0x05, 0x13}, {0x05, 0x0A}, {0x05, 0x21},      /* month */
     {0x05, 0x41}, {0x05, 0x1F},
-    {0x06, 0xA0}, {0x06, 0x9A}, {0x06, 0xFF},                    /* year */
+    {0x06, 0x9A}, {0x06, 0xFF}, {0x06, 0xAA}, {0x06, 0xFA},      /* year */
 };
 
 static void test_garbage_fields(void **state)
 {
     (void)state;
     check_garbage(common_garbage, sizeof(common_garbage) / sizeof(common_garbage[0]));
+}
+
+static void test_garbage_year_past_99(void **state)
+{
+    (void)state;
+    /* A real chip's year never reads above 99h (QEMU's ds1338 does: see below). */
+    static const struct garbage cases[] = {{0x06, 0xA0}, {0x06, 0xF9}};
+    check_garbage(cases, 2);
+}
+
+/*
+ * QEMU's ds1338 writes year - 2000 as tens * 16 + units with no carry out
+ * of the tens digit: 2100 reads A0h. The DS1338 driver takes that.
+ */
+static void test_ds1338_reads_qemu_years_past_2099(void **state)
+{
+    (void)state;
+    const uint8_t y2100[7] = {0x00, 0x00, 0x00, 0x05, 0x01, 0x01, 0xA0};
+    poke_time(y2100);
+    assert_int_equal(read_ok(), T_2100_01_01_000000);
+    int64_t t;
+    assert_int_equal(rtc_read_time_fast(&rtc, &t), 0);
+    assert_int_equal(t, T_2100_01_01_000000);
+    const uint8_t y2150[7] = {0x56, 0x34, 0x12, 0x02, 0x15, 0x06, 0xF0}; /* 150 = F0h */
+    poke_time(y2150);
+    assert_int_equal(read_ok(), T_2150_06_15_123456);
+    /* Its calendar is Gregorian: there is no 29 February 2100. */
+    const uint8_t feb29[7] = {0x00, 0x00, 0x00, 0x01, 0x29, 0x02, 0xA0};
+    poke_time(feb29);
+    assert_int_equal(rtc_read_time(&rtc, &t), -ENODATA);
+    /* Writes stay in the chips' 2000..2099. */
+    assert_int_equal(rtc_set_time(&rtc, T_2100_01_01_000000), -EINVAL);
 }
 
 static void test_garbage_ds1338_reserved_bits(void **state)
@@ -735,6 +767,9 @@ int main(void)
         T(test_garbage_fields, setup_ds1307),
         T(test_garbage_fields, setup_ds1338),
         T(test_garbage_fields, setup_ds3231),
+        T(test_garbage_year_past_99, setup_ds1307),
+        T(test_garbage_year_past_99, setup_ds3231),
+        T(test_ds1338_reads_qemu_years_past_2099, setup_ds1338),
         T(test_garbage_ds1338_reserved_bits, setup_ds1338),
         T(test_garbage_ds3231_reserved_bits, setup_ds3231),
         T(test_dates_that_do_not_exist, setup_ds1338),

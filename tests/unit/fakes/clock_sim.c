@@ -80,9 +80,21 @@ uint64_t clock_sim_counter(const struct clock_sim *s)
     return (uint64_t)floorl(s->ticks);
 }
 
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* What the time registers show, as unix seconds (the driver's decoding). */
 static int64_t rtc_register(const struct clock_sim *s)
 {
-    return (int64_t)floorl(s->rtc_ns / 1e9L);
+    int64_t count = (int64_t)floorl(s->rtc_ns / 1e9L);
+
+    if (s->cfg.is_two_digit_year && count >= CLOCK_SIM_RTC_EPOCH_S)
+        count -= floor_div(count - CLOCK_SIM_RTC_EPOCH_S, CLOCK_SIM_RTC_CYCLE_S) *
+                 CLOCK_SIM_RTC_CYCLE_S;
+    return count;
 }
 
 int clock_sim_rtc_read(struct clock_sim *s, struct clock_rtc_sample *out)
@@ -118,10 +130,27 @@ int clock_sim_rtc_write(struct clock_sim *s, int64_t unix_s, uint64_t *tick_befo
     *tick_before = clock_sim_counter(s);
     clock_sim_advance(s, (int64_t)at);
     if (err == 0) {
-        /* The seconds write restarts the divider (DS1307 datasheet, "Clock and Calendar"). */
-        s->rtc_ns = (long double)unix_s * 1e9L;
+        int64_t landed_s = unix_s + (s->tear_writes != 0 ? s->tear_s : 0);
+
+        if (s->cfg.is_two_digit_year) {
+            /* The registers cannot tell centuries: keep the count in the one it runs in. */
+            int64_t now_s = (int64_t)floorl(s->rtc_ns / 1e9L);
+            landed_s += floor_div(now_s - landed_s + CLOCK_SIM_RTC_CYCLE_S / 2, CLOCK_SIM_RTC_CYCLE_S) *
+                        CLOCK_SIM_RTC_CYCLE_S;
+        }
+
+        if (s->cfg.rtc_model == CLOCK_SIM_RTC_QEMU) {
+            /* Whole seconds only: the host's fraction stays (hw/rtc/ds1338.c). */
+            s->rtc_ns += (long double)(landed_s - (int64_t)floorl(s->rtc_ns / 1e9L)) * 1e9L;
+        } else {
+            /* The seconds write restarts the divider (DS1307 datasheet, "Clock and Calendar"). */
+            s->rtc_ns = (long double)landed_s * 1e9L;
+        }
+        if (s->tear_writes != 0)
+            s->tear_writes--;
         s->is_rtc_halted = false;
         s->writes++;
+        s->last_write_s = unix_s;
     }
     clock_sim_advance(s, (int64_t)(d - at));
     *tick_after = clock_sim_counter(s);
