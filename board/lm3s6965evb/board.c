@@ -5,9 +5,8 @@
  */
 #include <stdint.h>
 
-#include "at24/at24.h"
 #include "board.h"
-#include "ds13xx/ds13xx.h"
+#include "rtcmodule/rtcmodule.h"
 #include "cortexm/cortexm.h"
 #include "cortexm/startup.h"
 #include "hal/board.h"
@@ -54,6 +53,10 @@ static const struct stellaris_gptm_config gptm_cfg = {
     .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0A, .clock_hz = BOARD_CPU_HZ,
 };
 static struct i2c_bus i2c0;
+static const struct rtcmodule_config rtc_module = {
+    .bus = &i2c0, .rtc_addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+    .eeprom_addr7 = BOARD_EEPROM_ADDR,
+};
 
 /*
  * RCC fields (datasheet register 8): XTAL 8 MHz = 0xE, OSCSRC main, PLL on,
@@ -90,6 +93,7 @@ int board_init(void)
     stellaris_eth_configure(&eth_cfg);
     stellaris_wdt_configure(&wdt_cfg);
     stellaris_gptm_configure(&gptm_cfg);
+    rtcmodule_attach(&rtc_module);
     return stellaris_i2c_init(&i2c0, &i2c_cfg);
 }
 
@@ -111,32 +115,3 @@ void board_get_mac(uint8_t mac[6])
     mac[3] = (uint8_t)u1; mac[4] = (uint8_t)(u1 >> 8); mac[5] = (uint8_t)(u1 >> 16);
 }
 
-static const struct ds13xx_config rtc_cfg = {
-    .bus = &i2c0, .addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
-};
-static struct rtc rtc;
-static const struct at24 eeprom = {
-    .bus = &i2c0, .addr7 = BOARD_EEPROM_ADDR,
-    .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
-};
-
-int board_rtc_init(struct rtc **out)
-{
-    *out = &rtc;
-    return ds13xx_init(&rtc, &rtc_cfg);
-}
-
-uint8_t board_rtc_addr(void)
-{
-    return BOARD_RTC_ADDR;
-}
-
-int board_eeprom_read(uint16_t off, void *buf, size_t len)
-{
-    return at24_read(&eeprom, off, buf, len);
-}
-
-int board_eeprom_write(uint16_t off, const void *buf, size_t len)
-{
-    return at24_write(&eeprom, off, buf, len);
-}

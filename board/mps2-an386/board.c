@@ -5,11 +5,10 @@
  */
 #include <stdint.h>
 
-#include "at24/at24.h"
 #include "board.h"
 #include "cmsdk/drivers.h"
 #include "cortexm/startup.h"
-#include "ds13xx/ds13xx.h"
+#include "rtcmodule/rtcmodule.h"
 #include "hal/board.h"
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
@@ -54,6 +53,10 @@ static const struct sbcon_i2c_config i2c_cfg = {
     .base = BOARD_I2C_BASE, .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
 };
 static struct i2c_bus i2c0;
+static const struct rtcmodule_config rtc_module = {
+    .bus = &i2c0, .rtc_addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+    .eeprom_addr7 = BOARD_EEPROM_ADDR,
+};
 
 int board_init(void)
 {
@@ -61,6 +64,7 @@ int board_init(void)
     cmsdk_timer_configure(&timer_cfg);
     cmsdk_wdt_configure(&wdt_cfg);
     lan9118_configure(&eth_cfg);
+    rtcmodule_attach(&rtc_module);
     return sbcon_i2c_init(&i2c0, &i2c_cfg);
 }
 
@@ -82,32 +86,3 @@ void board_get_mac(uint8_t mac[6])
     }
 }
 
-static const struct ds13xx_config rtc_cfg = {
-    .bus = &i2c0, .addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
-};
-static struct rtc rtc;
-static const struct at24 eeprom = {
-    .bus = &i2c0, .addr7 = BOARD_EEPROM_ADDR,
-    .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
-};
-
-int board_rtc_init(struct rtc **out)
-{
-    *out = &rtc;
-    return ds13xx_init(&rtc, &rtc_cfg);
-}
-
-uint8_t board_rtc_addr(void)
-{
-    return BOARD_RTC_ADDR;
-}
-
-int board_eeprom_read(uint16_t off, void *buf, size_t len)
-{
-    return at24_read(&eeprom, off, buf, len);
-}
-
-int board_eeprom_write(uint16_t off, const void *buf, size_t len)
-{
-    return at24_write(&eeprom, off, buf, len);
-}

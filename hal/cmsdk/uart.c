@@ -17,16 +17,17 @@
 #include "cmsdk.h"
 #include "drivers.h"
 #include "hal/uart.h"
+#include "uartring/byte_ring.h"
 
-#define UART_TX_RING 4096u /* a whole `status` report fits */
+#define UART_TX_RING 1024u /* the console buffers its own output beyond this */
 #define UART_RX_RING 256u
 
 static const struct cmsdk_uart_config *cfg;
-static char tx_ring[UART_TX_RING];
-static volatile uint32_t tx_head, tx_tail; /* tail: TX interrupt, or main loop with IRQs masked */
-static volatile uint8_t rx_ring[UART_RX_RING];
-static volatile uint32_t rx_head, rx_tail; /* RX ISR writes head, main loop tail */
-uint32_t uart_tx_dropped, uart_rx_dropped;
+static uint8_t tx_buf[UART_TX_RING];
+static uint8_t rx_buf[UART_RX_RING];
+/* tx's consumer is the TX interrupt, or the main loop with interrupts masked. */
+static struct byte_ring tx = BYTE_RING_INIT(tx_buf);
+static struct byte_ring rx = BYTE_RING_INIT(rx_buf);
 
 void cmsdk_uart_configure(const struct cmsdk_uart_config *c)
 {
@@ -57,17 +58,10 @@ void cmsdk_uart_rx_isr(void)
     UART_INTCLEAR(b) = UART_INT_RX;
     if (UART_STATE(b) & UART_STATE_RXOVERRUN) {
         UART_STATE(b) = UART_STATE_RXOVERRUN;
-        uart_rx_dropped++;
+        rx.dropped++;
     }
     while (UART_STATE(b) & UART_STATE_RXFULL) {
-        uint8_t c = (uint8_t)UART_DATA(b);
-        uint32_t next = (rx_head + 1u) % UART_RX_RING;
-        if (next == rx_tail) {
-            uart_rx_dropped++;
-        } else {
-            rx_ring[rx_head] = c;
-            rx_head = next;
-        }
+        (void)byte_ring_put(&rx, (uint8_t)UART_DATA(b));
     }
 }
 
@@ -77,11 +71,14 @@ void cmsdk_uart_rx_isr(void)
  */
 static bool tx_put(uintptr_t b)
 {
-    if (tx_tail == tx_head || (UART_STATE(b) & UART_STATE_TXFULL) != 0) {
+    if ((UART_STATE(b) & UART_STATE_TXFULL) != 0) {
         return false;
     }
-    UART_DATA(b) = (uint8_t)tx_ring[tx_tail];
-    tx_tail = (tx_tail + 1u) % UART_TX_RING;
+    int c = byte_ring_get(&tx);
+    if (c < 0) {
+        return false;
+    }
+    UART_DATA(b) = (uint32_t)c;
     return true;
 }
 
@@ -95,36 +92,19 @@ void cmsdk_uart_tx_isr(void)
 
 int uart_getc(void)
 {
-    if (rx_tail == rx_head) {
-        return -EAGAIN;
-    }
-    int c = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % UART_RX_RING;
-    return c;
+    return byte_ring_get(&rx);
 }
 
 size_t uart_write(const char *buf, size_t len)
 {
-    size_t n = 0;
-    uint32_t primask = irq_save();
-    for (; n < len; n++) {
-        uint32_t next = (tx_head + 1u) % UART_TX_RING;
-        if (next == tx_tail) {
-            uart_tx_dropped += (uint32_t)(len - n);
-            break;
-        }
-        tx_ring[tx_head] = buf[n];
-        tx_head = next;
-    }
-    irq_restore(primask);
-    return n;
+    return byte_ring_write(&tx, buf, len);
 }
 
 void uart_poll(void)
 {
     /*
      * One byte per masked section (the TX interrupt also advances
-     * tx_tail): where the buffer empties at once, as in QEMU, a long
+     * the ring's tail): where the buffer empties at once, as in QEMU, a long
      * report must not hold off the Ethernet interrupt and its stamp.
      */
     bool more;
@@ -138,7 +118,7 @@ void uart_poll(void)
 void uart_flush(void)
 {
     /* Polled, so it also works from a fault handler with interrupts masked. */
-    while (tx_tail != tx_head) {
+    while (!byte_ring_is_empty(&tx)) {
         uart_poll();
     }
     while (UART_STATE(cfg->base) & UART_STATE_TXFULL) {

@@ -10,22 +10,17 @@
  * second time-out's reset.
  *
  * The watchdog has no reset-cause register, and QEMU's MPS2 model has no
- * other, so a marker in .noinit records it: software resets write
- * "software" there before resetting, and a boot that finds the appliance
- * had been running without such a note reports a watchdog reset (as
- * hal/stellaris/wdt.c does on QEMU). A first boot finds neither: power-on.
+ * other, so the .noinit marker (cortexm/resetmark.h) records it.
  */
 #include <stdint.h>
 
 #include "cmsdk.h"
+#include "cortexm/resetmark.h"
 #include "drivers.h"
 #include "hal/wdt.h"
 
-#define MARK_RUNNING  0x52554E21u /* "RUN!" */
-#define MARK_SOFTWARE 0x53575253u /* "SWRS" */
 
 static const struct cmsdk_wdt_config *cfg;
-static uint32_t reset_mark __attribute__((section(".noinit")));
 static enum reset_cause cause;
 static int cause_read;
 
@@ -34,37 +29,13 @@ void cmsdk_wdt_configure(const struct cmsdk_wdt_config *c)
     cfg = c;
 }
 
-static void read_cause(void)
-{
-    if (reset_mark == MARK_SOFTWARE) {
-        cause = RESET_CAUSE_SOFTWARE;
-    } else if (reset_mark == MARK_RUNNING) {
-        cause = RESET_CAUSE_WATCHDOG;
-    } else {
-        cause = RESET_CAUSE_POWER_ON;
-    }
-    reset_mark = MARK_RUNNING;
-    cause_read = 1;
-}
-
 enum reset_cause wdt_reset_cause(void)
 {
     if (!cause_read) {
-        read_cause();
+        cause = resetmark_boot(RESET_CAUSE_UNKNOWN);
+        cause_read = 1;
     }
     return cause;
-}
-
-const char *wdt_reset_cause_name(enum reset_cause c)
-{
-    switch (c) {
-    case RESET_CAUSE_POWER_ON: return "power-on";
-    case RESET_CAUSE_PIN: return "reset pin";
-    case RESET_CAUSE_BROWN_OUT: return "brown-out";
-    case RESET_CAUSE_WATCHDOG: return "watchdog";
-    case RESET_CAUSE_SOFTWARE: return "software";
-    default: return "unknown";
-    }
 }
 
 int wdt_init(uint32_t timeout_ms)
@@ -98,7 +69,7 @@ void cmsdk_wdt_nmi_isr(void)
 
 void wdt_system_reset(void)
 {
-    reset_mark = MARK_SOFTWARE;
+    resetmark_software();
     SCB_AIRCR = SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ;
     for (;;) {
     }

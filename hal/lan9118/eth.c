@@ -53,7 +53,6 @@
 
 static const struct lan9118_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
-static struct rxring ring;
 static struct eth_stats stats;
 static bool link_was_up;
 
@@ -214,7 +213,7 @@ int eth_init(const uint8_t mac[6])
         return -ETIMEDOUT;
     }
 
-    (void)rxring_init(&ring, ring_buf, sizeof(ring_buf));
+    (void)rxring_init(&eth_rx_ring, ring_buf, sizeof(ring_buf));
     LAN_INT_STS(b) = 0xFFFFFFFFu;
     LAN_INT_EN(b) = INT_RSFL | INT_RXE;
     LAN_IRQ_CFG(b) = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
@@ -296,7 +295,7 @@ void lan9118_eth_isr(void)
             continue;
         }
         uint32_t frame_len = fifo_len - ETH_FCS_LEN;
-        uint8_t *dst = rxring_reserve(&ring, frame_len);
+        uint8_t *dst = rxring_reserve(&eth_rx_ring, frame_len);
         if (dst == NULL) {
             stats.rx_ring_full++;
             rx_discard(b, words);
@@ -312,31 +311,9 @@ void lan9118_eth_isr(void)
                 copied++;
             }
         }
-        rxring_commit(&ring, frame_len, stamp);
+        rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
     }
-}
-
-int eth_rx_take(struct eth_frame *f)
-{
-    struct rxring_frame rf;
-    int err = rxring_peek(&ring, &rf);
-    if (err == 0) {
-        f->rx_ticks = rf.rx_ticks;
-        f->len = rf.len;
-        f->data = rf.data;
-    }
-    return err;
-}
-
-bool eth_rx_pending(void)
-{
-    return rxring_is_pending(&ring);
-}
-
-void eth_rx_release(void)
-{
-    rxring_release(&ring);
 }
 
 int eth_send(const uint8_t *frame, size_t len)

@@ -58,4 +58,7 @@ void rxring_release(struct rxring *r);
 /* Returns true when a frame is waiting. */
 bool rxring_is_pending(const struct rxring *r);
 
+/* The ring an Ethernet driver fills; eth_ring.c serves eth.h's receive calls from it. */
+extern struct rxring eth_rx_ring;
+
 #endif /* HAL_RXRING_H */

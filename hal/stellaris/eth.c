@@ -38,7 +38,6 @@
 
 static const struct stellaris_eth_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
-static struct rxring ring;
 static struct eth_stats stats;
 
 void stellaris_eth_configure(const struct stellaris_eth_config *c)
@@ -62,7 +61,7 @@ static int phy_read(unsigned reg, uint16_t *val)
 int eth_init(const uint8_t mac[6])
 {
     uintptr_t b = cfg->base;
-    (void)rxring_init(&ring, ring_buf, sizeof(ring_buf));
+    (void)rxring_init(&eth_rx_ring, ring_buf, sizeof(ring_buf));
     SYSCTL_RCGC2 |= SYSCTL_RCGC2_EMAC0 | SYSCTL_RCGC2_EPHY0 | SYSCTL_RCGC2_GPIOF;
     MAC_IM(b) = 0;
     MAC_IACK(b) = 0xFFu;
@@ -128,7 +127,7 @@ void stellaris_eth_isr(void)
         }
         uint32_t frame_len = fifo_len - 2u - ETH_FCS_LEN;
         uint32_t words_left = (fifo_len + 3u) / 4u - 1u;
-        uint8_t *dst = rxring_reserve(&ring, frame_len);
+        uint8_t *dst = rxring_reserve(&eth_rx_ring, frame_len);
         if (dst == NULL) {
             stats.rx_ring_full++;
             while (words_left--) {
@@ -149,31 +148,9 @@ void stellaris_eth_isr(void)
                 copied++;
             }
         }
-        rxring_commit(&ring, frame_len, stamp);
+        rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
     }
-}
-
-int eth_rx_take(struct eth_frame *f)
-{
-    struct rxring_frame rf;
-    int err = rxring_peek(&ring, &rf);
-    if (err == 0) {
-        f->rx_ticks = rf.rx_ticks;
-        f->len = rf.len;
-        f->data = rf.data;
-    }
-    return err;
-}
-
-bool eth_rx_pending(void)
-{
-    return rxring_is_pending(&ring);
-}
-
-void eth_rx_release(void)
-{
-    rxring_release(&ring);
 }
 
 int eth_send(const uint8_t *frame, size_t len)

@@ -4,7 +4,9 @@
  * Received bytes are moved by the interrupt into a small ring; transmitted
  * bytes wait in a ring that the main loop drains into the hardware FIFO
  * (uart_poll). Neither side ever blocks the main loop: a full transmit ring
- * drops output and counts it.
+ * drops output and counts it. Both rings have one producer and one
+ * consumer, so nothing here masks interrupts: a long console report never
+ * delays the Ethernet interrupt's timestamp.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,16 +15,16 @@
 #include "drivers.h"
 #include "hal/uart.h"
 #include "stellaris.h"
+#include "uartring/byte_ring.h"
 
 #define UART_TX_RING 1024u /* the console buffers its own output beyond this */
 #define UART_RX_RING 256u
 
 static const struct stellaris_uart_config *cfg;
-static char tx_ring[UART_TX_RING];
-static volatile uint32_t tx_head, tx_tail;
-static volatile uint8_t rx_ring[UART_RX_RING];
-static volatile uint32_t rx_head, rx_tail;
-uint32_t uart_tx_dropped, uart_rx_dropped;
+static uint8_t tx_buf[UART_TX_RING];
+static uint8_t rx_buf[UART_RX_RING];
+static struct byte_ring tx = BYTE_RING_INIT(tx_buf);
+static struct byte_ring rx = BYTE_RING_INIT(rx_buf);
 
 void stellaris_uart_configure(const struct stellaris_uart_config *c)
 {
@@ -51,56 +53,35 @@ void stellaris_uart_isr(void)
     uintptr_t b = cfg->base;
     UART_ICR(b) = UART_MIS(b);
     while ((UART_FR(b) & UART_FR_RXFE) == 0) {
-        uint8_t c = (uint8_t)UART_DR(b);
-        uint32_t next = (rx_head + 1u) % UART_RX_RING;
-        if (next == rx_tail) {
-            uart_rx_dropped++;
-        } else {
-            rx_ring[rx_head] = c;
-            rx_head = next;
-        }
+        (void)byte_ring_put(&rx, (uint8_t)UART_DR(b));
     }
 }
 
 int uart_getc(void)
 {
-    if (rx_tail == rx_head) {
-        return -EAGAIN;
-    }
-    int c = rx_ring[rx_tail];
-    rx_tail = (rx_tail + 1u) % UART_RX_RING;
-    return c;
+    return byte_ring_get(&rx);
 }
 
 size_t uart_write(const char *buf, size_t len)
 {
-    size_t n = 0;
-    uint32_t primask = irq_save();
-    for (; n < len; n++) {
-        uint32_t next = (tx_head + 1u) % UART_TX_RING;
-        if (next == tx_tail) {
-            uart_tx_dropped += (uint32_t)(len - n);
-            break;
-        }
-        tx_ring[tx_head] = buf[n];
-        tx_head = next;
-    }
-    irq_restore(primask);
-    return n;
+    return byte_ring_write(&tx, buf, len);
 }
 
 void uart_poll(void)
 {
     uintptr_t b = cfg->base;
-    while (tx_tail != tx_head && (UART_FR(b) & UART_FR_TXFF) == 0) {
-        UART_DR(b) = (uint8_t)tx_ring[tx_tail];
-        tx_tail = (tx_tail + 1u) % UART_TX_RING;
+    while ((UART_FR(b) & UART_FR_TXFF) == 0) {
+        int c = byte_ring_get(&tx);
+        if (c < 0) {
+            break;
+        }
+        UART_DR(b) = (uint32_t)c;
     }
 }
 
 void uart_flush(void)
 {
-    while (tx_tail != tx_head) {
+    while (!byte_ring_is_empty(&tx)) {
         uart_poll();
     }
 }

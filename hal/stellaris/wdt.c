@@ -7,21 +7,17 @@
  * 2 * WDTLOAD after the last feed: WDTLOAD is half the requested time-out.
  *
  * The reset cause comes from SYSCTL_RESC on the chip. QEMU's model leaves
- * RESC at 0, so a marker in .noinit backs it up: software resets write
- * "software" there before resetting, and a boot that finds the appliance
- * had been running without such a note reports a watchdog reset.
+ * RESC at 0, so the .noinit marker (cortexm/resetmark.h) backs it up.
  */
 #include <stdint.h>
 
+#include "cortexm/resetmark.h"
 #include "drivers.h"
 #include "hal/wdt.h"
 #include "stellaris.h"
 
-#define MARK_RUNNING  0x52554E21u /* "RUN!" */
-#define MARK_SOFTWARE 0x53575253u /* "SWRS" */
 
 static const struct stellaris_wdt_config *cfg;
-static uint32_t reset_mark __attribute__((section(".noinit")));
 static enum reset_cause cause;
 static int cause_read;
 
@@ -33,25 +29,20 @@ void stellaris_wdt_configure(const struct stellaris_wdt_config *c)
 static void read_cause(void)
 {
     uint32_t resc = SYSCTL_RESC;
+    enum reset_cause hw = RESET_CAUSE_UNKNOWN;
     if (resc & SYSCTL_RESC_WDT) {
-        cause = RESET_CAUSE_WATCHDOG;
+        hw = RESET_CAUSE_WATCHDOG;
     } else if (resc & SYSCTL_RESC_SW) {
-        cause = RESET_CAUSE_SOFTWARE;
+        hw = RESET_CAUSE_SOFTWARE;
     } else if (resc & SYSCTL_RESC_BOR) {
-        cause = RESET_CAUSE_BROWN_OUT;
+        hw = RESET_CAUSE_BROWN_OUT;
     } else if (resc & SYSCTL_RESC_POR) {
-        cause = RESET_CAUSE_POWER_ON;
+        hw = RESET_CAUSE_POWER_ON;
     } else if (resc & SYSCTL_RESC_EXT) {
-        cause = RESET_CAUSE_PIN;
-    } else if (reset_mark == MARK_SOFTWARE) {
-        cause = RESET_CAUSE_SOFTWARE;
-    } else if (reset_mark == MARK_RUNNING) {
-        cause = RESET_CAUSE_WATCHDOG;
-    } else {
-        cause = RESET_CAUSE_POWER_ON;
+        hw = RESET_CAUSE_PIN;
     }
     SYSCTL_RESC = 0;
-    reset_mark = MARK_RUNNING;
+    cause = resetmark_boot(hw);
     cause_read = 1;
 }
 
@@ -61,18 +52,6 @@ enum reset_cause wdt_reset_cause(void)
         read_cause();
     }
     return cause;
-}
-
-const char *wdt_reset_cause_name(enum reset_cause c)
-{
-    switch (c) {
-    case RESET_CAUSE_POWER_ON: return "power-on";
-    case RESET_CAUSE_PIN: return "reset pin";
-    case RESET_CAUSE_BROWN_OUT: return "brown-out";
-    case RESET_CAUSE_WATCHDOG: return "watchdog";
-    case RESET_CAUSE_SOFTWARE: return "software";
-    default: return "unknown";
-    }
 }
 
 int wdt_init(uint32_t timeout_ms)
@@ -97,7 +76,7 @@ void wdt_feed(void)
 
 void wdt_system_reset(void)
 {
-    reset_mark = MARK_SOFTWARE;
+    resetmark_software();
     SCB_AIRCR = SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ;
     for (;;) {
     }
