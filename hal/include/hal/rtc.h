@@ -52,9 +52,12 @@ int rtc_read_time_fast(struct rtc *rtc, int64_t *unix_s);
 
 /*
  * Sets the clock to unix_s, in one transaction writing every time register
- * from seconds on (24-hour mode, clock running). The seconds write restarts
- * the chip's divider, so the chip's next second starts one second after
- * this call's write: call it at the instant the true time is unix_s.
+ * from seconds on (24-hour mode, clock running). On the real chips the
+ * seconds write restarts the divider, so the chip's next second starts one
+ * second after this call's write: call it at the instant the true time is
+ * unix_s. QEMU's DS1338 model restarts nothing (it keeps a whole-second
+ * offset to the host clock), so callers measure where the edges landed
+ * rather than assume it (the clock module does).
  * Then clears OSF (and the DS3231's EOSC) so the time reads as valid.
  * If this restarted a halted oscillator (CH was 1), the crystal needs a
  * moment to start, so the chip may lag: measure its edge again.
