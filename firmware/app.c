@@ -220,6 +220,8 @@ int app_save_settings(void)
     struct appliance *a = &appliance;
     int err = config_save(&a->store_state, &a->settings);
     if (err == 0) {
+        a->stored = a->settings;
+        a->can_persist = true;
         log_event(LOG_NOTICE, "config: settings saved");
     } else {
         log_event(LOG_ERR, "config: save failed (%d)", err);
@@ -237,14 +239,28 @@ int app_factory_reset(void)
         return err;
     }
     err = config_erase(&a->store_state);
+    if (err == 0) {
+        a->stored = d;
+        a->can_persist = true;
+    }
     log_event(LOG_WARNING, "config: factory reset%s", err ? " (erase failed)" : "");
     return err;
 }
 
-static void remember_set(enum config_time_source src, int64_t unix_s)
+void appliance_remember_set(enum config_time_source src, int64_t unix_s)
 {
-    appliance.settings.last_set_unix_s = unix_s;
-    appliance.settings.last_set_source = (uint8_t)src;
+    struct appliance *a = &appliance;
+    a->settings.last_set_unix_s = unix_s;
+    a->settings.last_set_source = (uint8_t)src;
+    if (!a->can_persist) {
+        return; /* no EEPROM, or a damaged record kept for inspection */
+    }
+    a->stored.last_set_unix_s = unix_s;
+    a->stored.last_set_source = (uint8_t)src;
+    int err = config_save(&a->store_state, &a->stored);
+    if (err) {
+        log_event(LOG_ERR, "config: could not store the time of the set (%d)", err);
+    }
 }
 
 int app_set_time(int64_t utc_ns)
@@ -255,7 +271,7 @@ int app_set_time(int64_t utc_ns)
     }
     int err = clock_set_time(&a->clock, timer_now(), utc_ns, CLOCK_SOURCE_OPERATOR);
     if (err == 0) {
-        remember_set(CONFIG_TIME_SOURCE_OPERATOR, utc_ns / 1000000000LL);
+        appliance_remember_set(CONFIG_TIME_SOURCE_OPERATOR, utc_ns / 1000000000LL);
     }
     return err;
 }
@@ -266,7 +282,8 @@ int app_adjust_time(int64_t offset_ns)
     uint64_t now = timer_now();
     int err = clock_adjust_time(&a->clock, now, offset_ns, CLOCK_SOURCE_OPERATOR);
     if (err == 0) {
-        remember_set(CONFIG_TIME_SOURCE_OPERATOR, clock_ticks_to_ns(&a->clock, now) / 1000000000LL);
+        appliance_remember_set(CONFIG_TIME_SOURCE_OPERATOR,
+                               clock_ticks_to_ns(&a->clock, now) / 1000000000LL);
     }
     return err;
 }

@@ -26,6 +26,8 @@
 
 struct appliance {
     struct settings settings;        /* in effect (RAM) */
+    struct settings stored;          /* as in the EEPROM's record, when can_persist */
+    bool can_persist;                /* record intact or EEPROM blank: state may be written */
     struct config_state store_state;
     struct config_store store;
     struct rtc *rtc;                 /* the board's, NULL when it did not answer */
@@ -47,6 +49,14 @@ int appliance_apply(const struct settings *s, bool boot);
 
 /* Re-applies the "local subnet" management list after an address change. */
 void appliance_refresh_mgmt(void);
+
+/*
+ * Records that the time was set (operator or upstream) at unix_s: in the
+ * settings in effect and, when the store holds an intact record (or none
+ * yet), in the stored record at once, so the age of the time and the
+ * century hint survive a power cut without saving other unsaved changes.
+ */
+void appliance_remember_set(enum config_time_source src, int64_t unix_s);
 
 /* Builds the clock configuration from settings. */
 void appliance_clock_config(const struct settings *s, struct clock_config *cc);

@@ -145,6 +145,9 @@ static void load_settings(void)
     struct appliance *a = &appliance;
     a->store = (struct config_store){ store_read, store_write, NULL };
     int err = config_load(&a->store_state, &a->store, &a->settings);
+    a->stored = a->settings;
+    a->can_persist = a->store_state.status == CONFIG_STORE_OK ||
+                     a->store_state.status == CONFIG_STORE_EMPTY;
     const char *text = config_status_text(a->store_state.status);
     if (err == 0) {
         log_event(LOG_INFO, "config: %s", text);

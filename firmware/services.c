@@ -135,8 +135,8 @@ static void upstream_apply_result(void)
         return;
     }
     if (err == 0) {
-        a->settings.last_set_unix_s = clock_ticks_to_ns(&a->clock, timer_now()) / 1000000000LL;
-        a->settings.last_set_source = CONFIG_TIME_SOURCE_UPSTREAM;
+        appliance_remember_set(CONFIG_TIME_SOURCE_UPSTREAM,
+                               clock_ticks_to_ns(&a->clock, timer_now()) / 1000000000LL);
     }
     log_event(err ? LOG_ERR : LOG_NOTICE, "upstream: %s by %ld ms (stratum %u, delay %ld us)%s",
               upstream_action_name(r.action), (long)off_ms, r.stratum,

@@ -188,3 +188,21 @@ def test_reboot_and_watchdog_recover_with_time(make_appliance):
     time.sleep(1)
     r = query(a.port)
     assert r is not None and r.li == 0 and r.stratum == 2 and abs(r.offset) < 0.05
+
+
+def test_time_of_set_survives_power_cycle_without_saving_other_changes(make_appliance, tmp_path):
+    ee = str(tmp_path / "ee.bin")
+    a = booted(make_appliance, eeprom=ee)
+    a.wait_synced()
+    a.command("ntp stratum 5")                      # not saved
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(now))) + ".%03dZ" % ((now % 1) * 1000)
+    assert "error" not in a.command("time set " + stamp)
+    a.wait_for(r"clock: time set", timeout=10)
+    a.stop()
+    b = booted(make_appliance, eeprom=ee)
+    b.wait_synced()
+    st = b.command("status")
+    assert re.search(r"last set: %s:\d\dZ by operator" % time.strftime("%Y-%m-%dT%H:%M", time.gmtime(now)),
+                     st), st
+    assert query(b.port).stratum == 1               # the unsaved change is gone
