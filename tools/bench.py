@@ -204,7 +204,7 @@ SCENARIOS = [
 FUNCTIONS = [
     ("clock_ticks_to_ns", "clock_ticks_to_ns()", "ticks -> ns; twice per time reply"),
     ("stamp_transmit", "ntp_server_stamp_transmit()", "ns -> NTP format, fuzz, kept increasing"),
-    ("clock_get_status", "clock_get_status()", "once per main-loop pass (refresh_ntp_info)"),
+    ("clock_get_status", "clock_get_status()", "every 50 ms and after clock events (refresh_ntp_info)"),
 ]
 
 
@@ -431,7 +431,7 @@ def frame_path(t, board, elf, cpu_hz, tmp):
     idle_med = statistics.median(idle)
     steady_med = statistics.median(steady)
     t.row("idle request: RX stamp -> TX stamp", "%s instr" % num(idle_med),
-          "median of %d; a main-loop pass first, mostly clock_get_status()" % len(idle))
+          "median of %d; includes the main-loop pass the frame waited for" % len(idle))
     t.row("back to back: one frame's main-loop path", "%s instr" % num(steady_med),
           "median of %d (min %s, max %s)" % (len(steady), num(min(steady)), num(max(steady))))
     isr = None

@@ -2,6 +2,9 @@
 # objects the firmware is built from (firmware/ntp, firmware/clock), so the
 # code measured is the code shipped, with the board's CPU and flags.
 #
+# The harness is compiled without link-time optimisation: it provides the
+# system calls newlib resolves after LTO has run (see the Makefile).
+#
 # Read after the top-level Makefile, for its flags and object rules:
 #   make -f Makefile -f tools/bench/bench.mk BOARD=<board> bench-engine-elf
 
@@ -12,7 +15,7 @@ BENCH_OBJS := $(filter $(FW_DIR)/obj/firmware/ntp/% $(FW_DIR)/obj/firmware/clock
 $(BENCH_DIR)/engine_bench.o: tools/bench/engine_bench.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CROSS)gcc $(FW_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CROSS)gcc $(FW_CFLAGS) -fno-lto -MMD -MP -c $< -o $@
 
 $(BENCH_ELF): $(BENCH_DIR)/engine_bench.o $(BENCH_OBJS) $(BOARD_LDSCRIPT)
 	@echo "  LD      $@"
