@@ -303,13 +303,7 @@ void lan9118_eth_isr(void)
         }
         uint32_t copied = 0;
         while (words--) {
-            uint32_t w = LAN_RX_DATA_FIFO(b);
-            for (unsigned i = 0; i < 4u; i++, w >>= 8) {
-                if (copied < frame_len) {
-                    dst[copied] = (uint8_t)w;
-                }
-                copied++;
-            }
+            rxring_put_word(dst, &copied, frame_len, LAN_RX_DATA_FIFO(b));
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;

@@ -140,13 +140,7 @@ void stellaris_eth_isr(void)
         dst[copied++] = (uint8_t)(w >> 16);
         dst[copied++] = (uint8_t)(w >> 24);
         while (words_left--) {
-            w = MAC_DATA(b);
-            for (unsigned i = 0; i < 4u; i++, w >>= 8) {
-                if (copied < frame_len) {
-                    dst[copied] = (uint8_t)w;
-                }
-                copied++;
-            }
+            rxring_put_word(dst, &copied, frame_len, MAC_DATA(b));
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
