@@ -295,9 +295,15 @@ void net_poll(void)
         now - dhcp_started_ms >= NET_DHCP_FALLBACK_MS) {
         /* Keep asking DHCP; serve on the static address meanwhile. */
         fallback = true;
-        set_static();
-        log_event(LOG_WARNING, "net: no DHCP lease after %u s, using the static address",
-                  (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
+        if (config.ip != 0) {
+            set_static();
+            log_event(LOG_WARNING, "net: no DHCP lease after %u s, using the static address",
+                      (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
+        } else {
+            log_event(LOG_WARNING, "net: no DHCP lease after %u s and no static address "
+                      "configured (net ip): still asking DHCP",
+                      (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
+        }
     }
 }
 

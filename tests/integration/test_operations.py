@@ -206,3 +206,26 @@ def test_time_of_set_survives_power_cycle_without_saving_other_changes(make_appl
     assert re.search(r"last set: %s:\d\dZ by operator" % time.strftime("%Y-%m-%dT%H:%M", time.gmtime(now)),
                      st), st
     assert query(b.port).stratum == 1               # the unsaved change is gone
+
+
+def test_static_address_from_console(make_appliance, tmp_path):
+    """DHCP off and a static address (the one QEMU's user network forwards to)
+    take effect at once, survive a power cycle, and the appliance goes on serving."""
+    ee = str(tmp_path / "ee.bin")
+    a = booted(make_appliance, eeprom=ee)
+    a.wait_synced()
+    mark = a.mark()
+    for cmd in ("net ip 10.0.2.15/24 gw 10.0.2.2", "net dhcp off", "save"):
+        out = a.command(cmd)
+        assert not re.search(r"^error", out, re.M), (cmd, out)
+    a.wait_for(r"net: address 10\.0\.2\.15 mask 255\.255\.255\.0 gw 10\.0\.2\.2 \(static\)",
+               timeout=10, start=mark)
+    r = query(a.port)
+    assert r is not None and r.li == 0
+    a.stop()
+    b = booted(make_appliance, eeprom=ee)
+    assert "(static)" in b.output and "(dhcp)" not in b.output, b.output
+    b.wait_synced()
+    st = b.command("status")
+    assert "dhcp: off" in st or "static" in st, st
+    assert query(b.port) is not None
