@@ -660,7 +660,7 @@ static int cmd_net_ip(int argc, char *argv[])
     bool is_dhcp = s->dhcp_enabled;
     int err = commit();
     if (err == 0 && is_dhcp) {
-        console_puts("note: DHCP is on; this address is used after 'net dhcp off'\n");
+        console_puts("note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'\n");
     }
     return err;
 }

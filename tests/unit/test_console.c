@@ -769,7 +769,7 @@ static void test_net(void **unused)
     expect_refused("net dhcp off", "DHCP off needs a static address (net ip)");
     exec("net ip 10.0.2.15/24 gw 10.0.2.2");
     expect_in(out, "ok");
-    expect_in(out, "note: DHCP is on; this address is used after 'net dhcp off'");
+    expect_in(out, "note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'");
     assert_int_equal(app_fake.settings.ip_addr, IP(10, 0, 2, 15));
     assert_int_equal(app_fake.settings.ip_prefix, 24);
     assert_int_equal(app_fake.settings.gateway, IP(10, 0, 2, 2));
