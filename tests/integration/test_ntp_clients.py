@@ -187,10 +187,10 @@ def test_rate_limit_flood(make_appliance):
     a.wait_synced()
     replies = kods = 0
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(0.02)
+        s.settimeout(0.01)
         sent = 0
-        t_end = time.monotonic() + 4
-        while time.monotonic() < t_end:
+        while sent < 300:               # a bounded count, not a timed window
+            time.sleep(0.005)
             s.sendto(build_request(xmt_ts=unix_to_ntp(time.time())), ("127.0.0.1", a.port))
             sent += 1
             try:
@@ -203,7 +203,6 @@ def test_rate_limit_flood(make_appliance):
             except socket.timeout:
                 pass
     print("flood: sent %d, replies %d, RATE kisses %d" % (sent, replies, kods))
-    assert sent > 150
     assert kods > 0
     assert replies < sent - kods
     st, vals = counters(a)
