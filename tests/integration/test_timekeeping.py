@@ -95,3 +95,38 @@ def test_dead_battery_rtc_is_unset_until_set(make_appliance):
     r = query(a.port)
     assert (r.li, r.stratum) == (0, 1)
     assert abs(r.offset) < 1.5          # QEMU's DS1338 keeps whole seconds only
+
+
+def test_leap_second_insert(make_appliance):
+    """An operator schedules a leap second for the end of the month: LI 1 is
+    announced on the day, 23:59:60 is absorbed without the served time ever
+    going back, and afterwards the appliance runs one second behind the
+    (leap-unaware) clock it was following, with LI 0."""
+    a = make_appliance(rtc="2026-12-31T23:59:40")
+    a.wait_ready()
+    a.wait_synced()
+    out = a.command("leap insert 2026-12-31")
+    assert "error" not in out, out
+    time.sleep(0.2)
+    midnight = utc("2027-01-01T00:00:00")
+    seen = []
+    while True:
+        r = query(a.port)
+        assert r is not None and r.stratum == 1
+        s = served_seconds(r)
+        seen.append(((r.t1 + r.t4) / 2, s, r))
+        if s > midnight + 4:
+            break
+        assert len(seen) < 80, "the served time never passed midnight"
+        time.sleep(0.5)
+    before = [(h, s, r) for h, s, r in seen if s < midnight - 0.5]
+    after = [(h, s, r) for h, s, r in seen if s > midnight + 1.5]
+    assert before and after
+    assert all(r.li == 1 for _, _, r in before)          # announced on the day
+    assert all(r.li == 0 for _, _, r in after)
+    assert all(s1 > s0 for (_, s0, _), (_, s1, _) in zip(seen, seen[1:]))  # never back
+    # one second absorbed: served minus host time drops by 1 s across midnight
+    off_before = before[-1][1] - before[-1][0]
+    off_after = after[0][1] - after[0][0]
+    assert abs((off_before - off_after) - 1.0) < 0.05, (off_before, off_after)
+    assert "leap second: none pending" in a.command("status")
