@@ -130,3 +130,29 @@ def test_leap_second_insert(make_appliance):
     off_after = after[0][1] - after[0][0]
     assert abs((off_before - off_after) - 1.0) < 0.05, (off_before, off_after)
     assert "leap second: none pending" in a.command("status")
+
+
+def test_strict_mode_expires_and_recovers(make_appliance):
+    """Strict mode: the dispersion grows at the RTC's rated drift since the last
+    set; past the bound the appliance declares itself unsynchronized, and a set
+    brings it back."""
+    a = make_appliance()
+    a.wait_ready()
+    a.wait_synced()
+    now = time.time()
+    a.command("time set " + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(now) + 1)) + "Z")
+    a.wait_for(r"clock: time set", timeout=10)
+    for cmd in ("clock drift 500000", "clock strict on 4"):   # 500 ppm: 4 ms in 8 s
+        out = a.command(cmd)
+        assert "error" not in out, (cmd, out)
+    time.sleep(1)
+    r = query(a.port)
+    assert r.li == 0 and r.root_disp_s > 0.0004           # 500 ppm of 1 s and more
+    a.wait_for(r"state: SYNCED -> EXPIRED", timeout=20)
+    time.sleep(0.2)
+    r = query(a.port)
+    assert (r.li, r.stratum) == (3, 16)
+    assert "error" not in a.command("time adjust +1ms")    # a set restarts the age
+    a.wait_for(r"state: EXPIRED -> SYNCED", timeout=10)
+    time.sleep(0.2)
+    assert query(a.port).li == 0
