@@ -337,8 +337,9 @@ void net_diag(const char *fmt, ...)
     (void)fmt; /* lwIP's debug output is compiled out (LWIP_DEBUG off) */
 }
 
-void net_assert(const char *msg, const char *file, int line)
+void net_assert(int line)
 {
-    log_event(LOG_ERR, "lwip assertion \"%s\" at %s:%d: resetting", msg, file, line);
+    log_event(LOG_ERR, "lwip assertion failed at line %d, called from 0x%08lx: resetting", line,
+              (unsigned long)(uintptr_t)__builtin_return_address(0));
     wdt_system_reset();
 }
