@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fakes/ntp_ref.h"
 #include "fakes/ntp_requests.h"
 #include "ntp/ntp.h"
 #include "ntp/ntp_time.h"
@@ -45,19 +46,6 @@ static int setup(void **state)
     return 0;
 }
 
-/* Reference conversion in 128-bit arithmetic, independent of ntp_time.c. */
-static uint64_t ref_ts(int64_t unix_ns)
-{
-    __int128 ns1900 = (__int128)unix_ns + (__int128)NTP_TIME_UNIX_OFFSET_S * NS;
-    __int128 s = ns1900 / NS;
-    __int128 r = ns1900 % NS;
-    if (r < 0) {
-        r += NS;
-        s -= 1;
-    }
-    __int128 frac = (r * ((__int128)1 << 32) + NS / 2) / NS;
-    return ((uint64_t)(uint32_t)(uint64_t)s << 32) + (uint64_t)frac;
-}
 
 static uint64_t be64(const uint8_t *p)
 {

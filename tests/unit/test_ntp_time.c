@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "fakes/ntp_ref.h"
 #include "ntp/ntp_time.h"
 
 #define NS 1000000000LL
@@ -19,19 +20,6 @@
 /* 2038-01-19T03:14:08Z, the first second a signed 32-bit time_t cannot hold. */
 #define Y2038_UNIX_S 2147483648LL
 
-/* Reference: exact 128-bit arithmetic, round half up (ties cannot occur). */
-static uint64_t ref_ts(int64_t unix_ns)
-{
-    __int128 ns1900 = (__int128)unix_ns + (__int128)NTP_TIME_UNIX_OFFSET_S * NS;
-    __int128 s = ns1900 / NS;
-    __int128 r = ns1900 % NS;
-    if (r < 0) {
-        r += NS;
-        s -= 1;
-    }
-    __int128 frac = (r * ((__int128)1 << 32) + NS / 2) / NS;
-    return ((uint64_t)(uint32_t)(uint64_t)s << 32) + (uint64_t)frac;
-}
 
 static uint64_t rng_state = 0x243F6A8885A308D3ull;
 
