@@ -29,6 +29,17 @@ NTP_EPOCH_OFFSET = 2208988800  # seconds from 1900-01-01 to 1970-01-01
 PROMPT = "ntp> "
 
 
+def stop_process(p):
+    """Stops a process by PID: SIGTERM, then SIGKILL after 5 s; bounded."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=5)
+
+
 def free_udp_port():
     """Returns a UDP port on 127.0.0.1 that nothing is bound to right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -139,13 +150,7 @@ class Appliance:
         """Stops QEMU by PID: SIGTERM, then SIGKILL after 5 s."""
         if self.proc is None:
             return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         if self._reader:
             self._reader.join(timeout=5)
         try:

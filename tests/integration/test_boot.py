@@ -10,7 +10,8 @@ import time
 import ntplib
 import pytest
 
-from appliance import BOARD, ELF, Appliance, Port123Relay, board_qemu_machine, free_udp_port, query
+from appliance import (BOARD, ELF, Appliance, Port123Relay, board_qemu_machine, free_udp_port,
+                       query, stop_process)
 
 CHRONYD = "/usr/sbin/chronyd"
 
@@ -111,12 +112,7 @@ def test_stock_qemu_flags(tmp_path):
         assert r is not None and r.li == 0 and r.stratum == 1
         assert abs(r.offset) < 0.05
     finally:
-        p.terminate()
-        try:
-            p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait(timeout=5)
+        stop_process(p)
 
 
 def test_boot_to_first_reply_time(tmp_path):

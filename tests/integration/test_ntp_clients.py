@@ -15,7 +15,7 @@ import time
 import pytest
 
 from appliance import (ROOT, Port123Relay, build_request, free_udp_port, no_reply, query,
-                       unix_to_ntp)
+                       stop_process, unix_to_ntp)
 from windows_client import WindowsClient
 
 NTPQ = os.path.join(ROOT, "build", "ntpsec", "usr", "bin", "ntpq")
@@ -88,12 +88,7 @@ def test_chrony_symmetric_peer(appliance, tmp_path):
                               text=True, timeout=10).stdout
         assert re.search(r"^=[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
     finally:
-        d.terminate()
-        try:
-            d.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            d.kill()
-            d.wait(timeout=5)
+        stop_process(d)
     status = appliance.command("status")
     m = re.search(r"mode 2: (\d+)", status)
     assert m and int(m.group(1)) >= 4, status

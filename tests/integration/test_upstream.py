@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from appliance import query
+from appliance import query, stop_process
 
 
 @pytest.fixture
@@ -27,12 +27,7 @@ def upstream_server(tmp_path):
         p.kill()
         pytest.fail("the test's upstream chronyd did not come up on 127.0.0.1:123")
     yield p
-    p.terminate()
-    try:
-        p.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait(timeout=5)
+    stop_process(p)
 
 
 def test_upstream_sets_an_unset_clock(make_appliance, upstream_server):
