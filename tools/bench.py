@@ -418,7 +418,6 @@ def frame_path(t, board, elf, cpu_hz, tmp):
                     if len(got) == k and abs(ts_diff_ns(got[-1][0], got[0][0])) < SAME_ISR_NS:
                         firsts.append((k, ts_diff_ns(got[0][1], got[0][0])))
                     time.sleep(0.1)
-        status = a.command("status")
     except AssertionError as e:
         t.fail("the image under -icount did not boot or sync: " + str(e).splitlines()[0])
         return None
@@ -427,7 +426,6 @@ def frame_path(t, board, elf, cpu_hz, tmp):
     if not idle or not steady:
         t.fail("no usable samples (idle %d, back to back %d)" % (len(idle), len(steady)))
         return None
-    m = re.search(r"ntp drops:.*", status)
     idle_med = statistics.median(idle)
     steady_med = statistics.median(steady)
     t.row("idle request: RX stamp -> TX stamp", "%s instr" % num(idle_med),

@@ -70,7 +70,6 @@ class Port123Relay:
     from another source port, which such clients drop."""
 
     def __init__(self, target_port, addr=None):
-        import select  # noqa: F401
         self.addr = addr or free_loopback_123()
         self.target = ("127.0.0.1", target_port)
         self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -2,7 +2,6 @@
 
 Real clients on this machine (chronyd -Q, ntpdig, python ntplib, a raw
 socket client) query the appliance through QEMU's user network."""
-import os
 import re
 import subprocess
 import time

@@ -5,11 +5,9 @@ network, so all of them share one source address inside (10.0.2.2): the
 rate-limit flood runs on an appliance of its own."""
 import os
 import re
-import shutil
 import socket
 import struct
 import subprocess
-import tempfile
 import time
 
 import pytest

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from appliance import Appliance, build_request, no_reply, query
+from appliance import build_request, query
 
 SYSLOG_PORT = 514   # the appliance sends to <log address>:514 (RFC 5426)
 

@@ -3,7 +3,6 @@ the NTP era rolls over in 2036, the century in 2100, and an RTC that lost
 its time (a dead battery shows 2000-01-01) is served as unsynchronized
 until an operator sets it."""
 import calendar
-import re
 import time
 
 from appliance import NTP_EPOCH_OFFSET, query

@@ -7,7 +7,6 @@ first packet, precision -6 or -23, root dispersion 0xAAAAAAAA during the
 to every reply the checks Windows applies before it takes a sample.
 """
 import socket
-import struct
 import time
 
 from appliance import build_request, unix_to_ntp, ntp_to_unix, Reply
