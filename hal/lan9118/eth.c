@@ -303,7 +303,7 @@ void lan9118_eth_isr(void)
         }
         uint32_t copied = 0;
         while (words--) {
-            rxring_put_word(dst, &copied, frame_len, LAN_RX_DATA_FIFO(b));
+            copied = rxring_put_word(dst, copied, frame_len, LAN_RX_DATA_FIFO(b));
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;

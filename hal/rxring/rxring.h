@@ -59,18 +59,20 @@ void rxring_release(struct rxring *r);
 bool rxring_is_pending(const struct rxring *r);
 
 /*
- * Stores the four bytes of a little-endian FIFO word w at dst[*at], the
+ * Stores the four bytes of a little-endian FIFO word w at dst[at], the
  * ones that fall short of len (a frame's last word carries FCS or padding
- * past it), and advances *at by four. For the drivers' receive copies.
+ * past it). Returns at + 4. For the drivers' receive copies, in the
+ * interrupt: the index is passed by value so it stays in a register (a
+ * pointer to it could alias dst and force a reload per byte).
  */
-static inline void rxring_put_word(uint8_t *dst, uint32_t *at, uint32_t len, uint32_t w)
+static inline uint32_t rxring_put_word(uint8_t *dst, uint32_t at, uint32_t len, uint32_t w)
 {
-    for (unsigned i = 0; i < 4u; i++, w >>= 8) {
-        if (*at < len) {
-            dst[*at] = (uint8_t)w;
+    for (unsigned i = 0; i < 4u; i++, at++, w >>= 8) {
+        if (at < len) {
+            dst[at] = (uint8_t)w;
         }
-        (*at)++;
     }
+    return at;
 }
 
 /* The ring an Ethernet driver fills; eth_ring.c serves eth.h's receive calls from it. */

@@ -140,7 +140,7 @@ void stellaris_eth_isr(void)
         dst[copied++] = (uint8_t)(w >> 16);
         dst[copied++] = (uint8_t)(w >> 24);
         while (words_left--) {
-            rxring_put_word(dst, &copied, frame_len, MAC_DATA(b));
+            copied = rxring_put_word(dst, copied, frame_len, MAC_DATA(b));
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
