@@ -25,6 +25,7 @@
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/udp.h"
 #include "lwip/timeouts.h"
+#include "csum.h"
 #include "net.h"
 #include "netif/ethernet.h"
 
@@ -81,16 +82,6 @@ void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook)
     tx_hook = hook;
 }
 
-/* One's-complement 16-bit sum of n bytes (n even). */
-static uint32_t sum16(const uint8_t *p, size_t n)
-{
-    uint32_t s = 0;
-    for (size_t i = 0; i + 1u < n; i += 2u) {
-        s += ((uint32_t)p[i] << 8) | p[i + 1u];
-    }
-    return s;
-}
-
 /*
  * Runs the transmit hook on an IPv4/UDP frame from hook_port and patches
  * the UDP checksum for the bytes it changed (RFC 1624, eqn. 3).
@@ -123,20 +114,7 @@ static void apply_tx_hook(uint8_t *frame, size_t len)
         return;
     }
     uint16_t hc = (uint16_t)(((uint16_t)udp[6] << 8) | udp[7]);
-    if (hc == 0) {
-        return; /* sender chose no checksum */
-    }
-    /* HC' = ~(~HC + ~m + m'), summed over the changed 16-bit words. */
-    uint32_t s = (uint16_t)~hc;
-    s += 4u * 0xFFFFu - sum16(old, 8);
-    s += sum16(udp + UDP_HLEN + off, 8);
-    while (s >> 16) {
-        s = (s & 0xFFFFu) + (s >> 16);
-    }
-    uint16_t nc = (uint16_t)~s;
-    if (nc == 0) {
-        nc = 0xFFFFu;
-    }
+    uint16_t nc = csum_update8(hc, old, udp + UDP_HLEN + off);
     udp[6] = (uint8_t)(nc >> 8);
     udp[7] = (uint8_t)nc;
 }

@@ -1,0 +1,1 @@
+TEST_SRCS_test_csum := firmware/net/csum.c
