@@ -71,11 +71,15 @@ static int scl_release(const struct i2c_bus *bus)
     return 0;
 }
 
-/* One clock with SDA released or driven low. SCL low on entry and on return. */
-static int write_bit(const struct i2c_bus *bus, bool bit)
+/*
+ * One clock with SDA released (out true) or driven low, SCL low on entry
+ * and on return. *in gets the level on SDA while SCL is high: with SDA
+ * released, that is the bit the slave sends (a read, or its ACK).
+ */
+static int clock_bit(const struct i2c_bus *bus, bool out, bool *in)
 {
     uintptr_t b = bus->cfg->base;
-    if (bit) {
+    if (out) {
         SB_CONTROLS(b) = SB_SDA;
     } else {
         SB_CONTROLC(b) = SB_SDA;
@@ -86,24 +90,20 @@ static int write_bit(const struct i2c_bus *bus, bool bit)
         return err;
     }
     half_bit(bus);
+    *in = sda_is_high(b);
     SB_CONTROLC(b) = SB_SCL;
     return 0;
 }
 
-/* One clock with SDA released; *bit is the level the slave put on it. */
+static int write_bit(const struct i2c_bus *bus, bool bit)
+{
+    bool ignored;
+    return clock_bit(bus, bit, &ignored);
+}
+
 static int read_bit(const struct i2c_bus *bus, bool *bit)
 {
-    uintptr_t b = bus->cfg->base;
-    SB_CONTROLS(b) = SB_SDA;
-    half_bit(bus);
-    int err = scl_release(bus);
-    if (err) {
-        return err;
-    }
-    half_bit(bus);
-    *bit = sda_is_high(b);
-    SB_CONTROLC(b) = SB_SCL;
-    return 0;
+    return clock_bit(bus, true, bit);
 }
 
 /* Sends a byte, MSB first. Returns 0 (ACK), -EIO (NACK), -ETIMEDOUT. */
