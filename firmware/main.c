@@ -32,8 +32,6 @@ static uint64_t last_full_rtc_read_ms;
 static uint32_t seen_address_changes;
 static bool rtc_full_read_due = true;
 
-int main(void);
-
 /* ---------------------------------------------------------- clock <-> RTC -- */
 
 static int64_t ticks_to_ns(uint64_t ticks)
@@ -188,31 +186,54 @@ static void start_clock(void)
     }
 }
 
-static void banner(void)
+/* The board's factory address, else a locally administered one. */
+static void choose_mac(uint8_t mac[6])
+{
+    if (board_get_factory_mac(mac) == 0) {
+        return;
+    }
+    static const uint8_t fallback[6] = { 0x02, 0x4e, 0x5a, 0x00, 0x00, 0x01 };
+    memcpy(mac, fallback, sizeof(fallback));
+}
+
+static void banner(int board_err)
 {
     uint8_t mac[6];
-    board_get_mac(mac);
+    choose_mac(mac);
     log_raw("\r\nntp-appliance on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, reset cause: %s\r\n",
             board_name(), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
             wdt_reset_cause_name(wdt_reset_cause()));
-    uint32_t pc, status;
-    if (cpu_take_fault_record(&pc, &status)) {
-        log_event(LOG_ERR, "previous run ended in a fault at pc=0x%08lx (status 0x%08lx)",
-                  (unsigned long)pc, (unsigned long)status);
+    struct board_clock bc;
+    board_get_clock(&bc);
+    log_event(board_err ? LOG_ERR : LOG_INFO, "cpu: %lu Hz, %s%s", (unsigned long)bc.cpu_hz,
+              bc.source, bc.is_degraded ? ": running slow, check the crystal" : "");
+    struct cpu_fault f;
+    if (cpu_take_fault_record(&f)) {
+        if (f.is_stack_overflow) {
+            log_event(LOG_ERR, "previous run ended in a stack overflow (pc=0x%08lx, status 0x%08lx)",
+                      (unsigned long)f.pc, (unsigned long)f.status);
+        } else {
+            log_event(LOG_ERR, "previous run ended in a fault at pc=0x%08lx (status 0x%08lx)",
+                      (unsigned long)f.pc, (unsigned long)f.status);
+        }
+    }
+    uint32_t pc;
+    if (wdt_take_hang_record(&pc)) {
+        log_event(LOG_ERR, "previous run: the main loop hung at pc=0x%08lx", (unsigned long)pc);
     }
 }
 
 int main(void)
 {
     struct appliance *a = &appliance;
-    board_init();
+    int board_err = board_init();
     timer_init();
     timer_wakeup_start(1000u);
     uart_init();
     log_init(uart_write, net_uptime_ms);
     (void)wdt_reset_cause();
     cpu_irq_enable();
-    banner();
+    banner(board_err);
     wdt_init(APPLIANCE_WDT_TIMEOUT_MS);
 
     load_settings();
@@ -222,7 +243,7 @@ int main(void)
     (void)appliance_apply(&a->settings, true);
 
     uint8_t mac[6];
-    board_get_mac(mac);
+    choose_mac(mac);
     struct net_config nc = {
         .dhcp = a->settings.dhcp_enabled, .ip = a->settings.ip_addr,
         .prefix_len = a->settings.ip_prefix, .gw = a->settings.gateway,

@@ -1,25 +1,31 @@
 /*
- * EK-LM3S6965 bring-up: vector table, 50 MHz system clock from the PLL,
- * and the driver configurations for UART0, I2C0, the Ethernet MAC and the
- * watchdog.
+ * EK-LM3S6965 bring-up: vector table, the 50 MHz system clock from the PLL,
+ * brown-out reset, the clock gates and pins of every peripheral the
+ * appliance uses, and the driver configurations for UART0, I2C0, the
+ * Ethernet MAC, GPTM0 and the watchdog.
+ *
+ * Order matters on the silicon (QEMU forgives all of it): a peripheral's
+ * registers are touched only after its RCGC gate is on and the 3-clock
+ * wait has passed, and a pin carries its peripheral's signal only once
+ * AFSEL, the pad and DEN are set (datasheet 8.3, "Initialization and
+ * Configuration").
  */
+#include <errno.h>
 #include <stdint.h>
 
 #include "board.h"
-#include "rtcmodule/rtcmodule.h"
 #include "cortexm/cortexm.h"
 #include "cortexm/startup.h"
 #include "hal/board.h"
+#include "rtcmodule/rtcmodule.h"
 #include "stellaris/drivers.h"
 #include "stellaris/stellaris.h"
-
-extern uint32_t _estack;
 
 typedef void (*vector_fn)(void);
 
 __attribute__((section(".vectors"), used))
 static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    [0] = (vector_fn)(uintptr_t)&_estack,
+    [0] = (vector_fn)(uintptr_t)&_handler_stack_top,
     [1] = Reset_Handler,
     [2] = Default_Handler,   /* NMI */
     [3] = HardFault_Handler,
@@ -31,26 +37,35 @@ static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
     [14] = Default_Handler,  /* PendSV */
     [15] = SysTick_Handler,
     [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
+    [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr,
     [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
     [16 + BOARD_IRQ_ETH] = stellaris_eth_isr,
 };
 
-static const struct stellaris_uart_config uart_cfg = {
-    .base = BOARD_UART0_BASE, .irq = BOARD_IRQ_UART0,
-    .clock_hz = BOARD_CPU_HZ, .baud = 115200u,
+static const struct stellaris_clock_config clock_cfg = {
+    .rcc_xtal = SYSCTL_RCC_XTAL_8MHZ, .xtal_hz = BOARD_XTAL_HZ,
+    .pll_hz = BOARD_PLL_HZ, .sysdiv = BOARD_SYSDIV,
 };
-static const struct stellaris_i2c_config i2c_cfg = {
-    .base = BOARD_I2C0_BASE, .clock_hz = BOARD_CPU_HZ,
-    .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
+/* Until board_init() has the clock up, the chip runs on its internal oscillator. */
+static uint32_t cpu_hz = BOARD_IOSC_HZ;
+static int clock_err;
+
+/* clock_hz is filled in once the clock is up. */
+static struct stellaris_uart_config uart_cfg = {
+    .base = BOARD_UART0_BASE, .irq = BOARD_IRQ_UART0, .clock_hz = BOARD_IOSC_HZ,
+    .baud = 115200u,
 };
-static const struct stellaris_eth_config eth_cfg = {
-    .base = BOARD_ETH_BASE, .irq = BOARD_IRQ_ETH, .clock_hz = BOARD_CPU_HZ,
+static struct stellaris_i2c_config i2c_cfg = {
+    .base = BOARD_I2C0_BASE, .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
 };
-static const struct stellaris_wdt_config wdt_cfg = {
-    .base = BOARD_WDT_BASE, .clock_hz = BOARD_CPU_HZ,
+static struct stellaris_eth_config eth_cfg = {
+    .base = BOARD_ETH_BASE, .irq = BOARD_IRQ_ETH,
 };
-static const struct stellaris_gptm_config gptm_cfg = {
-    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0A, .clock_hz = BOARD_CPU_HZ,
+static struct stellaris_wdt_config wdt_cfg = {
+    .base = BOARD_WDT_BASE, .irq = BOARD_IRQ_WATCHDOG,
+};
+static struct stellaris_gptm_config gptm_cfg = {
+    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0A,
 };
 static struct i2c_bus i2c0;
 static const struct rtcmodule_config rtc_module = {
@@ -58,43 +73,43 @@ static const struct rtcmodule_config rtc_module = {
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
 };
 
-/*
- * RCC fields (datasheet register 8): XTAL 8 MHz = 0xE, OSCSRC main, PLL on,
- * SYSDIV 3 (/4) with USESYSDIV, then clear BYPASS once the PLL has locked.
- */
-#define RCC_XTAL_8MHZ   (0xEu << 6)
-#define RCC_BYPASS      (1u << 11)
-#define RCC_PWRDN       (1u << 13)
-#define RCC_USESYSDIV   (1u << 22)
-#define RCC_SYSDIV(n)   ((uint32_t)(n) << 23)
-#define RCC_XTAL_MASK   (0x1Fu << 6)
-#define RCC_OSCSRC_MASK (0x3u << 4)
-#define RCC_SYSDIV_MASK (0xFu << 23)
-#define RCC_MOSCDIS     (1u << 0)
-
-static void clock_setup(void)
+/* UART0 on PA0/PA1, clocked and muxed; safe to repeat (the fault path may). */
+static void console_pins(void)
 {
-    uint32_t rcc = SYSCTL_RCC;
-    rcc |= RCC_BYPASS;
-    rcc &= ~RCC_USESYSDIV;
-    SYSCTL_RCC = rcc;
-    rcc &= ~(RCC_XTAL_MASK | RCC_OSCSRC_MASK | RCC_PWRDN | RCC_SYSDIV_MASK | RCC_MOSCDIS);
-    rcc |= RCC_XTAL_8MHZ | RCC_SYSDIV(3) | RCC_USESYSDIV;
-    SYSCTL_RCC = rcc;
-    for (unsigned i = 0; i < 100000u && (SYSCTL_RIS & SYSCTL_RIS_PLLLRIS) == 0; i++) {
-    }
-    SYSCTL_RCC = rcc & ~RCC_BYPASS;
+    stellaris_clock_gate_enable(SYSCTL_RCGC1, SYSCTL_RCGC1_UART0);
+    stellaris_clock_gate_enable(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOA);
+    stellaris_pins_for_peripheral(GPIO_PORTA_BASE, BOARD_UART0_PINS, STELLARIS_PAD_PUSH_PULL);
 }
 
 int board_init(void)
 {
-    clock_setup();
+    /* Drivers know their registers first: a fault from here on can still print. */
     stellaris_uart_configure(&uart_cfg);
-    stellaris_eth_configure(&eth_cfg);
     stellaris_wdt_configure(&wdt_cfg);
+    stellaris_eth_configure(&eth_cfg);
     stellaris_gptm_configure(&gptm_cfg);
+    stellaris_brownout_reset_enable();
+
+    clock_err = stellaris_clock_setup(&clock_cfg, &cpu_hz);
+    uart_cfg.clock_hz = cpu_hz;
+    i2c_cfg.clock_hz = cpu_hz;
+    eth_cfg.clock_hz = cpu_hz;
+    wdt_cfg.clock_hz = cpu_hz;
+    gptm_cfg.clock_hz = cpu_hz;
+
+    /* Every gate, each followed by its 3-clock wait, before any register of the block. */
+    stellaris_clock_gate_enable(SYSCTL_RCGC0, SYSCTL_RCGC0_WDT);
+    stellaris_clock_gate_enable(SYSCTL_RCGC1, SYSCTL_RCGC1_I2C0 | SYSCTL_RCGC1_TIMER0);
+    stellaris_clock_gate_enable(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOB | SYSCTL_RCGC2_GPIOF |
+                                                  SYSCTL_RCGC2_EMAC0 | SYSCTL_RCGC2_EPHY0);
+    console_pins();
+    stellaris_pins_for_peripheral(GPIO_PORTB_BASE, BOARD_I2C0_PINS,
+                                  STELLARIS_PAD_OPEN_DRAIN_PULLUP);
+    stellaris_pins_for_peripheral(GPIO_PORTF_BASE, BOARD_ETH_LED_PINS, STELLARIS_PAD_PUSH_PULL);
+
     rtcmodule_attach(&rtc_module);
-    return stellaris_i2c_init(&i2c0, &i2c_cfg);
+    (void)stellaris_i2c_init(&i2c0, &i2c_cfg);
+    return clock_err;
 }
 
 const char *board_name(void)
@@ -102,16 +117,33 @@ const char *board_name(void)
     return BOARD_NAME;
 }
 
-void board_get_mac(uint8_t mac[6])
+void board_get_clock(struct board_clock *bc)
 {
-    /* The factory MAC address is in USER0/USER1, three bytes each. */
-    uint32_t u0 = SYSCTL_USER0, u1 = SYSCTL_USER1;
+    bc->cpu_hz = cpu_hz;
+    bc->nominal_hz = BOARD_CPU_HZ;
+    bc->is_degraded = clock_err != 0;
+    bc->source = clock_err != 0 ? "8 MHz crystal (PLL did not lock)" : "PLL, 8 MHz crystal";
+}
+
+uint32_t board_cpu_hz(void)
+{
+    return cpu_hz;
+}
+
+int board_get_factory_mac(uint8_t mac[6])
+{
+    /* USER0/USER1, three bytes each, low byte first; 0xFFFFFFFF when unprogrammed. */
+    uint32_t u0 = mmio_read32(SYSCTL_USER0), u1 = mmio_read32(SYSCTL_USER1);
     if (u0 == 0xFFFFFFFFu || u1 == 0xFFFFFFFFu || (u0 | u1) == 0) {
-        /* Unprogrammed part: a locally administered address. */
-        u0 = 0x5A4E02u; /* 02:4e:5a */
-        u1 = 0x000001u;
+        return -ENODATA;
     }
     mac[0] = (uint8_t)u0; mac[1] = (uint8_t)(u0 >> 8); mac[2] = (uint8_t)(u0 >> 16);
     mac[3] = (uint8_t)u1; mac[4] = (uint8_t)(u1 >> 8); mac[5] = (uint8_t)(u1 >> 16);
+    return 0;
 }
 
+void board_console_write_polled(const char *buf, size_t len)
+{
+    console_pins();
+    stellaris_uart_write_polled(&uart_cfg, buf, len);
+}

@@ -6,7 +6,12 @@
 
 #define BOARD_NAME      "lm3s6965evb"
 /* 8 MHz crystal, PLL 400 MHz / 2, SYSDIV /4: 50 MHz (datasheet table 6-6). */
+#define BOARD_XTAL_HZ   8000000u
+#define BOARD_PLL_HZ    400000000u
+#define BOARD_SYSDIV    3u
 #define BOARD_CPU_HZ    50000000u
+/* The internal oscillator the chip starts on: 12 MHz +-30% (datasheet table 24-5). */
+#define BOARD_IOSC_HZ   12000000u
 
 #define BOARD_UART0_BASE 0x4000C000u
 #define BOARD_I2C0_BASE  0x40020000u
@@ -14,8 +19,14 @@
 #define BOARD_WDT_BASE   0x40000000u
 #define BOARD_TIMER0_BASE 0x40030000u
 
+/* Pins (datasheet table 23-4): PA0 U0Rx, PA1 U0Tx; PB2 I2C0SCL, PB3 I2C0SDA; PF2 LED1, PF3 LED0. */
+#define BOARD_UART0_PINS   0x03u
+#define BOARD_I2C0_PINS    0x0Cu
+#define BOARD_ETH_LED_PINS 0x0Cu
+
 /* Interrupt numbers (datasheet table 2-9). */
 #define BOARD_IRQ_UART0  5u
+#define BOARD_IRQ_WATCHDOG 18u
 #define BOARD_IRQ_TIMER0A 19u
 #define BOARD_IRQ_ETH    42u
 #define BOARD_IRQ_COUNT  54u

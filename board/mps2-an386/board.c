@@ -3,6 +3,7 @@
  * the CMSDK UART, timer and watchdog, the SBCon I2C bus and the LAN9220
  * Ethernet controller. The FPGA's clocks are fixed: nothing to set up.
  */
+#include <errno.h>
 #include <stdint.h>
 
 #include "board.h"
@@ -13,13 +14,11 @@
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
 
-extern uint32_t _estack;
-
 typedef void (*vector_fn)(void);
 
 __attribute__((section(".vectors"), used))
 static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    [0] = (vector_fn)(uintptr_t)&_estack,
+    [0] = (vector_fn)(uintptr_t)&_handler_stack_top,
     [1] = Reset_Handler,
     [2] = cmsdk_wdt_nmi_isr,  /* NMI: the watchdog's first time-out */
     [3] = HardFault_Handler,
@@ -58,6 +57,10 @@ static const struct rtcmodule_config rtc_module = {
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
 };
 
+/*
+ * The FPGA's clocks and pins are fixed by the AN386 image: nothing to
+ * gate, mux or lock (the SBCon bus is GPIO-like and bit-banged).
+ */
 int board_init(void)
 {
     cmsdk_uart_configure(&uart_cfg);
@@ -65,7 +68,8 @@ int board_init(void)
     cmsdk_wdt_configure(&wdt_cfg);
     lan9118_configure(&eth_cfg);
     rtcmodule_attach(&rtc_module);
-    return sbcon_i2c_init(&i2c0, &i2c_cfg);
+    (void)sbcon_i2c_init(&i2c0, &i2c_cfg);
+    return 0;
 }
 
 const char *board_name(void)
@@ -73,16 +77,26 @@ const char *board_name(void)
     return BOARD_NAME;
 }
 
-void board_get_mac(uint8_t mac[6])
+void board_get_clock(struct board_clock *bc)
 {
-    /* The LAN9220's address (its EEPROM's; QEMU's -nic macaddr) when it has one. */
-    if (lan9118_read_mac(mac) == 0) {
-        return;
-    }
-    /* None: a locally administered address. */
-    static const uint8_t fallback[6] = { 0x02, 0x4e, 0x5a, 0x00, 0x00, 0x02 };
-    for (unsigned i = 0; i < 6u; i++) {
-        mac[i] = fallback[i];
-    }
+    bc->cpu_hz = BOARD_CPU_HZ;
+    bc->nominal_hz = BOARD_CPU_HZ;
+    bc->is_degraded = false;
+    bc->source = "FPGA SYSCLK";
 }
 
+uint32_t board_cpu_hz(void)
+{
+    return BOARD_CPU_HZ;
+}
+
+int board_get_factory_mac(uint8_t mac[6])
+{
+    /* The LAN9220's address from its EEPROM (QEMU: -nic macaddr). */
+    return lan9118_read_mac(mac) == 0 ? 0 : -ENODATA;
+}
+
+void board_console_write_polled(const char *buf, size_t len)
+{
+    cmsdk_uart_write_polled(&uart_cfg, buf, len);
+}

@@ -40,6 +40,7 @@ static struct net_config config;
 static uint64_t rx_ticks;
 static uint64_t dhcp_started_ms;
 static uint64_t last_link_check_ms;
+static struct eth_link link;
 static bool fallback;
 static uint16_t hook_port;
 static net_udp_tx_hook tx_hook;
@@ -201,6 +202,31 @@ static void apply_config(void)
     }
 }
 
+/*
+ * Follows the PHY. lwIP's netif_set_link_up() restarts DHCP (or re-checks
+ * the lease) and announces the address with a gratuitous ARP; going down
+ * stops using the link until it returns.
+ */
+static void poll_link(void)
+{
+    eth_link_poll(&link);
+    if (link.up == netif_is_link_up(&netif)) {
+        return;
+    }
+    if (!link.up) {
+        netif_set_link_down(&netif);
+        log_event(LOG_WARNING, "net: link down");
+        return;
+    }
+    netif_set_link_up(&netif);
+    if (link.speed_mbps != 0) {
+        log_event(LOG_NOTICE, "net: link up, %u Mb/s %s duplex%s", (unsigned)link.speed_mbps,
+                  link.full_duplex ? "full" : "half", link.is_negotiated ? "" : " (not negotiated)");
+    } else {
+        log_event(LOG_NOTICE, "net: link up");
+    }
+}
+
 int net_init(const uint8_t mac[6], const struct net_config *cfg)
 {
     if (cfg->prefix_len > 32u) {
@@ -221,7 +247,8 @@ int net_init(const uint8_t mac[6], const struct net_config *cfg)
     netif_set_status_callback(&netif, status_changed);
     netif_set_default(&netif);
     netif_set_up(&netif);
-    if (eth_link_up()) {
+    eth_link_poll(&link);
+    if (link.up) {
         netif_set_link_up(&netif);
     }
     apply_config();
@@ -256,18 +283,11 @@ void net_poll(void)
     }
     sys_check_timeouts();
 
+    eth_poll();
     uint64_t now = net_uptime_ms();
     if (now - last_link_check_ms >= NET_LINK_CHECK_MS) {
         last_link_check_ms = now;
-        bool up = eth_link_up();
-        if (up != netif_is_link_up(&netif)) {
-            if (up) {
-                netif_set_link_up(&netif);
-            } else {
-                netif_set_link_down(&netif);
-            }
-            log_event(LOG_NOTICE, "net: link %s", up ? "up" : "down");
-        }
+        poll_link();
     }
     if (config.dhcp && !fallback && !dhcp_supplied_address(&netif) &&
         now - dhcp_started_ms >= NET_DHCP_FALLBACK_MS) {
@@ -294,6 +314,8 @@ void net_get_status(struct net_status *st)
 {
     memset(st, 0, sizeof(*st));
     st->link_up = netif_is_link_up(&netif);
+    st->link_full_duplex = link.full_duplex;
+    st->link_speed_mbps = link.speed_mbps;
     st->dhcp = config.dhcp;
     st->dhcp_bound = dhcp_supplied_address(&netif);
     st->fallback = fallback && !st->dhcp_bound;

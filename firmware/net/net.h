@@ -27,6 +27,8 @@ struct net_config {
 
 struct net_status {
     bool link_up;
+    bool link_full_duplex;
+    uint16_t link_speed_mbps; /* 0 when the PHY does not say */
     bool dhcp;          /* DHCP client enabled */
     bool dhcp_bound;    /* address came from a DHCP lease */
     bool fallback;      /* DHCP gave nothing: running on the static address */

@@ -6,6 +6,7 @@
 #ifndef HAL_CMSDK_DRIVERS_H
 #define HAL_CMSDK_DRIVERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cmsdk_uart_config {
@@ -32,14 +33,21 @@ void cmsdk_uart_configure(const struct cmsdk_uart_config *cfg);
 void cmsdk_timer_configure(const struct cmsdk_timer_config *cfg);
 void cmsdk_wdt_configure(const struct cmsdk_wdt_config *cfg);
 
+/*
+ * Writes len bytes to the UART at cfg by polling, enabling its transmitter
+ * first if uart_init() has not. Bounded waits; for fatal paths.
+ */
+void cmsdk_uart_write_polled(const struct cmsdk_uart_config *cfg, const char *buf, size_t len);
+
 /* Interrupt handlers the board's vector table names. */
 void cmsdk_uart_rx_isr(void);
 void cmsdk_uart_tx_isr(void);
 void cmsdk_timer_isr(void);
 
 /*
- * For boards that wire the watchdog's interrupt to NMI (MPS2): returns
- * without acknowledging, so the second time-out resets the chip.
+ * For boards that wire the watchdog's interrupt to NMI (MPS2): records
+ * where the main loop was (wdt_take_hang_record after the reset) and
+ * returns without acknowledging, so the second time-out resets the chip.
  */
 void cmsdk_wdt_nmi_isr(void);
 

@@ -115,6 +115,23 @@ void uart_poll(void)
     } while (more);
 }
 
+void cmsdk_uart_write_polled(const struct cmsdk_uart_config *c, const char *buf, size_t len)
+{
+    uintptr_t b = c->base;
+    if ((UART_CTRL(b) & UART_CTRL_TXEN) == 0) {
+        UART_BAUDDIV(b) = (c->clock_hz + c->baud / 2u) / c->baud;
+        UART_CTRL(b) = UART_CTRL_TXEN;
+    }
+    /* Bounded: a byte takes 87 us at 115200; 100k polls is well past that. */
+    for (size_t i = 0; i < len; i++) {
+        for (unsigned n = 0; n < 100000u && (UART_STATE(b) & UART_STATE_TXFULL); n++) {
+        }
+        UART_DATA(b) = (uint8_t)buf[i];
+    }
+    for (unsigned n = 0; n < 100000u && (UART_STATE(b) & UART_STATE_TXFULL); n++) {
+    }
+}
+
 void uart_flush(void)
 {
     /* Polled, so it also works from a fault handler with interrupts masked. */

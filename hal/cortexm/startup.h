@@ -7,17 +7,24 @@
 #include <stdint.h>
 
 #define PANIC_MAGIC 0x50414E43u /* "PANC" */
+#define PANIC_STACK_OVERFLOW (1u << 0)
 
 /* What the fault handler leaves in .noinit for the next boot to report. */
 struct panic_record {
     uint32_t magic;
-    uint32_t pc;
+    uint32_t pc;         /* 0 when the exception frame could not be stacked */
     uint32_t lr;
     uint32_t cfsr;
     uint32_t hfsr;
+    uint32_t sp;         /* the faulting context's stack pointer */
+    uint32_t fault_addr; /* MMFAR when valid, else 0 */
+    uint32_t flags;      /* PANIC_* */
 };
 
 extern struct panic_record panic_record;
+
+/* The top of the handler stack, the vector table's initial SP (linker script). */
+extern uint32_t _handler_stack_top;
 
 void Reset_Handler(void);
 void HardFault_Handler(void);

@@ -14,8 +14,8 @@
  */
 #include <stdint.h>
 
-#include "board.h"
 #include "cortexm.h"
+#include "hal/board.h"
 #include "hal/timer.h"
 
 #define SYSTICK_PERIOD 0x01000000u /* 2^24 ticks: 335 ms at 50 MHz */
@@ -33,12 +33,12 @@ void SysTick_Handler(void)
 
 int timer_init(void)
 {
-    SYST_CSR = 0;
-    SYST_RVR = SYSTICK_RELOAD;
-    SYST_CVR = 0;
+    mmio_write32(SYST_CSR, 0);
+    mmio_write32(SYST_RVR, SYSTICK_RELOAD);
+    mmio_write32(SYST_CVR, 0);
     /* Highest priority among the handlers that read the counter. */
-    SCB_SHPR3 = (SCB_SHPR3 & 0x00FFFFFFu) | (0u << 24);
-    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+    mmio_clear32(SCB_SHPR3, 0xFF000000u);
+    mmio_write32(SYST_CSR, SYST_CSR_CLKSOURCE | SYST_CSR_TICKINT | SYST_CSR_ENABLE);
     return 0;
 }
 
@@ -46,28 +46,29 @@ uint64_t timer_now(void)
 {
     uint32_t primask = irq_save();
     uint64_t wraps = systick_wraps;
-    uint32_t val = SYST_CVR;
+    uint32_t val = mmio_read32(SYST_CVR);
     /*
      * A wrap that has happened but whose interrupt has not run yet (we are
      * in a handler or have interrupts masked) shows as a pending SysTick:
      * re-read the value, which is now certainly after the wrap.
      */
-    if (SCB_ICSR & SCB_ICSR_PENDSTSET) {
-        val = SYST_CVR;
+    if (mmio_read32(SCB_ICSR) & SCB_ICSR_PENDSTSET) {
+        val = mmio_read32(SYST_CVR);
         wraps++;
     }
     irq_restore(primask);
     return wraps * SYSTICK_PERIOD + (SYSTICK_RELOAD - val);
 }
 
+/* The core clock as the board brought it up (less than nominal if its PLL did not lock). */
 uint32_t timer_hz(void)
 {
-    return BOARD_CPU_HZ;
+    return board_cpu_hz();
 }
 
 void timer_delay_us(uint32_t us)
 {
-    uint64_t end = timer_now() + (uint64_t)us * (BOARD_CPU_HZ / 1000000u);
+    uint64_t end = timer_now() + (uint64_t)us * (board_cpu_hz() / 1000000u);
     while (timer_now() < end) {
     }
 }

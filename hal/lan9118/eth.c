@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "drivers.h"
 #include "hal/eth.h"
@@ -54,7 +55,6 @@
 static const struct lan9118_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
 static struct eth_stats stats;
-static bool link_was_up;
 
 void lan9118_configure(const struct lan9118_config *c)
 {
@@ -203,7 +203,6 @@ int eth_init(const uint8_t mac[6])
     }
     /* Autonegotiation; the duplex is taken over when the link comes up. */
     (void)phy_write(b, PHY_BMCR, PHY_BMCR_ANENABLE | PHY_BMCR_ANRESTART);
-    link_was_up = false;
 
     /* RSFL as soon as one status word waits; the TX level is the reset default. */
     LAN_FIFO_INT(b) = FIFO_INT_TX_DATA_LEVEL(0x48u) | FIFO_INT_RX_STS_LEVEL(0u);
@@ -221,8 +220,11 @@ int eth_init(const uint8_t mac[6])
     return 0;
 }
 
-/* Sets the MAC's duplex to what autonegotiation settled on (802.3 priority: 100FD, 100HD, 10FD). */
-static void take_duplex(uintptr_t b)
+/*
+ * Sets the MAC's duplex to what autonegotiation settled on (802.3
+ * priority: 100FD, 100HD, 10FD, 10HD) and describes it in *l.
+ */
+static void take_duplex(uintptr_t b, struct eth_link *l)
 {
     uint16_t anar, anlpar;
     uint32_t cr;
@@ -231,35 +233,39 @@ static void take_duplex(uintptr_t b)
         return;
     }
     uint16_t common = anar & anlpar;
-    bool full;
+    l->is_negotiated = common != 0;
     if (common & PHY_AN_100FD) {
-        full = true;
+        l->full_duplex = true;
+        l->speed_mbps = 100u;
     } else if (common & PHY_AN_100HD) {
-        full = false;
-    } else {
-        full = (common & PHY_AN_10FD) != 0;
+        l->speed_mbps = 100u;
+    } else if (common != 0) {
+        l->full_duplex = (common & PHY_AN_10FD) != 0;
+        l->speed_mbps = 10u;
     }
-    uint32_t want = full ? (cr | MAC_CR_FDPX) : (cr & ~MAC_CR_FDPX);
+    uint32_t want = l->full_duplex ? (cr | MAC_CR_FDPX) : (cr & ~MAC_CR_FDPX);
     if (want != cr) {
         (void)mac_csr_write(b, MAC_CR, want);
     }
 }
 
-bool eth_link_up(void)
+void eth_link_poll(struct eth_link *l)
 {
     uintptr_t b = cfg->base;
     uint16_t bmsr = 0;
+    memset(l, 0, sizeof(*l));
     /* BMSR's link bit latches low: read twice for the current state. */
     (void)phy_read(b, PHY_BMSR, &bmsr);
-    if (phy_read(b, PHY_BMSR, &bmsr) != 0) {
-        return false;
+    if (phy_read(b, PHY_BMSR, &bmsr) != 0 || (bmsr & PHY_BMSR_LINK) == 0) {
+        return;
     }
-    bool up = (bmsr & PHY_BMSR_LINK) != 0;
-    if (up && !link_was_up) {
-        take_duplex(b);
-    }
-    link_was_up = up;
-    return up;
+    l->up = true;
+    take_duplex(b, l);
+}
+
+void eth_poll(void)
+{
+    /* Nothing deferred: each interrupt moves only the frames its status FIFO announced. */
 }
 
 /* Reads and drops words of the RX data FIFO. */
@@ -332,17 +338,8 @@ int eth_send(const uint8_t *frame, size_t len)
     }
     LAN_TX_DATA_FIFO(b) = TX_CMD_A_FIRST_SEG | TX_CMD_A_LAST_SEG | TX_CMD_A_SIZE(len);
     LAN_TX_DATA_FIFO(b) = TX_CMD_B_TAG(stats.tx_frames & 0xFFFFu) | TX_CMD_B_LENGTH(len);
-    size_t i = 0;
-    for (; i + 4u <= len; i += 4u) {
-        LAN_TX_DATA_FIFO(b) = (uint32_t)frame[i] | ((uint32_t)frame[i + 1] << 8) |
-                              ((uint32_t)frame[i + 2] << 16) | ((uint32_t)frame[i + 3] << 24);
-    }
-    if (i < len) {
-        uint32_t w = 0;
-        for (unsigned s = 0; i < len; i++, s += 8u) {
-            w |= (uint32_t)frame[i] << s;
-        }
-        LAN_TX_DATA_FIFO(b) = w;
+    for (size_t i = 0; i < len; i += 4u) {
+        LAN_TX_DATA_FIFO(b) = frame_word_le(frame + i, len - i);
     }
     stats.tx_frames++;
     return 0;

@@ -75,6 +75,25 @@ static inline uint32_t rxring_put_word(uint8_t *dst, uint32_t at, uint32_t len, 
     return at;
 }
 
+/*
+ * The transmit direction of the same FIFO packing: the 32-bit FIFO word
+ * holding src[0..3] (first byte in the low bits), of which only the first
+ * left bytes exist (the rest read as 0). Both Ethernet drivers' transmit
+ * copies use it.
+ */
+static inline uint32_t frame_word_le(const uint8_t *src, size_t left)
+{
+    if (left >= 4u) {
+        return (uint32_t)src[0] | ((uint32_t)src[1] << 8) | ((uint32_t)src[2] << 16) |
+               ((uint32_t)src[3] << 24);
+    }
+    uint32_t w = 0;
+    for (unsigned i = 0; i < left; i++) {
+        w |= (uint32_t)src[i] << (8u * i);
+    }
+    return w;
+}
+
 /* The ring an Ethernet driver fills; eth_ring.c serves eth.h's receive calls from it. */
 extern struct rxring eth_rx_ring;
 

@@ -3,14 +3,22 @@
  * interrupt-timestamped receive path.
  *
  * The RX interrupt reads the timestamp counter before anything else, then
- * moves every frame waiting in the MAC's FIFO into a single-producer /
+ * moves the frames waiting in the MAC's FIFO into a single-producer /
  * single-consumer ring, each with that stamp, and returns. Each frame in
  * the FIFO starts with a 16-bit length that counts itself and the FCS
- * (datasheet 15.3.2, "Receive FIFO").
+ * (datasheet 15.3.2, "Receive FIFO"). One interrupt moves at most
+ * ETH_RX_FRAMES_PER_IRQ frames: with more waiting (a broadcast storm), it
+ * masks itself and the main loop's eth_poll() re-arms it after one pass,
+ * so the loop is never starved. Multicast frames are not accepted (AMUL
+ * off): nothing in the appliance listens to a group.
  *
  * Transmit: the first FIFO word carries the payload length (frame length
  * less the 14-byte header) in its low half and the first two frame bytes in
  * its high half; MACTR.NEWTX starts the transmission.
+ *
+ * The PHY's autonegotiation result (MR18) decides the MAC's duplex each
+ * time the link comes up. QEMU models no PHY registers (every MII read is
+ * 0): with no PHY identity, the link counts as up at full duplex.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -18,6 +26,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cortexm/cortexm.h"
 #include "drivers.h"
 #include "hal/eth.h"
 #include "hal/timer.h"
@@ -28,17 +37,22 @@
 #ifndef ETH_RX_RING_BYTES
 #define ETH_RX_RING_BYTES 4096u
 #endif
+/* Frames one receive interrupt moves before it yields to the main loop. */
+#ifndef ETH_RX_FRAMES_PER_IRQ
+#define ETH_RX_FRAMES_PER_IRQ 8u
+#endif
 #define ETH_HDR_LEN 14u
 #define ETH_FCS_LEN 4u
 #define ETH_TX_WAIT_US 2000u
-/* PHY registers, IEEE 802.3 clause 22 (datasheet 15.5 "MII management"). */
-#define PHY_BMSR 1u
-#define PHY_BMSR_LINK (1u << 2)
-#define PHY_ID1 2u
+#define PHY_WAIT_POLLS 10000u
+#define RCTL_RUN (MAC_RCTL_RXEN | MAC_RCTL_BADCRC)
+#define IM_RX (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
 
 static const struct stellaris_eth_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
 static struct eth_stats stats;
+static volatile bool rx_throttled;
+static bool link_was_up;
 
 void stellaris_eth_configure(const struct stellaris_eth_config *c)
 {
@@ -48,10 +62,10 @@ void stellaris_eth_configure(const struct stellaris_eth_config *c)
 static int phy_read(unsigned reg, uint16_t *val)
 {
     uintptr_t b = cfg->base;
-    MAC_MCTL(b) = (reg << MAC_MCTL_REGADR_SHIFT) | MAC_MCTL_START;
-    for (unsigned i = 0; i < 10000u; i++) {
-        if ((MAC_MCTL(b) & MAC_MCTL_START) == 0) {
-            *val = (uint16_t)MAC_MRXD(b);
+    mmio_write32(MAC_MCTL(b), (reg << MAC_MCTL_REGADR_SHIFT) | MAC_MCTL_START);
+    for (unsigned i = 0; i < PHY_WAIT_POLLS; i++) {
+        if ((mmio_read32(MAC_MCTL(b)) & MAC_MCTL_START) == 0) {
+            *val = (uint16_t)mmio_read32(MAC_MRXD(b));
             return 0;
         }
     }
@@ -62,62 +76,98 @@ int eth_init(const uint8_t mac[6])
 {
     uintptr_t b = cfg->base;
     (void)rxring_init(&eth_rx_ring, ring_buf, sizeof(ring_buf));
-    SYSCTL_RCGC2 |= SYSCTL_RCGC2_EMAC0 | SYSCTL_RCGC2_EPHY0 | SYSCTL_RCGC2_GPIOF;
-    MAC_IM(b) = 0;
-    MAC_IACK(b) = 0xFFu;
+    mmio_write32(MAC_IM(b), 0);
+    mmio_write32(MAC_IACK(b), 0x7Fu);
     /* MDC at most 2.5 MHz: divider = clock / (2 * 2.5 MHz) (datasheet 15.6). */
-    MAC_MDV(b) = cfg->clock_hz / 5000000u;
-    MAC_IA0(b) = (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) | ((uint32_t)mac[2] << 16) |
-                 ((uint32_t)mac[3] << 24);
-    MAC_IA1(b) = (uint32_t)mac[4] | ((uint32_t)mac[5] << 8);
-    MAC_TCTL(b) = MAC_TCTL_TXEN | MAC_TCTL_PADEN | MAC_TCTL_CRC | MAC_TCTL_DUPLEX;
-    MAC_RCTL(b) = MAC_RCTL_RSTFIFO | MAC_RCTL_BADCRC;
-    MAC_RCTL(b) = MAC_RCTL_RXEN | MAC_RCTL_AMUL | MAC_RCTL_BADCRC;
-    MAC_IM(b) = MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER;
+    mmio_write32(MAC_MDV(b), cfg->clock_hz / 5000000u);
+    mmio_write32(MAC_IA0(b), (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) |
+                                 ((uint32_t)mac[2] << 16) | ((uint32_t)mac[3] << 24));
+    mmio_write32(MAC_IA1(b), (uint32_t)mac[4] | ((uint32_t)mac[5] << 8));
+    /* Half duplex until the PHY says otherwise (eth_link_poll). */
+    mmio_write32(MAC_TCTL(b), MAC_TCTL_TXEN | MAC_TCTL_PADEN | MAC_TCTL_CRC);
+    mmio_write32(MAC_RCTL(b), MAC_RCTL_RSTFIFO | MAC_RCTL_BADCRC);
+    mmio_write32(MAC_RCTL(b), RCTL_RUN);
+    mmio_write32(MAC_IM(b), IM_RX);
     nvic_enable(cfg->irq, 0x20);
     return 0;
 }
 
-bool eth_link_up(void)
+/* Sets the MAC's duplex; the transmitter is off while it changes. */
+static void set_duplex(uintptr_t b, bool full)
 {
-    uint16_t id = 0, bmsr = 0;
-    if (phy_read(PHY_ID1, &id) != 0) {
-        return false;
+    uint32_t tctl = mmio_read32(MAC_TCTL(b));
+    uint32_t want = full ? (tctl | MAC_TCTL_DUPLEX) : (tctl & ~MAC_TCTL_DUPLEX);
+    if (want != tctl) {
+        mmio_write32(MAC_TCTL(b), tctl & ~MAC_TCTL_TXEN);
+        mmio_write32(MAC_TCTL(b), want & ~MAC_TCTL_TXEN);
+        mmio_write32(MAC_TCTL(b), want);
     }
-    /*
-     * QEMU models no PHY registers (every MII read is 0): with no PHY
-     * identity there is no link state to ask, so the link counts as up.
-     */
+}
+
+void eth_link_poll(struct eth_link *l)
+{
+    uintptr_t b = cfg->base;
+    memset(l, 0, sizeof(*l));
+    uint16_t id = 0, mr1 = 0, mr18 = 0;
+    if (phy_read(PHY_MR2, &id) != 0) {
+        return; /* no answer from the MII: down */
+    }
     if (id == 0x0000u || id == 0xFFFFu) {
-        return true;
+        /* No PHY identity (QEMU): nothing to ask; up, full duplex. */
+        l->up = true;
+        l->full_duplex = true;
+        if (!link_was_up) {
+            set_duplex(b, true);
+        }
+        link_was_up = true;
+        return;
     }
-    /* BMSR's link bit latches low: read twice for the current state. */
-    (void)phy_read(PHY_BMSR, &bmsr);
-    if (phy_read(PHY_BMSR, &bmsr) != 0) {
-        return false;
+    /* MR1's link bit latches low: read twice for the current state. */
+    (void)phy_read(PHY_MR1, &mr1);
+    if (phy_read(PHY_MR1, &mr1) != 0 || (mr1 & PHY_MR1_LINK) == 0) {
+        link_was_up = false;
+        return;
     }
-    return (bmsr & PHY_BMSR_LINK) != 0;
+    l->up = true;
+    if (phy_read(PHY_MR18, &mr18) == 0 && (mr18 & PHY_MR18_ANEGF) == 0) {
+        l->is_negotiated = (mr1 & PHY_MR1_ANEGC) != 0;
+        l->full_duplex = (mr18 & PHY_MR18_DPLX) != 0;
+        l->speed_mbps = (mr18 & PHY_MR18_RATE) ? 100u : 10u;
+    }
+    /* A failed negotiation leaves half duplex, as 802.3 parallel detection does. */
+    if (!link_was_up) {
+        set_duplex(b, l->full_duplex);
+    }
+    link_was_up = true;
 }
 
 /* Empties the MAC's receive FIFO after a length it cannot trust. */
 static void rx_fifo_reset(uintptr_t b)
 {
-    MAC_RCTL(b) &= ~MAC_RCTL_RXEN;
-    MAC_RCTL(b) |= MAC_RCTL_RSTFIFO;
-    MAC_RCTL(b) = MAC_RCTL_RXEN | MAC_RCTL_AMUL | MAC_RCTL_BADCRC;
+    mmio_write32(MAC_RCTL(b), RCTL_RUN & ~MAC_RCTL_RXEN);
+    mmio_write32(MAC_RCTL(b), (RCTL_RUN & ~MAC_RCTL_RXEN) | MAC_RCTL_RSTFIFO);
+    mmio_write32(MAC_RCTL(b), RCTL_RUN);
 }
 
 void stellaris_eth_isr(void)
 {
     uint64_t stamp = timer_now();
     uintptr_t b = cfg->base;
-    uint32_t ris = MAC_RIS(b);
-    MAC_IACK(b) = ris;
+    uint32_t ris = mmio_read32(MAC_RIS(b));
+    mmio_write32(MAC_IACK(b), ris);
     if (ris & (MAC_RIS_FOV | MAC_RIS_RXER)) {
         stats.rx_errors++;
     }
-    while ((MAC_NP(b) & 0x3Fu) != 0) {
-        uint32_t w = MAC_DATA(b);
+    unsigned budget = ETH_RX_FRAMES_PER_IRQ;
+    while ((mmio_read32(MAC_NP(b)) & 0x3Fu) != 0) {
+        if (budget-- == 0) {
+            /* More waiting: let the main loop run a pass first (eth_poll). */
+            mmio_write32(MAC_IM(b), 0);
+            rx_throttled = true;
+            stats.rx_throttled++;
+            break;
+        }
+        uint32_t w = mmio_read32(MAC_DATA(b));
         uint32_t fifo_len = w & 0xFFFFu; /* length field + frame + FCS */
         if (fifo_len < 2u + ETH_HDR_LEN + ETH_FCS_LEN ||
             fifo_len > 2u + ETH_FRAME_MAX + ETH_FCS_LEN) {
@@ -131,7 +181,7 @@ void stellaris_eth_isr(void)
         if (dst == NULL) {
             stats.rx_ring_full++;
             while (words_left--) {
-                (void)MAC_DATA(b);
+                (void)mmio_read32(MAC_DATA(b));
             }
             continue;
         }
@@ -140,10 +190,19 @@ void stellaris_eth_isr(void)
         dst[copied++] = (uint8_t)(w >> 16);
         dst[copied++] = (uint8_t)(w >> 24);
         while (words_left--) {
-            copied = rxring_put_word(dst, copied, frame_len, MAC_DATA(b));
+            copied = rxring_put_word(dst, copied, frame_len, mmio_read32(MAC_DATA(b)));
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
+    }
+}
+
+void eth_poll(void)
+{
+    if (rx_throttled) {
+        rx_throttled = false;
+        mmio_write32(MAC_IM(cfg->base), IM_RX);
+        nvic_set_pending(cfg->irq); /* the frames still waiting raise no new edge */
     }
 }
 
@@ -154,28 +213,18 @@ int eth_send(const uint8_t *frame, size_t len)
         return -EINVAL;
     }
     uint64_t deadline = timer_now() + (uint64_t)ETH_TX_WAIT_US * (timer_hz() / 1000000u);
-    while (MAC_TR(b) & MAC_TR_NEWTX) {
+    while (mmio_read32(MAC_TR(b)) & MAC_TR_NEWTX) {
         if (timer_now() > deadline) {
             stats.tx_errors++;
             return -EAGAIN;
         }
     }
-    uint32_t w = (uint32_t)(len - ETH_HDR_LEN) | ((uint32_t)frame[0] << 16) |
-                 ((uint32_t)frame[1] << 24);
-    MAC_DATA(b) = w;
-    size_t i = 2;
-    for (; i + 4u <= len; i += 4u) {
-        MAC_DATA(b) = (uint32_t)frame[i] | ((uint32_t)frame[i + 1] << 8) |
-                      ((uint32_t)frame[i + 2] << 16) | ((uint32_t)frame[i + 3] << 24);
+    mmio_write32(MAC_DATA(b), (uint32_t)(len - ETH_HDR_LEN) | ((uint32_t)frame[0] << 16) |
+                                  ((uint32_t)frame[1] << 24));
+    for (size_t i = 2; i < len; i += 4u) {
+        mmio_write32(MAC_DATA(b), frame_word_le(frame + i, len - i));
     }
-    if (i < len) {
-        w = 0;
-        for (unsigned s = 0; i < len; i++, s += 8u) {
-            w |= (uint32_t)frame[i] << s;
-        }
-        MAC_DATA(b) = w;
-    }
-    MAC_TR(b) = MAC_TR_NEWTX;
+    mmio_write32(MAC_TR(b), MAC_TR_NEWTX);
     stats.tx_frames++;
     return 0;
 }

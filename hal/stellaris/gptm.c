@@ -23,18 +23,17 @@ int timer_wakeup_start(uint32_t hz)
         return -EINVAL;
     }
     uintptr_t b = cfg->base;
-    SYSCTL_RCGC1 |= SYSCTL_RCGC1_TIMER0;
-    GPTM_CTL(b) = 0;
-    GPTM_CFG(b) = GPTM_CFG_32BIT;
-    GPTM_TAMR(b) = GPTM_TAMR_PERIODIC;
-    GPTM_TAILR(b) = cfg->clock_hz / hz - 1u;
-    GPTM_IMR(b) = GPTM_IMR_TATOIM;
+    mmio_write32(GPTM_CTL(b), 0);
+    mmio_write32(GPTM_CFG(b), GPTM_CFG_32BIT);
+    mmio_write32(GPTM_TAMR(b), GPTM_TAMR_PERIODIC);
+    mmio_write32(GPTM_TAILR(b), cfg->clock_hz / hz - 1u);
+    mmio_write32(GPTM_IMR(b), GPTM_IMR_TATOIM);
     nvic_enable(cfg->irq, 0xC0);
-    GPTM_CTL(b) = GPTM_CTL_TAEN;
+    mmio_write32(GPTM_CTL(b), GPTM_CTL_TAEN);
     return 0;
 }
 
 void stellaris_gptm_isr(void)
 {
-    GPTM_ICR(cfg->base) = GPTM_IMR_TATOIM;
+    mmio_write32(GPTM_ICR(cfg->base), GPTM_IMR_TATOIM);
 }

@@ -21,11 +21,10 @@ int stellaris_i2c_init(struct i2c_bus *bus, const struct stellaris_i2c_config *c
 {
     bus->cfg = cfg;
     bus->errors = 0;
-    SYSCTL_RCGC1 |= SYSCTL_RCGC1_I2C0;
-    SYSCTL_RCGC2 |= SYSCTL_RCGC2_GPIOB;
-    I2C_MCR(cfg->base) = I2C_MCR_MFE;
-    /* SCL period = 2 * (1 + TPR) * 10 clocks (datasheet 14.3.3). */
-    I2C_MTPR(cfg->base) = cfg->clock_hz / (20u * cfg->bus_hz) - 1u;
+    mmio_write32(I2C_MCR(cfg->base), I2C_MCR_MFE);
+    /* SCL period = 2 * (1 + TPR) * 10 clocks (datasheet 14.3.3), rounded to the slower side. */
+    uint32_t div = 20u * cfg->bus_hz;
+    mmio_write32(I2C_MTPR(cfg->base), (cfg->clock_hz + div - 1u) / div - 1u);
     return 0;
 }
 
@@ -33,10 +32,10 @@ int stellaris_i2c_init(struct i2c_bus *bus, const struct stellaris_i2c_config *c
 static int command(struct i2c_bus *bus, uint32_t cmd)
 {
     uintptr_t b = bus->cfg->base;
-    I2C_MCS(b) = cmd;
+    mmio_write32(I2C_MCS(b), cmd);
     uint64_t deadline = timer_now() + (uint64_t)bus->cfg->timeout_us * (timer_hz() / 1000000u);
     uint32_t st;
-    while ((st = I2C_MCS(b)) & I2C_MCS_BUSY) {
+    while ((st = mmio_read32(I2C_MCS(b))) & I2C_MCS_BUSY) {
         if (timer_now() > deadline) {
             bus->errors++;
             return -ETIMEDOUT;
@@ -45,7 +44,7 @@ static int command(struct i2c_bus *bus, uint32_t cmd)
     if (st & (I2C_MCS_ERROR | I2C_MCS_ARBLST)) {
         bus->errors++;
         if ((st & I2C_MCS_ARBLST) == 0 && (cmd & I2C_MCS_STOP) == 0) {
-            I2C_MCS(b) = I2C_MCS_STOP; /* release the bus after a NACK */
+            mmio_write32(I2C_MCS(b), I2C_MCS_STOP); /* release the bus after a NACK */
         }
         return -EIO;
     }
@@ -58,9 +57,9 @@ int i2c_write(struct i2c_bus *bus, uint8_t addr7, const uint8_t *buf, size_t len
         return -EINVAL;
     }
     uintptr_t b = bus->cfg->base;
-    I2C_MSA(b) = (uint32_t)addr7 << 1;
+    mmio_write32(I2C_MSA(b), (uint32_t)addr7 << 1);
     for (size_t i = 0; i < len; i++) {
-        I2C_MDR(b) = buf[i];
+        mmio_write32(I2C_MDR(b), buf[i]);
         uint32_t cmd = I2C_MCS_RUN;
         if (i == 0) {
             cmd |= I2C_MCS_START;
@@ -79,7 +78,7 @@ int i2c_write(struct i2c_bus *bus, uint8_t addr7, const uint8_t *buf, size_t len
 static int i2c_read(struct i2c_bus *bus, uint8_t addr7, uint8_t *buf, size_t len)
 {
     uintptr_t b = bus->cfg->base;
-    I2C_MSA(b) = ((uint32_t)addr7 << 1) | 1u;
+    mmio_write32(I2C_MSA(b), ((uint32_t)addr7 << 1) | 1u);
     for (size_t i = 0; i < len; i++) {
         uint32_t cmd = I2C_MCS_RUN;
         if (i == 0) {
@@ -91,7 +90,7 @@ static int i2c_read(struct i2c_bus *bus, uint8_t addr7, uint8_t *buf, size_t len
         if (err) {
             return err;
         }
-        buf[i] = (uint8_t)I2C_MDR(b);
+        buf[i] = (uint8_t)mmio_read32(I2C_MDR(b));
     }
     return 0;
 }

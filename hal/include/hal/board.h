@@ -5,19 +5,49 @@
 #ifndef HAL_BOARD_H
 #define HAL_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct i2c_bus;
 
-/* Clocks, pins and driver configuration; the drivers' *_init() come after. Returns 0. */
+/*
+ * Clocks, pins and driver configuration; the drivers' *_init() come after.
+ * Returns 0, or -ETIMEDOUT when the clock came up below its nominal rate
+ * (board_get_clock says how); the board runs either way.
+ */
 int board_init(void);
 
 /* Returns the board's name ("lm3s6965evb"). */
 const char *board_name(void);
 
-/* Fills mac with the board's Ethernet address (factory programmed, or a fallback). */
-void board_get_mac(uint8_t mac[6]);
+/* How the core clock came up. */
+struct board_clock {
+    uint32_t cpu_hz;      /* what the core and the timestamp counter run at */
+    uint32_t nominal_hz;  /* what the board is meant to run at */
+    const char *source;   /* e.g. "PLL, 8 MHz crystal" */
+    bool is_degraded;     /* below nominal: the PLL did not lock */
+};
+
+/* Fills *bc (valid after board_init). */
+void board_get_clock(struct board_clock *bc);
+
+/* Returns the core clock in Hz as brought up (nominal before board_init). */
+uint32_t board_cpu_hz(void);
+
+/*
+ * Fills mac with the Ethernet address programmed into the chip or board at
+ * the factory. Returns 0, or -ENODATA when there is none (the caller then
+ * chooses one).
+ */
+int board_get_factory_mac(uint8_t mac[6]);
+
+/*
+ * Writes len bytes to the console UART by polling, with bounded waits:
+ * usable at any moment, from a fault handler, before or without uart_init()
+ * (it clocks and muxes the UART itself if needed). Slow; fatal paths only.
+ */
+void board_console_write_polled(const char *buf, size_t len);
 
 struct rtc;
 

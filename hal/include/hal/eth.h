@@ -26,6 +26,7 @@ struct eth_stats {
     uint32_t rx_frames;
     uint32_t rx_ring_full;  /* frames dropped because the ring had no room */
     uint32_t rx_errors;     /* bad length from the MAC */
+    uint32_t rx_throttled;  /* interrupts that stopped at their frame bound */
     uint32_t tx_frames;
     uint32_t tx_errors;
 };
@@ -49,8 +50,25 @@ void eth_rx_release(void);
  */
 int eth_send(const uint8_t *frame, size_t len);
 
-/* Returns true when the PHY reports link. */
-bool eth_link_up(void);
+/* The link as the PHY reports it. */
+struct eth_link {
+    bool up;
+    bool full_duplex;
+    bool is_negotiated;   /* autonegotiation completed (speed and duplex are its result) */
+    uint16_t speed_mbps;  /* 10 or 100; 0 when the PHY does not say */
+};
+
+/*
+ * Reads the PHY into *l; when the link has come up, gives the MAC the
+ * negotiated duplex. Main loop only (it waits on the MII).
+ */
+void eth_link_poll(struct eth_link *l);
+
+/*
+ * The main loop's part of the receive path, once a pass: re-arms a receive
+ * interrupt that stopped at its bound of frames per interrupt.
+ */
+void eth_poll(void);
 
 /* Returns the driver's counters. */
 void eth_get_stats(struct eth_stats *st);
