@@ -196,33 +196,6 @@ void Default_Handler(void)
     HardFault_Handler();
 }
 
-void nvic_enable(unsigned irq, uint8_t prio)
-{
-    uintptr_t ipr = NVIC_IPR(irq / 4u);
-    unsigned shift = 8u * (irq % 4u);
-    mmio_write32(ipr, (mmio_read32(ipr) & ~(0xFFu << shift)) | ((uint32_t)prio << shift));
-    mmio_write32(NVIC_ISER(irq / 32u), 1u << (irq % 32u));
-}
-
-void nvic_disable(unsigned irq)
-{
-    mmio_write32(NVIC_ICER(irq / 32u), 1u << (irq % 32u));
-}
-
-void nvic_set_pending(unsigned irq)
-{
-    mmio_write32(NVIC_ISPR(irq / 32u), 1u << (irq % 32u));
-}
-
-void cortexm_system_reset(void)
-{
-    __asm__ volatile("dsb" ::: "memory");
-    mmio_write32(SCB_AIRCR, SCB_AIRCR_VECTKEY | SCB_AIRCR_SYSRESETREQ);
-    __asm__ volatile("dsb" ::: "memory");
-    for (;;) {
-    }
-}
-
 void cpu_irq_enable(void)
 {
     __asm__ volatile("cpsie i" ::: "memory");
