@@ -4,7 +4,8 @@
 #   make test                host unit tests, then the real image in QEMU against real clients
 #   make firmware BOARD=b    build/<b>/firmware.elf, .bin, .hex
 #   make bench               performance table
-#   make flash BOARD=b       flash a real board (lm4flash)
+#   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
+#   make debug               OpenOCD + gdb-multiarch on a real EK-LM3S6965
 #   make deps                install what is missing (Debian packages, lwIP source)
 
 BOARD    ?= lm3s6965evb
@@ -137,9 +138,11 @@ test: $(DEPS_STAMP)
 run: firmware
 	@tools/qemu-run.sh --board $(BOARD) --port $(NTP_PORT) --elf $(FW_ELF)
 
-.PHONY: flash
+.PHONY: flash debug
 flash: firmware
-	@tools/flash.sh $(BOARD) $(FW_DIR)/firmware.bin
+	@tools/flash.sh $(BOARD) $(FW_ELF) $(MPS2_MOUNT)
+debug: firmware
+	@tools/debug.sh $(BOARD) $(FW_ELF)
 
 .PHONY: bench
 bench: firmware

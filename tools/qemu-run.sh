@@ -7,10 +7,11 @@
 #
 #   tools/qemu-run.sh [--board B] [--elf F] [--port N] [--rtc BASE]
 #                     [--eeprom FILE] [--no-eeprom] [--serial-socket PATH]
+#                     [--monitor-socket PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-board=lm3s6965evb port=12300 rtc=utc elf="" eeprom="" use_eeprom=1 serial=stdio
+board=lm3s6965evb port=12300 rtc=utc elf="" eeprom="" use_eeprom=1 serial=stdio monitor=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --board) board=$2; shift 2 ;;
@@ -20,6 +21,7 @@ while [ $# -gt 0 ]; do
         --eeprom) eeprom=$2; shift 2 ;;
         --no-eeprom) use_eeprom=0; shift ;;
         --serial-socket) serial="unix:$2,server=on,wait=off"; shift 2 ;;
+        --monitor-socket) monitor="unix:$2,server=on,wait=off"; shift 2 ;;
         *) echo "qemu-run: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -32,7 +34,7 @@ if [ "$serial" = stdio ] && [ -t 0 ]; then
     console=(-serial mon:stdio)
     echo "qemu-run: $board, NTP on udp 127.0.0.1:$port, console below (Ctrl-A X quits)" >&2
 else
-    console=(-monitor none -serial "$serial")
+    console=(-monitor "$monitor" -serial "$serial")
 fi
 args=($machine -nographic "${console[@]}"
       -kernel "$elf" -rtc "base=$rtc"

@@ -109,8 +109,10 @@ class Port123Relay:
 class Appliance:
     """One QEMU instance running the appliance image."""
 
-    def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None):
+    def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None,
+                 monitor=False):
         self.port = port or free_udp_port()
+        self.monitor_path = os.path.join(str(tmp_path), "qemu-monitor.sock") if monitor else None
         self.rtc = rtc
         self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
         self.use_eeprom = use_eeprom
@@ -127,6 +129,8 @@ class Appliance:
         cmd = [os.path.join(ROOT, "tools", "qemu-run.sh"), "--board", BOARD,
                "--elf", ELF, "--port", str(self.port), "--rtc", self.rtc]
         cmd += ["--eeprom", self.eeprom] if self.use_eeprom else ["--no-eeprom"]
+        if self.monitor_path:
+            cmd += ["--monitor-socket", self.monitor_path]
         self.output = ""
         self.started_at = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -160,6 +164,47 @@ class Appliance:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+    # ---------------------------------------------------------------- monitor
+
+    def monitor(self, command, timeout=10):
+        """Runs one QEMU monitor command (human monitor) and returns its output."""
+        deadline = time.monotonic() + timeout
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            while True:
+                try:
+                    s.connect(self.monitor_path)
+                    break
+                except (FileNotFoundError, ConnectionRefusedError):
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            s.settimeout(max(0.1, deadline - time.monotonic()))
+
+            def until_prompt():
+                buf = b""
+                while not buf.rstrip().endswith(b"(qemu)"):
+                    chunk = s.recv(4096)
+                    if not chunk:
+                        break
+                    buf += chunk
+                return buf.decode("utf-8", "replace")
+
+            until_prompt()
+            s.sendall(command.encode() + b"\n")
+            out = until_prompt()
+        # Drop the echoed command and the trailing prompt; the monitor adds ANSI escapes.
+        out = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out).replace("\r", "")
+        lines = [l for l in out.split("\n") if l.strip() and not l.startswith("(qemu)")]
+        return "\n".join(l for l in lines if command not in l)
+
+    def read_word(self, addr):
+        """The 32-bit word at physical address addr, as QEMU's monitor reads it (xp)."""
+        out = self.monitor("xp /1wx 0x%08x" % addr)
+        m = re.search(r"^[0-9a-fA-F]+:\s+0x([0-9a-fA-F]+)", out, re.M)
+        if not m:
+            raise AssertionError("monitor gave no word for 0x%08x: %r" % (addr, out))
+        return int(m.group(1), 16)
 
     # ---------------------------------------------------------------- console
 
