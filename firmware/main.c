@@ -147,10 +147,11 @@ static void load_settings(void)
     a->can_persist = a->store_state.status == CONFIG_STORE_OK ||
                      a->store_state.status == CONFIG_STORE_EMPTY;
     const char *text = config_status_text(a->store_state.status);
+    unsigned ee = board_eeprom_addr();
     if (err == 0) {
-        log_event(LOG_INFO, "config: %s", text);
+        log_event(LOG_INFO, "config: %s (AT24 at 0x%02x)", text, ee);
     } else {
-        log_event(err == -ENODATA ? LOG_NOTICE : LOG_ERR, "config: %s", text);
+        log_event(err == -ENODATA ? LOG_NOTICE : LOG_ERR, "config: %s (AT24 at 0x%02x)", text, ee);
     }
 }
 
@@ -166,7 +167,7 @@ static void start_rtc(void)
     struct rtc_status rs;
     char text[96];
     if (rtc_read_status(a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
-        log_event(LOG_INFO, "rtc: %s", text);
+        log_event(LOG_INFO, "rtc: at 0x%02x: %s", board_rtc_addr(), text);
     }
 }
 

@@ -248,6 +248,12 @@ int net_init(const uint8_t mac[6], const struct net_config *cfg)
     netif_set_default(&netif);
     netif_set_up(&netif);
     eth_link_poll(&link);
+    if (link.phy_id != 0) {
+        log_event(LOG_INFO, "net: PHY id 0x%08lx, link %s", (unsigned long)link.phy_id,
+                  link.up ? "up" : "down (waiting for a cable)");
+    } else {
+        log_event(LOG_INFO, "net: no PHY identity (an emulator): link taken as up");
+    }
     if (link.up) {
         netif_set_link_up(&netif);
     }

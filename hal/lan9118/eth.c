@@ -252,8 +252,11 @@ static void take_duplex(uintptr_t b, struct eth_link *l)
 void eth_link_poll(struct eth_link *l)
 {
     uintptr_t b = cfg->base;
-    uint16_t bmsr = 0;
+    uint16_t bmsr = 0, id1 = 0, id2 = 0;
     memset(l, 0, sizeof(*l));
+    if (phy_read(b, PHY_ID1, &id1) == 0 && phy_read(b, PHY_ID2, &id2) == 0) {
+        l->phy_id = ((uint32_t)id1 << 16) | id2;
+    }
     /* BMSR's link bit latches low: read twice for the current state. */
     (void)phy_read(b, PHY_BMSR, &bmsr);
     if (phy_read(b, PHY_BMSR, &bmsr) != 0 || (bmsr & PHY_BMSR_LINK) == 0) {

@@ -91,6 +91,8 @@
 /* PHY registers, IEEE 802.3 clause 22. */
 #define PHY_BMCR           0u
 #define PHY_BMSR           1u
+#define PHY_ID1            2u
+#define PHY_ID2            3u
 #define PHY_ANAR           4u
 #define PHY_ANLPAR         5u
 #define PHY_BMCR_ANRESTART (1u << 9)

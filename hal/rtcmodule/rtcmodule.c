@@ -33,6 +33,11 @@ uint8_t board_rtc_addr(void)
     return module != NULL ? module->rtc_addr7 : 0;
 }
 
+uint8_t board_eeprom_addr(void)
+{
+    return module != NULL ? module->eeprom_addr7 : 0;
+}
+
 int board_eeprom_read(uint16_t off, void *buf, size_t len)
 {
     return module != NULL ? at24_read(&eeprom, off, buf, len) : -ENODEV;

@@ -108,8 +108,8 @@ void eth_link_poll(struct eth_link *l)
 {
     uintptr_t b = cfg->base;
     memset(l, 0, sizeof(*l));
-    uint16_t id = 0, mr1 = 0, mr18 = 0;
-    if (phy_read(PHY_MR2, &id) != 0) {
+    uint16_t id = 0, id2 = 0, mr1 = 0, mr18 = 0;
+    if (phy_read(PHY_MR2, &id) != 0 || phy_read(PHY_MR3, &id2) != 0) {
         return; /* no answer from the MII: down */
     }
     if (id == 0x0000u || id == 0xFFFFu) {
@@ -122,6 +122,7 @@ void eth_link_poll(struct eth_link *l)
         link_was_up = true;
         return;
     }
+    l->phy_id = ((uint32_t)id << 16) | id2;
     /* MR1's link bit latches low: read twice for the current state. */
     (void)phy_read(PHY_MR1, &mr1);
     if (phy_read(PHY_MR1, &mr1) != 0 || (mr1 & PHY_MR1_LINK) == 0) {

@@ -58,8 +58,9 @@ struct rtc;
  */
 int board_rtc_init(struct rtc **rtc);
 
-/* Returns the RTC's I2C address, for messages. */
+/* Returns the RTC's and the settings EEPROM's I2C addresses, for messages. */
 uint8_t board_rtc_addr(void);
+uint8_t board_eeprom_addr(void);
 
 /*
  * The settings EEPROM beside the RTC (an AT24C32 on the common modules).
