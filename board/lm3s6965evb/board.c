@@ -21,21 +21,9 @@
 #include "stellaris/drivers.h"
 #include "stellaris/stellaris.h"
 
-typedef void (*vector_fn)(void);
-
 __attribute__((section(".vectors"), used))
 static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    [0] = (vector_fn)(uintptr_t)&_handler_stack_top,
-    [1] = Reset_Handler,
-    [2] = Default_Handler,   /* NMI */
-    [3] = HardFault_Handler,
-    [4] = HardFault_Handler, /* MemManage */
-    [5] = HardFault_Handler, /* BusFault */
-    [6] = HardFault_Handler, /* UsageFault */
-    [11] = Default_Handler,  /* SVCall */
-    [12] = Default_Handler,  /* DebugMon */
-    [14] = Default_Handler,  /* PendSV */
-    [15] = SysTick_Handler,
+    CORTEXM_CORE_VECTORS(Default_Handler),
     [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
     [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr,
     [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,

@@ -14,21 +14,9 @@
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
 
-typedef void (*vector_fn)(void);
-
 __attribute__((section(".vectors"), used))
 static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    [0] = (vector_fn)(uintptr_t)&_handler_stack_top,
-    [1] = Reset_Handler,
-    [2] = cmsdk_wdt_nmi_isr,  /* NMI: the watchdog's first time-out */
-    [3] = HardFault_Handler,
-    [4] = HardFault_Handler,  /* MemManage */
-    [5] = HardFault_Handler,  /* BusFault */
-    [6] = HardFault_Handler,  /* UsageFault */
-    [11] = Default_Handler,   /* SVCall */
-    [12] = Default_Handler,   /* DebugMon */
-    [14] = Default_Handler,   /* PendSV */
-    [15] = SysTick_Handler,
+    CORTEXM_CORE_VECTORS(cmsdk_wdt_nmi_isr),
     [16 + BOARD_IRQ_UART0_RX] = cmsdk_uart_rx_isr,
     [16 + BOARD_IRQ_UART0_TX] = cmsdk_uart_tx_isr,
     [16 + BOARD_IRQ_TIMER0] = cmsdk_timer_isr,

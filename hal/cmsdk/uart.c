@@ -19,15 +19,7 @@
 #include "hal/uart.h"
 #include "uartring/byte_ring.h"
 
-#define UART_TX_RING 1024u /* the console buffers its own output beyond this */
-#define UART_RX_RING 256u
-
 static const struct cmsdk_uart_config *cfg;
-static uint8_t tx_buf[UART_TX_RING];
-static uint8_t rx_buf[UART_RX_RING];
-/* tx's consumer is the TX interrupt, or the main loop with interrupts masked. */
-static struct byte_ring tx = BYTE_RING_INIT(tx_buf);
-static struct byte_ring rx = BYTE_RING_INIT(rx_buf);
 
 void cmsdk_uart_configure(const struct cmsdk_uart_config *c)
 {
@@ -58,10 +50,10 @@ void cmsdk_uart_rx_isr(void)
     UART_INTCLEAR(b) = UART_INT_RX;
     if (UART_STATE(b) & UART_STATE_RXOVERRUN) {
         UART_STATE(b) = UART_STATE_RXOVERRUN;
-        rx.dropped++;
+        uart_rx_ring.dropped++;
     }
     while (UART_STATE(b) & UART_STATE_RXFULL) {
-        (void)byte_ring_put(&rx, (uint8_t)UART_DATA(b));
+        (void)byte_ring_put(&uart_rx_ring, (uint8_t)UART_DATA(b));
     }
 }
 
@@ -74,7 +66,7 @@ static bool tx_put(uintptr_t b)
     if ((UART_STATE(b) & UART_STATE_TXFULL) != 0) {
         return false;
     }
-    int c = byte_ring_get(&tx);
+    int c = byte_ring_get(&uart_tx_ring);
     if (c < 0) {
         return false;
     }
@@ -88,16 +80,6 @@ void cmsdk_uart_tx_isr(void)
     UART_INTCLEAR(b) = UART_INT_TX;
     while (tx_put(b)) {
     }
-}
-
-int uart_getc(void)
-{
-    return byte_ring_get(&rx);
-}
-
-size_t uart_write(const char *buf, size_t len)
-{
-    return byte_ring_write(&tx, buf, len);
 }
 
 void uart_poll(void)
@@ -135,7 +117,7 @@ void cmsdk_uart_write_polled(const struct cmsdk_uart_config *c, const char *buf,
 void uart_flush(void)
 {
     /* Polled, so it also works from a fault handler with interrupts masked. */
-    while (!byte_ring_is_empty(&tx)) {
+    while (!byte_ring_is_empty(&uart_tx_ring)) {
         uart_poll();
     }
     while (UART_STATE(cfg->base) & UART_STATE_TXFULL) {

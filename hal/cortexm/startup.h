@@ -31,4 +31,19 @@ void HardFault_Handler(void);
 void Default_Handler(void);
 void SysTick_Handler(void);
 
+typedef void (*vector_fn)(void);
+
+/*
+ * The 16 core entries every board's vector table starts with (ARMv7-M
+ * B1.5.3); nmi is the board's NMI handler. Every fault has the same
+ * report-and-reset handler.
+ */
+#define CORTEXM_CORE_VECTORS(nmi)                           \
+    [0] = (vector_fn)(uintptr_t)&_handler_stack_top,        \
+    [1] = Reset_Handler, [2] = (nmi),                       \
+    [3] = HardFault_Handler, [4] = HardFault_Handler,       \
+    [5] = HardFault_Handler, [6] = HardFault_Handler,       \
+    [11] = Default_Handler, [12] = Default_Handler,         \
+    [14] = Default_Handler, [15] = SysTick_Handler
+
 #endif /* HAL_CORTEXM_STARTUP_H */

@@ -17,14 +17,7 @@
 #include "stellaris.h"
 #include "uartring/byte_ring.h"
 
-#define UART_TX_RING 1024u /* the console buffers its own output beyond this */
-#define UART_RX_RING 256u
-
 static const struct stellaris_uart_config *cfg;
-static uint8_t tx_buf[UART_TX_RING];
-static uint8_t rx_buf[UART_RX_RING];
-static struct byte_ring tx = BYTE_RING_INIT(tx_buf);
-static struct byte_ring rx = BYTE_RING_INIT(rx_buf);
 
 void stellaris_uart_configure(const struct stellaris_uart_config *c)
 {
@@ -77,25 +70,15 @@ void stellaris_uart_isr(void)
     uintptr_t b = cfg->base;
     mmio_write32(UART_ICR(b), mmio_read32(UART_MIS(b)));
     while ((mmio_read32(UART_FR(b)) & UART_FR_RXFE) == 0) {
-        (void)byte_ring_put(&rx, (uint8_t)mmio_read32(UART_DR(b)));
+        (void)byte_ring_put(&uart_rx_ring, (uint8_t)mmio_read32(UART_DR(b)));
     }
-}
-
-int uart_getc(void)
-{
-    return byte_ring_get(&rx);
-}
-
-size_t uart_write(const char *buf, size_t len)
-{
-    return byte_ring_write(&tx, buf, len);
 }
 
 void uart_poll(void)
 {
     uintptr_t b = cfg->base;
     while ((mmio_read32(UART_FR(b)) & UART_FR_TXFF) == 0) {
-        int c = byte_ring_get(&tx);
+        int c = byte_ring_get(&uart_tx_ring);
         if (c < 0) {
             break;
         }
@@ -105,7 +88,7 @@ void uart_poll(void)
 
 void uart_flush(void)
 {
-    while (!byte_ring_is_empty(&tx)) {
+    while (!byte_ring_is_empty(&uart_tx_ring)) {
         uart_poll();
     }
 }

@@ -34,4 +34,8 @@ int byte_ring_get(struct byte_ring *r);
 /* Returns true when nothing waits. */
 bool byte_ring_is_empty(const struct byte_ring *r);
 
+/* The console's rings (uart_rings.c): the UART driver's interrupt and hardware side. */
+extern struct byte_ring uart_tx_ring;
+extern struct byte_ring uart_rx_ring;
+
 #endif /* HAL_BYTE_RING_H */
