@@ -1,9 +1,8 @@
 /*
  * The console's text (see text.h): errors, numbers, addresses and times as
  * the commands print them, and the parsers of what the operator types.
- *
- * newlib-nano's printf has no 64-bit or float conversions, so 64-bit and
- * fixed-point numbers go through the small formatters below.
+ * Every number goes through snprintf (the firmware's own, hal/libc/format.c,
+ * which has 64-bit conversions); only fixed point needs a few lines here.
  */
 #include "console/text.h"
 
@@ -38,70 +37,19 @@ const char *text_errno(int err)
     }
 }
 
-static uint64_t magnitude(int64_t v)
-{
-    return v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
-}
-
-/* Writes v in decimal into buf (at least 21 bytes). Returns buf. */
-static char *fmt_u64(char *buf, uint64_t v)
-{
-    char tmp[21];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10u));
-        v /= 10u;
-    } while (v != 0u);
-    for (int i = 0; i < n; i++) {
-        buf[i] = tmp[n - 1 - i];
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
-/* Writes v with its sign ('+' too when plus) into buf (22 bytes). Returns buf. */
-static char *fmt_i64(char *buf, int64_t v, bool plus)
-{
-    char *p = buf;
-    if (v < 0) {
-        *p++ = '-';
-    } else if (plus) {
-        *p++ = '+';
-    }
-    fmt_u64(p, magnitude(v));
-    return buf;
-}
-
 char *text_fmt_fixed(char *buf, int64_t v, unsigned scale_log10, unsigned decimals, bool plus)
 {
     uint64_t scale = 1u;
     for (unsigned i = 0; i < scale_log10; i++) {
         scale *= 10u;
     }
-    uint64_t mag = magnitude(v);
+    uint64_t mag = v < 0 ? 0u - (uint64_t)v : (uint64_t)v;
     uint64_t frac = mag % scale;
     for (unsigned i = decimals; i < scale_log10; i++) {
         frac /= 10u;
     }
-    char *p = buf;
-    if (v < 0) {
-        *p++ = '-';
-    } else if (plus) {
-        *p++ = '+';
-    }
-    fmt_u64(p, mag / scale);
-    p += strlen(p);
-    if (decimals > 0u) {
-        *p++ = '.';
-        for (unsigned i = decimals; i > 0u; i--) {
-            uint64_t div = 1u;
-            for (unsigned j = 1; j < i; j++) {
-                div *= 10u;
-            }
-            *p++ = (char)('0' + (int)(frac / div % 10u));
-        }
-    }
-    *p = '\0';
+    snprintf(buf, TEXT_FIXED_SIZE, "%s%llu.%0*llu", v < 0 ? "-" : plus ? "+" : "",
+             (unsigned long long)(mag / scale), (int)decimals, (unsigned long long)frac);
     return buf;
 }
 
@@ -440,9 +388,8 @@ int text_parse_arg(const char *arg, const char *what, int64_t min, int64_t max, 
 {
     int err = parse_int(arg, min, max, v);
     if (err != 0) {
-        char lo[24], hi[24];
-        return console_fail(err, "bad %s '%s' (expected %s..%s)", what, arg,
-                            fmt_i64(lo, min, false), fmt_i64(hi, max, false));
+        return console_fail(err, "bad %s '%s' (expected %lld..%lld)", what, arg, (long long)min,
+                            (long long)max);
     }
     return 0;
 }
