@@ -407,36 +407,15 @@ const char *upstream_action_name(enum upstream_action action)
 
 /*
  * Writes ns as seconds with six decimals, rounded to the microsecond
- * ("+5.000123", "-0.000850"; with_sign false drops the '+'). newlib-nano's
- * printf has no 64-bit conversions, so the digits are made here.
+ * ("+5.000123", "-0.000850"; with_sign false drops the '+').
  * out must hold 24 bytes.
  */
 static void format_seconds(int64_t ns, bool with_sign, char *out)
 {
     uint64_t mag = ns < 0 ? 0u - (uint64_t)ns : (uint64_t)ns;
     uint64_t us = mag / 1000u + (mag % 1000u >= 500u ? 1u : 0u);
-    uint32_t frac = (uint32_t)(us % 1000000u);
-    uint64_t whole = us / 1000000u;
-    char digits[21];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + (unsigned)(whole % 10u));
-        whole /= 10u;
-    } while (whole != 0);
-    size_t at = 0;
-    if (ns < 0) {
-        out[at++] = '-';
-    } else if (with_sign) {
-        out[at++] = '+';
-    }
-    while (n > 0) {
-        out[at++] = digits[--n];
-    }
-    out[at++] = '.';
-    for (uint32_t div = 100000u; div > 0; div /= 10u) {
-        out[at++] = (char)('0' + (frac / div) % 10u);
-    }
-    out[at] = '\0';
+    snprintf(out, 24, "%s%llu.%06lu", ns < 0 ? "-" : with_sign ? "+" : "",
+             (unsigned long long)(us / 1000000u), (unsigned long)(us % 1000000u));
 }
 
 int upstream_format_result(const struct upstream_result *r, char *buf, size_t len)
