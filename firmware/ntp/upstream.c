@@ -7,7 +7,6 @@
 #include "ntp/upstream.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ntp/ntp_time.h"
@@ -403,54 +402,4 @@ const char *upstream_action_name(enum upstream_action action)
         return "?";
     }
     return names[action];
-}
-
-/*
- * Writes ns as seconds with six decimals, rounded to the microsecond
- * ("+5.000123", "-0.000850"; with_sign false drops the '+').
- * out must hold 24 bytes.
- */
-static void format_seconds(int64_t ns, bool with_sign, char *out)
-{
-    uint64_t mag = ns < 0 ? 0u - (uint64_t)ns : (uint64_t)ns;
-    uint64_t us = mag / 1000u + (mag % 1000u >= 500u ? 1u : 0u);
-    snprintf(out, 24, "%s%llu.%06lu", ns < 0 ? "-" : with_sign ? "+" : "",
-             (unsigned long long)(us / 1000000u), (unsigned long)(us % 1000000u));
-}
-
-int upstream_format_result(const struct upstream_result *r, char *buf, size_t len)
-{
-    if (r == NULL || (buf == NULL && len > 0)) {
-        return -EINVAL;
-    }
-    int n;
-    switch (r->status) {
-    case 0: {
-        char offset[24];
-        char delay[24];
-        format_seconds(r->offset_ns, true, offset);
-        format_seconds(r->delay_ns, false, delay);
-        n = snprintf(buf, len, "%s %s s, delay %s s, stratum %u, %u/%u replies, %u agree",
-                     upstream_action_name(r->action), offset, delay, (unsigned)r->stratum,
-                     (unsigned)r->n_valid, (unsigned)r->n_sent, (unsigned)r->n_agreeing);
-        break;
-    }
-    case -ENODATA:
-        n = snprintf(buf, len, "no result: %u/%u replies", (unsigned)r->n_valid,
-                     (unsigned)r->n_sent);
-        break;
-    case -ERANGE:
-        n = snprintf(buf, len, "no result: replies disagree, %u of %u agree",
-                     (unsigned)r->n_agreeing, (unsigned)r->n_valid);
-        break;
-    case -EBUSY:
-    case -ECONNREFUSED:
-        n = snprintf(buf, len, "no result: server sent kiss code %s%s", r->kiss,
-                     r->status == -EBUSY ? ", polling less often" : ", stopped");
-        break;
-    default:
-        n = snprintf(buf, len, "no result (%d)", r->status);
-        break;
-    }
-    return n < 0 ? -EINVAL : n;
 }
