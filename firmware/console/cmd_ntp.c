@@ -72,7 +72,6 @@ int cmd_ntp_ratelimit(int argc, char *argv[])
     return commands_commit();
 }
 
-
 static int add_acl(uint8_t action, const char *arg)
 {
     uint32_t addr = 0;

@@ -3,6 +3,7 @@
  * settings store) and config show (every setting, as the commands that
  * set it, so that its output can be pasted back).
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
