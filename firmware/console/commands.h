@@ -1,7 +1,8 @@
 /*
  * The console's command table, shared by the dispatcher (console.c) and
- * the commands (commands.c). Not for the rest of the appliance: it talks
- * to the console through console.h only.
+ * the commands (commands.c and the cmd_*.c files, one per group), and what
+ * the commands share. Not for the rest of the appliance: it talks to the
+ * console through console.h only.
  */
 #ifndef CONSOLE_COMMANDS_H
 #define CONSOLE_COMMANDS_H
@@ -9,6 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct app_status;
+struct settings;
 
 struct console_cmd {
     const char *name;  /* command words, space separated: "ntp acl clear" */
@@ -36,5 +40,78 @@ int console_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* Returns true when a and b are the same word, ignoring ASCII case. */
 bool console_is_word(const char *a, const char *b);
+
+/* ------------------------------- shared by the commands (commands.c) -- */
+
+/*
+ * Starts a settings change. Returns the settings in effect, read now into
+ * the buffer the command changes and then hands to commands_commit().
+ */
+struct settings *commands_begin(void);
+
+/*
+ * Ends a settings change: has config_validate() check the changed settings
+ * as a whole, hands them to the app and says so ("ok ...", or "ok
+ * (unchanged)" when nothing changed). Returns 0 or a negative errno, printed.
+ */
+int commands_commit(void);
+
+/* Returns the settings in effect, read now (into commands_begin()'s buffer). */
+const struct settings *commands_read_settings(void);
+
+/* Returns the app's status, read now into a buffer the commands share. */
+const struct app_status *commands_read_status(void);
+
+/* Returns true when settings changed since the last save or reset. */
+bool commands_has_unsaved(void);
+
+/* Records whether settings changed since what is stored (save, factory-reset). */
+void commands_set_unsaved(bool is_changed);
+
+/* Prints the usage line of the command called name. Returns -EINVAL. */
+int commands_usage(const char *name);
+
+/*
+ * The commands, one group per file. Each runs with the words after its
+ * command words and returns 0, or a negative errno after printing one
+ * "error: ..." line.
+ */
+
+/* cmd_time.c */
+int cmd_time_set(int argc, char *argv[]);
+int cmd_time_adjust(int argc, char *argv[]);
+int cmd_leap_insert(int argc, char *argv[]);
+int cmd_leap_delete(int argc, char *argv[]);
+int cmd_leap_cancel(int argc, char *argv[]);
+
+/* cmd_net.c */
+int cmd_net_dhcp(int argc, char *argv[]);
+int cmd_net_ip(int argc, char *argv[]);
+
+/* cmd_ntp.c */
+int cmd_ntp_stratum(int argc, char *argv[]);
+int cmd_ntp_refid(int argc, char *argv[]);
+int cmd_ntp_ratelimit(int argc, char *argv[]);
+int cmd_ntp_allow(int argc, char *argv[]);
+int cmd_ntp_deny(int argc, char *argv[]);
+int cmd_ntp_acl_clear(int argc, char *argv[]);
+int cmd_ntp_mgmt(int argc, char *argv[]);
+int cmd_upstream(int argc, char *argv[]);
+
+/* cmd_clock.c */
+int cmd_clock_trim(int argc, char *argv[]);
+int cmd_clock_drift(int argc, char *argv[]);
+int cmd_clock_strict(int argc, char *argv[]);
+
+/* cmd_status.c */
+int cmd_status(int argc, char *argv[]);
+int cmd_config_show(int argc, char *argv[]);
+
+/* cmd_system.c */
+int cmd_log(int argc, char *argv[]);
+int cmd_save(int argc, char *argv[]);
+int cmd_reboot(int argc, char *argv[]);
+int cmd_factory_reset(int argc, char *argv[]);
+int cmd_selftest_watchdog(int argc, char *argv[]);
 
 #endif /* CONSOLE_COMMANDS_H */

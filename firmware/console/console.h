@@ -84,7 +84,7 @@ int console_poll(void);
  */
 int console_execute(const char *line);
 
-/* Prints formatted text; "\n" goes out as CRLF. No floats, no 64-bit. */
+/* Prints formatted text; "\n" goes out as CRLF. No floats. */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints s as console_printf("%s", s) would. */

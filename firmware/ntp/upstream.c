@@ -7,7 +7,6 @@
 #include "ntp/upstream.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "ntp/ntp_time.h"
@@ -403,75 +402,4 @@ const char *upstream_action_name(enum upstream_action action)
         return "?";
     }
     return names[action];
-}
-
-/*
- * Writes ns as seconds with six decimals, rounded to the microsecond
- * ("+5.000123", "-0.000850"; with_sign false drops the '+'). newlib-nano's
- * printf has no 64-bit conversions, so the digits are made here.
- * out must hold 24 bytes.
- */
-static void format_seconds(int64_t ns, bool with_sign, char *out)
-{
-    uint64_t mag = ns < 0 ? 0u - (uint64_t)ns : (uint64_t)ns;
-    uint64_t us = mag / 1000u + (mag % 1000u >= 500u ? 1u : 0u);
-    uint32_t frac = (uint32_t)(us % 1000000u);
-    uint64_t whole = us / 1000000u;
-    char digits[21];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + (unsigned)(whole % 10u));
-        whole /= 10u;
-    } while (whole != 0);
-    size_t at = 0;
-    if (ns < 0) {
-        out[at++] = '-';
-    } else if (with_sign) {
-        out[at++] = '+';
-    }
-    while (n > 0) {
-        out[at++] = digits[--n];
-    }
-    out[at++] = '.';
-    for (uint32_t div = 100000u; div > 0; div /= 10u) {
-        out[at++] = (char)('0' + (frac / div) % 10u);
-    }
-    out[at] = '\0';
-}
-
-int upstream_format_result(const struct upstream_result *r, char *buf, size_t len)
-{
-    if (r == NULL || (buf == NULL && len > 0)) {
-        return -EINVAL;
-    }
-    int n;
-    switch (r->status) {
-    case 0: {
-        char offset[24];
-        char delay[24];
-        format_seconds(r->offset_ns, true, offset);
-        format_seconds(r->delay_ns, false, delay);
-        n = snprintf(buf, len, "%s %s s, delay %s s, stratum %u, %u/%u replies, %u agree",
-                     upstream_action_name(r->action), offset, delay, (unsigned)r->stratum,
-                     (unsigned)r->n_valid, (unsigned)r->n_sent, (unsigned)r->n_agreeing);
-        break;
-    }
-    case -ENODATA:
-        n = snprintf(buf, len, "no result: %u/%u replies", (unsigned)r->n_valid,
-                     (unsigned)r->n_sent);
-        break;
-    case -ERANGE:
-        n = snprintf(buf, len, "no result: replies disagree, %u of %u agree",
-                     (unsigned)r->n_agreeing, (unsigned)r->n_valid);
-        break;
-    case -EBUSY:
-    case -ECONNREFUSED:
-        n = snprintf(buf, len, "no result: server sent kiss code %s%s", r->kiss,
-                     r->status == -EBUSY ? ", polling less often" : ", stopped");
-        break;
-    default:
-        n = snprintf(buf, len, "no result (%d)", r->status);
-        break;
-    }
-    return n < 0 ? -EINVAL : n;
 }

@@ -211,11 +211,4 @@ const char *upstream_reject_name(enum upstream_reject reason);
 /* Returns a short name for an action ("step"). */
 const char *upstream_action_name(enum upstream_action action);
 
-/*
- * Writes a one-line summary of r for the console and syslog, e.g.
- * "step +5.000123 s, delay 0.000850 s, stratum 2, 5/5 replies, 5 agree".
- * Returns the full length (as snprintf) or -EINVAL.
- */
-int upstream_format_result(const struct upstream_result *r, char *buf, size_t len);
-
 #endif /* NTP_UPSTREAM_H */

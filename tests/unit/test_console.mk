@@ -1,1 +1,1 @@
-TEST_SRCS_test_console := firmware/console/console.c firmware/console/commands.c firmware/config/config.c firmware/clock/calendar.c tests/unit/fakes/console_app_fake.c
+TEST_SRCS_test_console := firmware/console/console.c firmware/console/commands.c firmware/console/cmd_time.c firmware/console/cmd_net.c firmware/console/cmd_ntp.c firmware/console/cmd_clock.c firmware/console/cmd_status.c firmware/console/cmd_system.c firmware/console/text.c firmware/config/config.c firmware/clock/calendar.c tests/unit/fakes/console_app_fake.c

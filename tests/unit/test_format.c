@@ -34,6 +34,9 @@ static void test_integers(void **unused)
     SAME("%u %u", 0u, UINT_MAX);
     SAME("%ld %lu", LONG_MIN, ULONG_MAX);
     SAME("%lld %llu", LLONG_MIN, ULLONG_MAX);
+    SAME("%lld..%lld %lld", -500000LL, 500000LL, 0LL);
+    SAME("[%s%llu.%0*llu] [%s%llu.%0*llu]", "-", 1ULL, 9, 500000001ULL, "+", 0ULL, 9, 999ULL);
+    SAME("[%0*llu] [%0*llu] [%.*llu]", 3, 0ULL, 3, 12345ULL, 6, 123ULL);
     SAME("%zu %hu %hhu %hd %hhd", (size_t)12345, (unsigned short)65535, (unsigned char)255,
          (short)-32768, (signed char)-128);
     SAME("%02u:%02u:%02u", 5u, 59u, 0u);

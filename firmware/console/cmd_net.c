@@ -1,0 +1,56 @@
+/*
+ * The console's network commands: net dhcp, net ip (the static address,
+ * which is also DHCP's fallback). Both are settings changes
+ * (commands_begin/commands_commit).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "console/commands.h"
+#include "console/console.h"
+#include "console/text.h"
+
+int cmd_net_dhcp(int argc, char *argv[])
+{
+    (void)argc;
+    bool on = false;
+    int err = text_parse_on_off(argv[0], &on);
+    if (err != 0) {
+        return err;
+    }
+    commands_begin()->dhcp_enabled = on;
+    return commands_commit();
+}
+
+int cmd_net_ip(int argc, char *argv[])
+{
+    struct settings *s = commands_begin();
+    if (argc == 1 && console_is_word(argv[0], "none")) {
+        s->ip_addr = 0;
+        s->ip_prefix = 0;
+        s->gateway = 0;
+        return commands_commit();
+    }
+    if (argc == 2 || (argc == 3 && !console_is_word(argv[1], "gw"))) {
+        return commands_usage("net ip");
+    }
+    uint32_t addr = 0, gw = 0;
+    uint8_t prefix = 0;
+    if (text_parse_subnet(argv[0], true, &addr, &prefix) != 0 || prefix == 0u) {
+        return console_fail(-EINVAL, "bad address '%s' (expected a.b.c.d/prefix, prefix 1..32)", argv[0]);
+    }
+    if (argc == 3 && text_parse_ipv4(argv[2], &gw) != 0) {
+        return console_fail(-EINVAL, "bad gateway '%s' (expected a.b.c.d)", argv[2]);
+    }
+    s->ip_addr = addr;
+    s->ip_prefix = prefix;
+    s->gateway = gw;
+    bool is_dhcp = s->dhcp_enabled;
+    int err = commands_commit();
+    if (err == 0 && is_dhcp) {
+        console_puts("note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'\n");
+    }
+    return err;
+}
