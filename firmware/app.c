@@ -11,6 +11,7 @@
 #include "appliance.h"
 #include "console/app.h"
 #include "console/console.h"
+#include "hal/board.h"
 #include "hal/cpu.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
@@ -159,10 +160,19 @@ void app_get_status(struct app_status *st)
     st->uptime_s = (uint32_t)(net_uptime_ms() / 1000u);
     st->reset_cause = wdt_reset_cause_name(wdt_reset_cause());
     st->stack_used = cpu_stack_high_water(&st->stack_size);
+    st->irq_stack_used = cpu_handler_stack_high_water(&st->irq_stack_size);
+    st->has_stack_guard = cpu_has_stack_guard();
+    struct board_clock bc;
+    board_get_clock(&bc);
+    st->cpu_hz = bc.cpu_hz;
+    st->cpu_nominal_hz = bc.nominal_hz;
+    st->cpu_source = bc.source;
 
     struct net_status ns;
     net_get_status(&ns);
     st->is_link_up = ns.link_up;
+    st->is_link_full_duplex = ns.link_full_duplex;
+    st->link_speed_mbps = ns.link_speed_mbps;
     st->is_dhcp = ns.dhcp_bound;
     st->net_addr = ns.ip;
     st->net_mask = ns.mask;
@@ -301,4 +311,9 @@ void app_request_reboot(void)
 void app_watchdog_selftest(void)
 {
     appliance.hang_requested = true;
+}
+
+void app_stack_selftest(void)
+{
+    appliance.overflow_requested = true;
 }

@@ -39,6 +39,7 @@ struct appliance {
     uint32_t applied_local_net, applied_local_mask; /* mgmt "local" as applied */
     bool reboot_requested;
     bool hang_requested;             /* watchdog self-test */
+    bool overflow_requested;         /* stack guard self-test */
     bool reboot_needed;
 };
 

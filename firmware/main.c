@@ -274,6 +274,10 @@ int main(void)
             uart_flush();
             wdt_system_reset();
         }
+        if (a->overflow_requested && console_tx_pending() == 0) {
+            uart_flush();
+            cpu_overflow_stack(); /* the guard faults: reported, then a reset */
+        }
         if (a->hang_requested && console_tx_pending() == 0) {
             uart_flush();
             for (;;) {

@@ -77,11 +77,19 @@ struct app_status {
     /* system */
     uint32_t uptime_s;
     const char *reset_cause;         /* wdt_reset_cause_name() */
-    uint32_t stack_used;             /* deepest the stack has been since boot, bytes */
+    uint32_t stack_used;             /* deepest the main loop's stack has been since boot, bytes */
     uint32_t stack_size;             /* 0 = not measured */
+    uint32_t irq_stack_used;         /* the same for the interrupts' stack */
+    uint32_t irq_stack_size;
+    bool has_stack_guard;            /* an overflow faults (MPU) instead of corrupting */
+    uint32_t cpu_hz;                 /* the core clock as brought up; 0 = not known */
+    uint32_t cpu_nominal_hz;
+    const char *cpu_source;          /* "PLL, 8 MHz crystal", ... */
 
     /* network, as in use now */
     bool is_link_up;
+    bool is_link_full_duplex;
+    uint16_t link_speed_mbps;        /* 0 when the PHY does not say */
     bool is_dhcp;                    /* address from DHCP (else static) */
     uint32_t net_addr;               /* 0 = none yet (DHCP still asking) */
     uint32_t net_mask;
@@ -163,5 +171,12 @@ void app_request_reboot(void);
  * watchdog must reset the appliance. This call itself returns.
  */
 void app_watchdog_selftest(void);
+
+/*
+ * Overflows the main loop's stack once the console's output has left, so
+ * the stack guard must catch it: the appliance reports a stack overflow
+ * and resets. This call itself returns.
+ */
+void app_stack_selftest(void);
 
 #endif /* CONSOLE_APP_H */

@@ -4,6 +4,7 @@
  * set it, so that its output can be pasted back).
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "config/config.h"
@@ -71,23 +72,35 @@ static void print_system_status(const struct app_status *st)
     }
     console_printf("uptime: %s\n", text_fmt_duration(a, st->uptime_s));
     console_printf("reset cause: %s\n", st->reset_cause != NULL ? st->reset_cause : "unknown");
+    if (st->cpu_hz != 0) {
+        console_printf("cpu: %lu Hz, %s%s\n", (unsigned long)st->cpu_hz,
+                       st->cpu_source != NULL ? st->cpu_source : "",
+                       st->cpu_hz < st->cpu_nominal_hz ? " (running below nominal)" : "");
+    }
     if (st->stack_size != 0) {
-        console_printf("stack: %lu of %lu bytes used at most\n", (unsigned long)st->stack_used,
-                       (unsigned long)st->stack_size);
+        console_printf("stack: %lu of %lu bytes used at most, interrupts %lu of %lu%s\n",
+                       (unsigned long)st->stack_used, (unsigned long)st->stack_size,
+                       (unsigned long)st->irq_stack_used, (unsigned long)st->irq_stack_size,
+                       st->has_stack_guard ? ", guarded" : ", not guarded");
     }
 }
 
 static void print_net_status(const struct app_status *st, const struct settings *cfg)
 {
     char a[TEXT_IP_SIZE], m[TEXT_IP_SIZE], g[TEXT_IP_SIZE];
+    char link[32] = "down";
+    if (st->is_link_up && st->link_speed_mbps != 0) {
+        snprintf(link, sizeof(link), "up, %u Mb/s %s duplex", (unsigned)st->link_speed_mbps,
+                 st->is_link_full_duplex ? "full" : "half");
+    } else if (st->is_link_up) {
+        snprintf(link, sizeof(link), "up");
+    }
     if (st->net_addr == 0u) {
-        console_printf("net: no address yet, %s, link %s\n", st->is_dhcp ? "DHCP" : "static",
-                       st->is_link_up ? "up" : "down");
+        console_printf("net: no address yet, %s, link %s\n", st->is_dhcp ? "DHCP" : "static", link);
     } else {
         console_printf("net: %s mask %s gw %s, link %s\n", text_fmt_ip(a, st->net_addr),
                        text_fmt_ip(m, st->net_mask),
-                       st->net_gateway != 0u ? text_fmt_ip(g, st->net_gateway) : "none",
-                       st->is_link_up ? "up" : "down");
+                       st->net_gateway != 0u ? text_fmt_ip(g, st->net_gateway) : "none", link);
     }
     if (st->is_dhcp) {
         console_printf("dhcp: lease %lu s, %lu s left\n", (unsigned long)st->dhcp_lease_s,

@@ -57,6 +57,15 @@ int cmd_selftest_watchdog(int argc, char *argv[])
     return 0;
 }
 
+int cmd_selftest_stack(int argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    console_puts("overflowing the main loop's stack; the guard must stop it and the appliance reset\n");
+    app_stack_selftest();
+    return 0;
+}
+
 int cmd_factory_reset(int argc, char *argv[])
 {
     (void)argc;

@@ -128,6 +128,8 @@ const struct console_cmd console_cmds[] = {
     { "factory-reset", "", "defaults now, stored settings erased", 0, 0, cmd_factory_reset },
     { "selftest watchdog", "", "stop the main loop: the watchdog must reset the appliance",
       0, 0, cmd_selftest_watchdog },
+    { "selftest stack", "", "overflow the stack: its guard must stop it and reset the appliance",
+      0, 0, cmd_selftest_stack },
 };
 
 const size_t console_cmd_count = sizeof(console_cmds) / sizeof(console_cmds[0]);

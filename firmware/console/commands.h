@@ -113,5 +113,6 @@ int cmd_save(int argc, char *argv[]);
 int cmd_reboot(int argc, char *argv[]);
 int cmd_factory_reset(int argc, char *argv[]);
 int cmd_selftest_watchdog(int argc, char *argv[]);
+int cmd_selftest_stack(int argc, char *argv[]);
 
 #endif /* CONSOLE_COMMANDS_H */

@@ -127,3 +127,22 @@ def test_flash_mps2_writes_image_and_images_txt(tmp_path):
     r = subprocess.run(["tools/flash.sh", "mps2-an386", elf, str(tmp_path / "SOFTWARE")],
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "AN386" in r.stderr
+
+
+def test_stack_overflow_stopped_by_the_guard_and_reported(make_appliance):
+    a = booted(make_appliance)
+    a.wait_synced()
+    st = a.command("status")
+    m = re.search(r"stack: (\d+) of (\d+) bytes used at most, interrupts (\d+) of (\d+), guarded", st)
+    assert m, st
+    assert 0 < int(m.group(1)) < int(m.group(2)) and 0 < int(m.group(3)) < int(m.group(4))
+    mark = a.mark()
+    a.send("selftest stack\r")
+    a.wait_for(r"\*\*\* fault: .*\(stack overflow\) - resetting", timeout=30, start=mark)
+    a.wait_for(r"reset cause: fault", timeout=30, start=mark)
+    a.wait_for(r"previous run ended in a stack overflow", timeout=5, start=mark)
+    # Memory below the stack was not trampled: the appliance comes back and serves.
+    a.wait_for(r"net: address", timeout=30, start=mark)
+    a.wait_for(r"clock: state: UNSET -> SYNCED", timeout=30, start=mark)
+    st = a.command("status")
+    assert "reset cause: fault" in st and "guarded" in st, st

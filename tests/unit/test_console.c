@@ -1209,6 +1209,16 @@ static void test_selftest_watchdog(void **unused)
     assert_int_equal(app_fake.watchdog_selftest_calls, 1);
 }
 
+static void test_selftest_stack(void **unused)
+{
+    (void)unused;
+    exec("selftest stack");
+    expect_in(out, "guard must stop it");
+    assert_int_equal(app_fake.stack_selftest_calls, 1);
+    expect_refused("selftest stack deeper", "usage: selftest stack");
+    assert_int_equal(app_fake.stack_selftest_calls, 1);
+}
+
 static void test_factory_reset(void **unused)
 {
     (void)unused;
@@ -1277,6 +1287,7 @@ int main(void)
         cmocka_unit_test_setup(test_save, setup),
         cmocka_unit_test_setup(test_reboot, setup),
         cmocka_unit_test_setup(test_selftest_watchdog, setup),
+        cmocka_unit_test_setup(test_selftest_stack, setup),
         cmocka_unit_test_setup(test_factory_reset, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

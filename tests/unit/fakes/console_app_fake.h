@@ -37,6 +37,7 @@ struct app_fake {
     unsigned leap_calls;
     unsigned reboot_calls;
     unsigned watchdog_selftest_calls;
+    unsigned stack_selftest_calls;
     int64_t set_time_ns;
     int64_t adjust_ns;
     enum app_leap leap;
