@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 #define NS_PER_S 1000000000LL
 #define SECONDS_PER_DAY 86400

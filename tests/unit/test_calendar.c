@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <time.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 _Static_assert(sizeof(time_t) >= 8, "the reference needs a 64-bit time_t");
 

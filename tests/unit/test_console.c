@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 #include "config/config.h"
 #include "console/commands.h"
 #include "console/console.h"

@@ -8,7 +8,7 @@
  * rest. All arithmetic is 64-bit and floors towards minus infinity, so
  * dates before 1970 work and nothing changes meaning in 2036 or 2038.
  */
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 #include <errno.h>
 #include <stddef.h>
