@@ -56,10 +56,10 @@ FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 FW_OBJS  := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(FW_SRCS))
 
 # newlib's references to the system calls, and the libc functions the
-# firmware replaces (hal/libc), are resolved after link-time optimisation
+# firmware replaces (lib/format.c), are resolved after link-time optimisation
 # has run, so they must come from plain objects.
 $(FW_DIR)/obj/hal/cortexm/syscalls.o: FW_EXTRA := -fno-lto
-$(FW_DIR)/obj/hal/libc/%.o: FW_EXTRA := -fno-lto -fno-builtin
+$(FW_DIR)/obj/lib/format.o: FW_EXTRA := -fno-lto -fno-builtin
 
 # lwIP is third-party code: build it with its own warnings relaxed, ours not.
 $(FW_DIR)/obj/$(LWIPDIR)/%.o: FW_EXTRA := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef
