@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/crc32.h"
+
 /* ------------------------------------------------------------ helpers -- */
 
 uint32_t config_prefix_mask(uint8_t prefix)
@@ -30,20 +32,6 @@ uint32_t config_prefix_mask(uint8_t prefix)
         return 0xFFFFFFFFu;
     }
     return 0xFFFFFFFFu << (32u - prefix);
-}
-
-uint32_t config_crc32(const void *buf, size_t len)
-{
-    /* Bitwise: 120 bytes per save or load do not justify a 1 KiB table. */
-    const uint8_t *p = buf;
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < len; i++) {
-        crc ^= p[i];
-        for (int bit = 0; bit < 8; bit++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
 }
 
 /* A unicast host address we can talk to: not 0/8, loopback, multicast or above. */
@@ -404,7 +392,7 @@ void config_encode(const struct settings *s, uint32_t seq, uint8_t rec[CONFIG_RE
     put_u16(&c, CONFIG_PAYLOAD_LEN);
     put_u32(&c, seq);
     encode_payload(&c, s);
-    put_u32(&c, config_crc32(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN));
+    put_u32(&c, crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN));
 }
 
 bool config_is_equal(const struct settings *a, const struct settings *b)
@@ -471,7 +459,7 @@ static enum config_store_status classify(struct settings *out, uint32_t *seq, bo
         return CONFIG_STORE_BAD_CRC;
     }
     size_t crc_off = CONFIG_HEADER_LEN + len;
-    if (config_crc32(slot_buf, crc_off) != get_u32(slot_buf + crc_off)) {
+    if (crc32_ieee(slot_buf, crc_off) != get_u32(slot_buf + crc_off)) {
         return CONFIG_STORE_BAD_CRC;
     }
     *seq = get_u32(slot_buf + CONFIG_OFF_SEQ);

@@ -272,9 +272,6 @@ const char *config_status_text(enum config_store_status status);
 void config_encode(const struct settings *s, uint32_t seq,
                    uint8_t rec[CONFIG_RECORD_LEN]);
 
-/* Returns the CRC-32 (IEEE 802.3, as zlib) of buf. */
-uint32_t config_crc32(const void *buf, size_t len);
-
 /* Returns the netmask of a prefix length (0..32; larger counts as 32). */
 uint32_t config_prefix_mask(uint8_t prefix);
 
