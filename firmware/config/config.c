@@ -649,36 +649,3 @@ const char *config_status_text(enum config_store_status status)
     }
     return "unknown";
 }
-
-/* ------------------------------------------------------- access checks -- */
-
-bool config_is_client_allowed(const struct settings *s, uint32_t addr)
-{
-    int best = -1;
-    bool has_allow = false;
-    for (unsigned i = 0; i < s->acl_count && i < CONFIG_ACL_MAX; i++) {
-        const struct config_acl_entry *e = &s->acl[i];
-        has_allow = has_allow || e->action == CONFIG_ACL_ALLOW;
-        if ((addr & config_prefix_mask(e->prefix)) == e->addr &&
-            (best < 0 || e->prefix > s->acl[best].prefix)) {
-            best = (int)i;
-        }
-    }
-    if (best >= 0) {
-        return s->acl[best].action == CONFIG_ACL_ALLOW;
-    }
-    return !has_allow;
-}
-
-bool config_is_mgmt_allowed(const struct settings *s, uint32_t addr,
-                            uint32_t local_addr, uint32_t local_mask)
-{
-    switch (s->mgmt) {
-    case CONFIG_MGMT_LOCAL:
-        return local_addr != 0u && (addr & local_mask) == (local_addr & local_mask);
-    case CONFIG_MGMT_SUBNET:
-        return (addr & config_prefix_mask(s->mgmt_prefix)) == s->mgmt_addr;
-    default:
-        return false;
-    }
-}

@@ -240,46 +240,6 @@ static void test_prefix_mask(void **unused)
     assert_int_equal(config_prefix_mask(40), 0xFFFFFFFFu);
 }
 
-static void test_acl_most_specific_wins(void **unused)
-{
-    (void)unused;
-    struct settings s;
-    config_defaults(&s);
-    assert_true(config_is_client_allowed(&s, IP(1, 2, 3, 4))); /* empty: everyone */
-
-    s.acl_count = 1;
-    s.acl[0] = (struct config_acl_entry){ CONFIG_ACL_DENY, 24, IP(10, 0, 5, 0) };
-    assert_false(config_is_client_allowed(&s, IP(10, 0, 5, 9)));
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 6, 9))); /* only denies: rest served */
-
-    s.acl_count = 3;
-    s.acl[1] = (struct config_acl_entry){ CONFIG_ACL_ALLOW, 8, IP(10, 0, 0, 0) };
-    s.acl[2] = (struct config_acl_entry){ CONFIG_ACL_ALLOW, 32, IP(10, 0, 5, 7) };
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 6, 9)));
-    assert_false(config_is_client_allowed(&s, IP(10, 0, 5, 9)));
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 5, 7)));
-    assert_false(config_is_client_allowed(&s, IP(11, 0, 0, 1))); /* allows exist: not listed */
-}
-
-static void test_mgmt_modes(void **unused)
-{
-    (void)unused;
-    struct settings s;
-    config_defaults(&s);
-    uint32_t me = IP(10, 0, 2, 15);
-    uint32_t mask = config_prefix_mask(24);
-    assert_true(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 3, 2), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), 0, 0)); /* no address yet */
-    s.mgmt = CONFIG_MGMT_NONE;
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-    s.mgmt = CONFIG_MGMT_SUBNET;
-    s.mgmt_addr = IP(192, 168, 0, 0);
-    s.mgmt_prefix = 16;
-    assert_true(config_is_mgmt_allowed(&s, IP(192, 168, 44, 1), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-}
-
 /* ---------------------------------------------------------- the record -- */
 
 static void test_record_layout_is_fixed_little_endian(void **unused)
@@ -815,8 +775,6 @@ int main(void)
         cmocka_unit_test(test_validate_refuses_each_bad_field),
         cmocka_unit_test(test_validate_accepts_limits),
         cmocka_unit_test(test_prefix_mask),
-        cmocka_unit_test(test_acl_most_specific_wins),
-        cmocka_unit_test(test_mgmt_modes),
         cmocka_unit_test(test_record_layout_is_fixed_little_endian),
         cmocka_unit_test(test_is_equal_ignores_padding_and_unused),
         cmocka_unit_test_setup(test_blank_eeprom_gives_empty_defaults, setup),
