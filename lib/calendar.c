@@ -99,15 +99,6 @@ int calendar_validate(const struct civil_time *t)
     return 0;
 }
 
-int calendar_validate_leap_second(const struct civil_time *t)
-{
-    if (t == NULL || t->second != 60 || t->hour != 23 || t->minute != 59)
-        return -EINVAL;
-    if (t->month < 1 || t->month > 12 || t->day != calendar_days_in_month(t->year, t->month))
-        return -EINVAL;
-    return 0;
-}
-
 int64_t calendar_to_unix(const struct civil_time *t)
 {
     int64_t days = calendar_days_from_civil(t->year, t->month, t->day);
