@@ -9,8 +9,8 @@
  * second. clock_ticks_to_ns() only picks a segment and multiplies.
  *
  * Everything else runs once per RTC edge or less and may divide: 128-bit
- * intermediates are done by hand (mul_wide, div_wide) because the Cortex-M3
- * has neither 128-bit types nor an FPU. Fixed-point conventions: _q32 has 32
+ * intermediates are done by hand (lib/wide.h) because the Cortex-M3 has
+ * neither 128-bit types nor an FPU. Fixed-point conventions: _q32 has 32
  * fraction bits, rate_q16 is counter ticks per RTC second with 16, fit
  * residuals and intercepts are ticks with 8 (_q8).
  */
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "lib/calendar.h"
+#include "lib/wide.h"
 
 #define NS_PER_S 1000000000LL
 #define SECONDS_PER_DAY 86400
@@ -57,137 +58,13 @@ static void schedule_write(struct clock *c, enum write_kind kind, uint64_t now);
 /* Internal error for an RTC reading that contradicts the fitted phase. */
 #define ERR_INCONSISTENT (-ERANGE)
 
-/* ------------------------------------------------------- wide arithmetic -- */
-
-static void mul_wide(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
-{
-    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
-    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
-
-    *lo = (mid << 32) | (uint32_t)p00;
-    *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-}
-
-/* (hi:lo) / d, by shift and subtract; UINT64_MAX if the quotient does not fit. */
-static uint64_t div_wide(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
-{
-    uint64_t q = 0;
-
-    if (d == 0 || hi >= d) {
-        if (rem)
-            *rem = 0;
-        return UINT64_MAX;
-    }
-    for (int i = 63; i >= 0; i--) {
-        uint64_t carry = hi >> 63;
-        hi = (hi << 1) | ((lo >> i) & 1);
-        q <<= 1;
-        if (carry || hi >= d) {
-            hi -= d;
-            q |= 1;
-        }
-    }
-    if (rem)
-        *rem = hi;
-    return q;
-}
-
-/* floor(a * b / d), saturating. */
-static uint64_t muldiv_u64(uint64_t a, uint64_t b, uint64_t d)
-{
-    uint64_t hi, lo;
-
-    mul_wide(a, b, &hi, &lo);
-    return div_wide(hi, lo, d, NULL);
-}
-
-/* ceil(a * b / d), saturating. */
-static uint64_t muldiv_u64_ceil(uint64_t a, uint64_t b, uint64_t d)
-{
-    uint64_t hi, lo, rem;
-    uint64_t q;
-
-    mul_wide(a, b, &hi, &lo);
-    q = div_wide(hi, lo, d, &rem);
-    return (rem != 0 && q != UINT64_MAX) ? q + 1 : q;
-}
-
-static uint64_t abs_u64(int64_t v)
-{
-    return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-}
-
-static int64_t clamp_to_s64(uint64_t mag, bool is_negative)
-{
-    if (mag > (uint64_t)INT64_MAX)
-        return is_negative ? INT64_MIN : INT64_MAX;
-    return is_negative ? -(int64_t)mag : (int64_t)mag;
-}
-
-/* a * b / d rounded towards zero, d > 0, saturating. */
-static int64_t muldiv_s64(int64_t a, int64_t b, int64_t d)
-{
-    bool is_negative = (a < 0) != (b < 0);
-
-    return clamp_to_s64(muldiv_u64(abs_u64(a), abs_u64(b), (uint64_t)d), is_negative);
-}
-
-/* floor(a * b / d) for b, d > 0, saturating. */
-static int64_t muldiv_s64_floor(int64_t a, uint64_t b, uint64_t d)
-{
-    if (a >= 0)
-        return clamp_to_s64(muldiv_u64((uint64_t)a, b, d), false);
-    return clamp_to_s64(muldiv_u64_ceil(abs_u64(a), b, d), true);
-}
-
-static int64_t floor_div_s64(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    if ((a % b) != 0 && (a < 0) != (b < 0))
-        q--;
-    return q;
-}
-
-static uint64_t isqrt_u64(uint64_t v)
-{
-    uint64_t r = 0;
-    uint64_t bit = (uint64_t)1 << 62;
-
-    while (bit > v)
-        bit >>= 2;
-    while (bit != 0) {
-        if (v >= r + bit) {
-            v -= r + bit;
-            r = (r >> 1) + bit;
-        } else {
-            r >>= 1;
-        }
-        bit >>= 2;
-    }
-    return r;
-}
-
-/*
- * d * m / 2^32 for a tick count d and a rate m in ns per tick (m < 2^64,
- * m >> 32 < 2^32 for any tick_hz >= 1): four 32x32 -> 64 multiplies, which
- * the Cortex-M3 does with UMULL. Exact but for the last fraction.
- */
-static uint64_t mul_q32(uint64_t d, uint64_t m)
-{
-    uint64_t d0 = (uint32_t)d, d1 = d >> 32, m0 = (uint32_t)m, m1 = m >> 32;
-
-    return ((d1 * m1) << 32) + d1 * m0 + d0 * m1 + ((d0 * m0) >> 32);
-}
-
 /* --------------------------------------------------------------- segments -- */
 
 static int64_t seg_eval(const struct clock_segment *s, uint64_t ticks)
 {
     if (ticks >= s->start_ticks)
-        return s->start_ns + (int64_t)mul_q32(ticks - s->start_ticks, s->mult_q32);
-    return s->start_ns - (int64_t)mul_q32(s->start_ticks - ticks, s->mult_q32);
+        return s->start_ns + (int64_t)wide_mul_q32(ticks - s->start_ticks, s->mult_q32);
+    return s->start_ns - (int64_t)wide_mul_q32(s->start_ticks - ticks, s->mult_q32);
 }
 
 static unsigned seg_index(const struct clock *c, uint64_t ticks)
@@ -281,12 +158,12 @@ int clock_pop_event(struct clock *c, struct clock_event *ev)
 
 static uint64_t us_to_ticks(const struct clock *c, uint64_t us)
 {
-    return muldiv_u64(us, c->cfg.tick_hz, 1000000);
+    return wide_muldiv_u64(us, c->cfg.tick_hz, 1000000);
 }
 
 static uint32_t ticks_to_ns_u32(const struct clock *c, uint64_t ticks)
 {
-    uint64_t ns = muldiv_u64(ticks, NS_PER_S, c->cfg.tick_hz);
+    uint64_t ns = wide_muldiv_u64(ticks, NS_PER_S, c->cfg.tick_hz);
 
     return ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 }
@@ -300,7 +177,7 @@ static int64_t rtc_fold_s(int64_t s)
 {
     if (s < RTC_EPOCH_S + RTC_CYCLE_S)
         return s;
-    return s - floor_div_s64(s - RTC_EPOCH_S, RTC_CYCLE_S) * RTC_CYCLE_S;
+    return s - wide_floor_div_s64(s - RTC_EPOCH_S, RTC_CYCLE_S) * RTC_CYCLE_S;
 }
 
 /*
@@ -311,7 +188,7 @@ static int64_t rtc_unfold_s(int64_t r, int64_t lo_s)
 {
     if (r >= lo_s)
         return r;
-    return r + (floor_div_s64(lo_s - r - 1, RTC_CYCLE_S) + 1) * RTC_CYCLE_S;
+    return r + (wide_floor_div_s64(lo_s - r - 1, RTC_CYCLE_S) + 1) * RTC_CYCLE_S;
 }
 
 /* Where the readings' century starts for a reference second (see "Century" in clock.h). */
@@ -329,7 +206,7 @@ static int64_t century_lo_s(int64_t ref_s)
  */
 static int64_t century_ref_s(const struct clock *c, uint64_t ticks)
 {
-    int64_t ref_s = floor_div_s64(clock_ticks_to_ns(c, ticks), NS_PER_S);
+    int64_t ref_s = wide_floor_div_s64(clock_ticks_to_ns(c, ticks), NS_PER_S);
 
     if (!c->has_time && !c->is_coarse && c->last_set_source != CLOCK_SOURCE_NONE &&
         c->last_set_unix_s > ref_s)
@@ -355,33 +232,33 @@ static int64_t fit_dt_q8(const struct clock *c, uint64_t ticks)
 static int64_t ideal_ns(const struct clock *c, uint64_t ticks)
 {
     int64_t base = target_ns(c, c->fit_s);
-    int64_t frac_ns = (int64_t)(mul_q32(c->fit_frac_q8, c->ideal_mult_q32) >> 8);
+    int64_t frac_ns = (int64_t)(wide_mul_q32(c->fit_frac_q8, c->ideal_mult_q32) >> 8);
 
     if (ticks >= c->fit_tick)
-        return base + (int64_t)mul_q32(ticks - c->fit_tick, c->ideal_mult_q32) - frac_ns;
-    return base - (int64_t)mul_q32(c->fit_tick - ticks, c->ideal_mult_q32) - frac_ns;
+        return base + (int64_t)wide_mul_q32(ticks - c->fit_tick, c->ideal_mult_q32) - frac_ns;
+    return base - (int64_t)wide_mul_q32(c->fit_tick - ticks, c->ideal_mult_q32) - frac_ns;
 }
 
 /* The RTC's own time (ns, its seconds count plus the fitted fraction) at ticks. */
 static int64_t rtc_ns_at(const struct clock *c, uint64_t ticks)
 {
-    return c->fit_s * NS_PER_S + muldiv_s64_floor(fit_dt_q8(c, ticks), 256 * (uint64_t)NS_PER_S,
+    return c->fit_s * NS_PER_S + wide_muldiv_s64_floor(fit_dt_q8(c, ticks), 256 * (uint64_t)NS_PER_S,
                                                   c->rate_q16);
 }
 
 /* The RTC second counting at ticks, per the fit. */
 static int64_t rtc_second_at(const struct clock *c, uint64_t ticks)
 {
-    return c->fit_s + muldiv_s64_floor(fit_dt_q8(c, ticks), 256, c->rate_q16);
+    return c->fit_s + wide_muldiv_s64_floor(fit_dt_q8(c, ticks), 256, c->rate_q16);
 }
 
 /* The counter tick at which RTC second s should begin, per the fit. */
 static uint64_t rtc_edge_tick(const struct clock *c, int64_t s)
 {
-    int64_t off_q8 = muldiv_s64_floor(s - c->fit_s, c->rate_q16, 256) + (int64_t)c->fit_frac_q8;
-    int64_t off = floor_div_s64(off_q8, 256);
+    int64_t off_q8 = wide_muldiv_s64_floor(s - c->fit_s, c->rate_q16, 256) + (int64_t)c->fit_frac_q8;
+    int64_t off = wide_floor_div_s64(off_q8, 256);
 
-    return off >= 0 ? c->fit_tick + (uint64_t)off : c->fit_tick - abs_u64(off);
+    return off >= 0 ? c->fit_tick + (uint64_t)off : c->fit_tick - wide_abs_u64(off);
 }
 
 static uint64_t nominal_rate_q16(const struct clock *c)
@@ -392,7 +269,7 @@ static uint64_t nominal_rate_q16(const struct clock *c)
 /* Served ns per tick for the current rate estimate and trim. */
 static uint64_t rate_to_mult(const struct clock *c, uint64_t rate_q16)
 {
-    return muldiv_u64((uint64_t)(NS_PER_S + c->cfg.trim_ppb), (uint64_t)1 << 48, rate_q16);
+    return wide_muldiv_u64((uint64_t)(NS_PER_S + c->cfg.trim_ppb), (uint64_t)1 << 48, rate_q16);
 }
 
 /* -------------------------------------------------------------------- fit -- */
@@ -465,7 +342,7 @@ static struct fit_xyw fit_term(const struct clock_edge *e, const struct clock_ed
 
     t.x = e->s - newest->s;
     t.y = (int64_t)(e->mid2_ticks - newest->mid2_ticks) * 128 -
-          floor_div_s64(t.x * (int64_t)prior_q16, 256);
+          wide_floor_div_s64(t.x * (int64_t)prior_q16, 256);
     t.w = ratio * ratio;
     return t;
 }
@@ -537,7 +414,7 @@ static void fit_solve(struct clock *c)
                 sxy += t.w * dx_q8 * (t.y - ybar_q8);
             }
             if (sxx > 0) {
-                slope_q16 = muldiv_s64(sxy, 65536, sxx);
+                slope_q16 = wide_muldiv_s64(sxy, 65536, sxx);
                 y0_q8 = ybar_q8 - slope_q16 * xbar_q16 / ((int64_t)1 << 24);
             }
         }
@@ -549,7 +426,7 @@ static void fit_solve(struct clock *c)
             struct fit_xyw t = fit_term(fit_point(c, k), newest, prior, wmin);
             int64_t r = t.y - y0_q8 - slope_q16 * t.x / 256;
             int64_t sign = r > 0 ? 1 : (r < 0 ? -1 : 0);
-            uint64_t mag = abs_u64(r);
+            uint64_t mag = wide_abs_u64(r);
 
             if (sign != 0) {
                 if (sign != last_sign)
@@ -572,7 +449,7 @@ static void fit_solve(struct clock *c)
         uint64_t rate = (uint64_t)((int64_t)prior + slope_q16);
         uint64_t nominal = nominal_rate_q16(c);
         uint64_t dev = rate > nominal ? rate - nominal : nominal - rate;
-        if (dev > muldiv_u64(nominal, CLOCK_FREQ_MAX_PPB, NS_PER_S)) {
+        if (dev > wide_muldiv_u64(nominal, CLOCK_FREQ_MAX_PPB, NS_PER_S)) {
             /* Nonsense: start again from the newest edge at the nominal rate. */
             fit_drop_oldest(c, n);
             c->is_rate_known = false;
@@ -582,15 +459,15 @@ static void fit_solve(struct clock *c)
 
         /* The newest edge's fitted start, split into whole ticks and Q8. */
         int64_t extra_q8 = (int64_t)(newest->mid2_ticks & 1u) * 128 + y0_q8;
-        int64_t whole = floor_div_s64(extra_q8, 256);
+        int64_t whole = wide_floor_div_s64(extra_q8, 256);
         uint64_t base = newest->mid2_ticks >> 1;
 
         c->rate_q16 = rate;
         c->fit_s = newest->s;
-        c->fit_tick = whole >= 0 ? base + (uint64_t)whole : base - abs_u64(whole);
+        c->fit_tick = whole >= 0 ? base + (uint64_t)whole : base - wide_abs_u64(whole);
         c->fit_frac_q8 = (uint32_t)(extra_q8 - whole * 256);
         c->ideal_mult_q32 = rate_to_mult(c, rate);
-        c->residual_ns = ticks_to_ns_u32(c, isqrt_u64(var_sum / (uint64_t)w_sum));
+        c->residual_ns = ticks_to_ns_u32(c, wide_isqrt_u64(var_sum / (uint64_t)w_sum));
         c->min_half_width_ns = ticks_to_ns_u32(c, wmin / 2u);
         c->has_fit = true;
         if (is_slope_fit) {
@@ -620,7 +497,7 @@ static void plan_leap(struct clock *c)
     if (c->seg[i].start_ns > x_ns || x_ns - c->seg[i].start_ns > LEAP_HORIZON_NS)
         return;
     t = c->seg[i].start_ticks +
-        muldiv_u64_ceil((uint64_t)(x_ns - c->seg[i].start_ns), (uint64_t)1 << 32, c->seg[i].mult_q32);
+        wide_muldiv_u64_ceil((uint64_t)(x_ns - c->seg[i].start_ns), (uint64_t)1 << 32, c->seg[i].mult_q32);
     if (i + 1u < c->n_seg && t > c->seg[i + 1u].start_ticks)
         t = c->seg[i + 1u].start_ticks;
     c->n_seg = (uint8_t)(i + 1u);
@@ -629,7 +506,7 @@ static void plan_leap(struct clock *c)
     if (c->leap == CLOCK_LEAP_INSERT) {
         /* Hold: the served time creeps through the inserted second. */
         uint64_t hold_mult = mult >> CLOCK_LEAP_HOLD_LOG2;
-        uint64_t hold_ticks = muldiv_u64_ceil(NS_PER_S, (uint64_t)1 << 32, mult);
+        uint64_t hold_ticks = wide_muldiv_u64_ceil(NS_PER_S, (uint64_t)1 << 32, mult);
         struct clock_segment *s;
 
         seg_append(c, t, hold_mult);
@@ -677,7 +554,7 @@ static void replan(struct clock *c, uint64_t now)
         rate_ppb = CLOCK_SLEW_MAX_PPB;
     if (rate_ppb < -CLOCK_SLEW_MAX_PPB)
         rate_ppb = -CLOCK_SLEW_MAX_PPB;
-    dmult = muldiv_s64((int64_t)mult, rate_ppb, NS_PER_S);
+    dmult = wide_muldiv_s64((int64_t)mult, rate_ppb, NS_PER_S);
 
     c->seg[0] = hist;
     c->n_seg = 1;
@@ -685,7 +562,7 @@ static void replan(struct clock *c, uint64_t now)
     if (dmult == 0) {
         seg_append(c, now, mult);
     } else {
-        uint64_t slew_ticks = muldiv_u64(abs_u64(theta), (uint64_t)1 << 32, abs_u64(dmult));
+        uint64_t slew_ticks = wide_muldiv_u64(wide_abs_u64(theta), (uint64_t)1 << 32, wide_abs_u64(dmult));
         seg_append(c, now, (uint64_t)((int64_t)mult - dmult));
         if (slew_ticks < UINT64_MAX - now)
             seg_append(c, now + slew_ticks, mult);
@@ -705,10 +582,10 @@ static void step_to_fit(struct clock *c, uint64_t now)
 static uint64_t window_half_ticks(const struct clock *c)
 {
     uint64_t w = us_to_ticks(c, CLOCK_EDGE_WINDOW_US) +
-                 4u * muldiv_u64(c->residual_ns, c->cfg.tick_hz, NS_PER_S);
+                 4u * wide_muldiv_u64(c->residual_ns, c->cfg.tick_hz, NS_PER_S);
 
     if (!c->is_rate_known)
-        w += muldiv_u64(c->cfg.tick_hz, CLOCK_COUNTER_TOL_PPB, NS_PER_S);
+        w += wide_muldiv_u64(c->cfg.tick_hz, CLOCK_COUNTER_TOL_PPB, NS_PER_S);
     return w;
 }
 
@@ -772,7 +649,7 @@ static void watch_for_rate_change(struct clock *c, int64_t s, uint64_t mid2, uin
 {
     int64_t dev2 = (int64_t)(mid2 - 2u * rtc_edge_tick(c, s));   /* half ticks */
     /* Noise of this edge: the fit's spread, or its own bracket if wider (uniform: w / sqrt 12). */
-    uint64_t sigma2 = muldiv_u64(c->residual_ns, 2u * c->cfg.tick_hz, NS_PER_S);   /* in half ticks */
+    uint64_t sigma2 = wide_muldiv_u64(c->residual_ns, 2u * c->cfg.tick_hz, NS_PER_S);   /* in half ticks */
     uint64_t bracket2 = width * 2u / 7u * 2u;                                     /* ~ 2 w / sqrt 12 */
     int64_t z_q8;
 
@@ -780,7 +657,7 @@ static void watch_for_rate_change(struct clock *c, int64_t s, uint64_t mid2, uin
         sigma2 = bracket2;
     if (sigma2 == 0)
         sigma2 = 1;
-    z_q8 = muldiv_s64(dev2, 256, (int64_t)sigma2);
+    z_q8 = wide_muldiv_s64(dev2, 256, (int64_t)sigma2);
     if (z_q8 > 64 * 256)
         z_q8 = 64 * 256;
     if (z_q8 < -64 * 256)
@@ -1005,7 +882,7 @@ static int64_t write_aligned_ns(const struct clock *c, uint64_t ticks)
 static void schedule_write(struct clock *c, enum write_kind kind, uint64_t now)
 {
     c->write_kind = (uint8_t)kind;
-    c->write_armed_s = floor_div_s64(write_aligned_ns(c, now), NS_PER_S);
+    c->write_armed_s = wide_floor_div_s64(write_aligned_ns(c, now), NS_PER_S);
 }
 
 int clock_rtc_write_due(const struct clock *c, uint64_t now_ticks, int64_t *rtc_unix_s)
@@ -1017,7 +894,7 @@ int clock_rtc_write_due(const struct clock *c, uint64_t now_ticks, int64_t *rtc_
     if (c->is_leap_armed && now_ticks >= c->leap_tick)
         return -EAGAIN;   /* not inside 23:59:60 */
     a = write_aligned_ns(c, now_ticks);
-    sec = floor_div_s64(a, NS_PER_S);
+    sec = wide_floor_div_s64(a, NS_PER_S);
     if (sec > c->write_armed_s && a - sec * NS_PER_S < (int64_t)CLOCK_WRITE_LATE_MAX_US * 1000) {
         *rtc_unix_s = rtc_fold_s(sec);
         return 0;
@@ -1035,7 +912,7 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
         return -EINVAL;
     /* The served second it was written for (the RTC got it folded). */
     rtc_unix_s = rtc_unfold_s(rtc_unix_s,
-                              century_lo_s(floor_div_s64(write_aligned_ns(c, tick_before), NS_PER_S)));
+                              century_lo_s(wide_floor_div_s64(write_aligned_ns(c, tick_before), NS_PER_S)));
     if (err != 0) {
         rtc_failed(c, tick_after, err < 0 ? err : -EIO);
         c->write_armed_s = rtc_unix_s;   /* again on a later second */
@@ -1099,7 +976,7 @@ int clock_set_time(struct clock *c, uint64_t now_ticks, int64_t unix_ns, enum cl
     fit_clear(c);
     c->has_prev = false;
     c->is_coarse = false;
-    c->last_set_unix_s = floor_div_s64(unix_ns, NS_PER_S);
+    c->last_set_unix_s = wide_floor_div_s64(unix_ns, NS_PER_S);
     c->last_set_source = source;
     c->ref_ns = unix_ns;
     c->write_misses = 0;
@@ -1122,7 +999,7 @@ int clock_adjust_time(struct clock *c, uint64_t now_ticks, int64_t delta_ns,
         return -ENODATA;
     c->target_offset_ns += delta_ns;
     c->write_misses = 0;
-    c->last_set_unix_s = floor_div_s64(clock_ticks_to_ns(c, now_ticks) + delta_ns, NS_PER_S);
+    c->last_set_unix_s = wide_floor_div_s64(clock_ticks_to_ns(c, now_ticks) + delta_ns, NS_PER_S);
     c->last_set_source = source;
     replan(c, now_ticks);
     schedule_write(c, WRITE_REPHASE, now_ticks);
@@ -1143,7 +1020,7 @@ int clock_schedule_leap(struct clock *c, uint64_t now_ticks, enum clock_leap lea
     } else {
         if (leap != CLOCK_LEAP_INSERT && leap != CLOCK_LEAP_DELETE)
             return -EINVAL;
-        if (floor_div_s64(at_unix_s, SECONDS_PER_DAY) * SECONDS_PER_DAY != at_unix_s ||
+        if (wide_floor_div_s64(at_unix_s, SECONDS_PER_DAY) * SECONDS_PER_DAY != at_unix_s ||
             !calendar_is_last_day_of_month(at_unix_s / SECONDS_PER_DAY - 1))
             return -EINVAL;
         if ((at_unix_s - 1) * NS_PER_S <= now_ns)
@@ -1185,19 +1062,19 @@ static bool leap_commit(struct clock *c, uint64_t now)
 
 static uint64_t root_disp_ns(const struct clock *c, uint64_t now)
 {
-    uint64_t ns = muldiv_u64_ceil(NS_PER_S, 1, c->cfg.tick_hz);   /* one tick */
+    uint64_t ns = wide_muldiv_u64_ceil(NS_PER_S, 1, c->cfg.tick_hz);   /* one tick */
     uint64_t since;
 
     if (c->has_fit) {
         unsigned n = c->edge_count ? c->edge_count : 1u;
         ns += c->min_half_width_ns;
-        ns += 2u * (uint64_t)c->residual_ns * 2u / isqrt_u64(n);
-        ns += abs_u64(clock_ticks_to_ns(c, now) - ideal_ns(c, now));
+        ns += 2u * (uint64_t)c->residual_ns * 2u / wide_isqrt_u64(n);
+        ns += wide_abs_u64(clock_ticks_to_ns(c, now) - ideal_ns(c, now));
     }
     since = now > c->update_ticks ? now - c->update_ticks : 0;
-    ns += muldiv_u64(since, CLOCK_PHI_PPB, c->cfg.tick_hz);   /* PHI * elapsed s, in ns */
+    ns += wide_muldiv_u64(since, CLOCK_PHI_PPB, c->cfg.tick_hz);   /* PHI * elapsed s, in ns */
     if (c->cfg.strict && c->last_set_source != CLOCK_SOURCE_NONE) {
-        int64_t age_s = floor_div_s64(clock_ticks_to_ns(c, now), NS_PER_S) - c->last_set_unix_s;
+        int64_t age_s = wide_floor_div_s64(clock_ticks_to_ns(c, now), NS_PER_S) - c->last_set_unix_s;
         if (age_s > 0)
             ns += (uint64_t)age_s * c->cfg.rtc_drift_ppb;   /* ppb * s = ns */
     }
@@ -1227,7 +1104,7 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
     st->ref_ns = c->ref_ns;
     st->root_disp_us = c->state == CLOCK_STATE_UNSET ? CLOCK_DISP_MAX_US
                                                      : ns_to_us_ceil(root_disp_ns(c, now_ticks));
-    st->freq_ppb = (int32_t)muldiv_s64((int64_t)c->rate_q16 - (int64_t)nominal_rate_q16(c),
+    st->freq_ppb = (int32_t)wide_muldiv_s64((int64_t)c->rate_q16 - (int64_t)nominal_rate_q16(c),
                                        NS_PER_S, (int64_t)nominal_rate_q16(c));
     st->edge_unc_ns = c->last_edge_unc_ns;
     st->residual_ns = c->residual_ns;
@@ -1239,7 +1116,7 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
     st->last_set_unix_s = c->last_set_unix_s;
     st->last_set_source = c->last_set_source;
     if (c->last_set_source != CLOCK_SOURCE_NONE) {
-        int64_t age = floor_div_s64(now_ns, NS_PER_S) - c->last_set_unix_s;
+        int64_t age = wide_floor_div_s64(now_ns, NS_PER_S) - c->last_set_unix_s;
         st->age_s = age > 0 ? age : 0;
     }
     st->rtc_drift_ppb = c->cfg.rtc_drift_ppb;
@@ -1318,7 +1195,7 @@ int64_t clock_ticks_until_due(const struct clock *c, uint64_t now_ticks)
 
     if (c->write_kind != WRITE_NONE) {
         int64_t a = write_aligned_ns(c, now_ticks);
-        int64_t sec = floor_div_s64(a, NS_PER_S);
+        int64_t sec = wide_floor_div_s64(a, NS_PER_S);
         int64_t next = sec > c->write_armed_s ? sec + 1 : c->write_armed_s + 1;
         uint64_t mult = c->seg[seg_index(c, now_ticks)].mult_q32;
         int64_t dt;
@@ -1328,7 +1205,7 @@ int64_t clock_ticks_until_due(const struct clock *c, uint64_t now_ticks)
         dt = next * NS_PER_S - a;
         if (c->write_kind == WRITE_REPHASE && c->has_fit)
             mult = c->ideal_mult_q32;
-        best = muldiv_u64((uint64_t)dt, (uint64_t)1 << 32, mult);
+        best = wide_muldiv_u64((uint64_t)dt, (uint64_t)1 << 32, mult);
     } else {
         if (clock_is_rtc_read_due(c, now_ticks))
             return 0;
