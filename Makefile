@@ -40,25 +40,27 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wundef
 FW_CFLAGS := $(BOARD_CPU) -Os -flto=auto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
              -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) \
-             -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
+             -I. -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
              -I$(LWIPDIR)/include
 FW_LDFLAGS := $(BOARD_CPU) -Os -flto=auto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
               -Wl,--gc-sections -Wl,-Map=$(FW_DIR)/firmware.map \
               -Wl,--print-memory-usage
 
 APP_SRCS := $(wildcard firmware/*.c firmware/*/*.c)
+# Hardware-free code the application and the drivers share.
+LIB_SRCS := $(wildcard lib/*.c)
 LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c \
     core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/udp.c \
     core/timeouts.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
     core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
-FW_SRCS  := $(APP_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
 FW_OBJS  := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(FW_SRCS))
 
 # newlib's references to the system calls, and the libc functions the
-# firmware replaces (hal/libc), are resolved after link-time optimisation
+# firmware replaces (lib/format.c), are resolved after link-time optimisation
 # has run, so they must come from plain objects.
 $(FW_DIR)/obj/hal/cortexm/syscalls.o: FW_EXTRA := -fno-lto
-$(FW_DIR)/obj/hal/libc/%.o: FW_EXTRA := -fno-lto -fno-builtin
+$(FW_DIR)/obj/lib/format.o: FW_EXTRA := -fno-lto -fno-builtin
 
 # lwIP is third-party code: build it with its own warnings relaxed, ours not.
 $(FW_DIR)/obj/$(LWIPDIR)/%.o: FW_EXTRA := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef
@@ -94,7 +96,7 @@ $(FW_SRCS): | $(DEPS_STAMP)
 HOST_DIR    := $(BUILD)/host
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined -DUNIT_TEST \
-               -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit
+               -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit
 UNIT_TESTS  := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 -include $(wildcard tests/unit/test_*.mk)
 

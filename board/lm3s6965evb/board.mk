@@ -5,6 +5,6 @@ BOARD_LDSCRIPT := linker/lm3s6965.ld
 BOARD_SRCS     := $(wildcard board/lm3s6965evb/*.c) $(wildcard hal/cortexm/*.c) \
                   $(wildcard hal/stellaris/*.c) $(wildcard hal/ds13xx/*.c) \
                   $(wildcard hal/at24/*.c) $(wildcard hal/rxring/*.c) $(wildcard hal/rtcmodule/*.c) \
-                  $(wildcard hal/uartring/*.c) $(wildcard hal/libc/*.c)
+                  $(wildcard hal/uartring/*.c)
 # QEMU machine and devices for `make run` and the integration tests.
 BOARD_QEMU     := -M lm3s6965evb

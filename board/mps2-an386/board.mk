@@ -8,7 +8,7 @@ BOARD_SRCS     := $(wildcard board/mps2-an386/*.c) $(wildcard hal/cortexm/*.c) \
                   $(wildcard hal/cmsdk/*.c) $(wildcard hal/sbcon/*.c) \
                   $(wildcard hal/lan9118/*.c) $(wildcard hal/ds13xx/*.c) \
                   $(wildcard hal/at24/*.c) $(wildcard hal/rxring/*.c) $(wildcard hal/rtcmodule/*.c) \
-                  $(wildcard hal/uartring/*.c) $(wildcard hal/libc/*.c)
+                  $(wildcard hal/uartring/*.c)
 # QEMU machine and devices for `make run` and the integration tests.
 # QEMU 7.2 creates four SBCon I2C buses on this machine (0x40022000,
 # 0x40023000, 0x40029000, 0x4002A000); a plain `-device ds1338` or

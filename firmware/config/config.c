@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/crc32.h"
+
 /* ------------------------------------------------------------ helpers -- */
 
 uint32_t config_prefix_mask(uint8_t prefix)
@@ -30,20 +32,6 @@ uint32_t config_prefix_mask(uint8_t prefix)
         return 0xFFFFFFFFu;
     }
     return 0xFFFFFFFFu << (32u - prefix);
-}
-
-uint32_t config_crc32(const void *buf, size_t len)
-{
-    /* Bitwise: 120 bytes per save or load do not justify a 1 KiB table. */
-    const uint8_t *p = buf;
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < len; i++) {
-        crc ^= p[i];
-        for (int bit = 0; bit < 8; bit++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
 }
 
 /* A unicast host address we can talk to: not 0/8, loopback, multicast or above. */
@@ -404,7 +392,7 @@ void config_encode(const struct settings *s, uint32_t seq, uint8_t rec[CONFIG_RE
     put_u16(&c, CONFIG_PAYLOAD_LEN);
     put_u32(&c, seq);
     encode_payload(&c, s);
-    put_u32(&c, config_crc32(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN));
+    put_u32(&c, crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN));
 }
 
 bool config_is_equal(const struct settings *a, const struct settings *b)
@@ -471,7 +459,7 @@ static enum config_store_status classify(struct settings *out, uint32_t *seq, bo
         return CONFIG_STORE_BAD_CRC;
     }
     size_t crc_off = CONFIG_HEADER_LEN + len;
-    if (config_crc32(slot_buf, crc_off) != get_u32(slot_buf + crc_off)) {
+    if (crc32_ieee(slot_buf, crc_off) != get_u32(slot_buf + crc_off)) {
         return CONFIG_STORE_BAD_CRC;
     }
     *seq = get_u32(slot_buf + CONFIG_OFF_SEQ);
@@ -660,37 +648,4 @@ const char *config_status_text(enum config_store_status status)
     case CONFIG_STORE_NO_EEPROM:   return "no EEPROM (read failed), using defaults";
     }
     return "unknown";
-}
-
-/* ------------------------------------------------------- access checks -- */
-
-bool config_is_client_allowed(const struct settings *s, uint32_t addr)
-{
-    int best = -1;
-    bool has_allow = false;
-    for (unsigned i = 0; i < s->acl_count && i < CONFIG_ACL_MAX; i++) {
-        const struct config_acl_entry *e = &s->acl[i];
-        has_allow = has_allow || e->action == CONFIG_ACL_ALLOW;
-        if ((addr & config_prefix_mask(e->prefix)) == e->addr &&
-            (best < 0 || e->prefix > s->acl[best].prefix)) {
-            best = (int)i;
-        }
-    }
-    if (best >= 0) {
-        return s->acl[best].action == CONFIG_ACL_ALLOW;
-    }
-    return !has_allow;
-}
-
-bool config_is_mgmt_allowed(const struct settings *s, uint32_t addr,
-                            uint32_t local_addr, uint32_t local_mask)
-{
-    switch (s->mgmt) {
-    case CONFIG_MGMT_LOCAL:
-        return local_addr != 0u && (addr & local_mask) == (local_addr & local_mask);
-    case CONFIG_MGMT_SUBNET:
-        return (addr & config_prefix_mask(s->mgmt_prefix)) == s->mgmt_addr;
-    default:
-        return false;
-    }
 }

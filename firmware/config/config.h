@@ -272,24 +272,7 @@ const char *config_status_text(enum config_store_status status);
 void config_encode(const struct settings *s, uint32_t seq,
                    uint8_t rec[CONFIG_RECORD_LEN]);
 
-/* Returns the CRC-32 (IEEE 802.3, as zlib) of buf. */
-uint32_t config_crc32(const void *buf, size_t len);
-
 /* Returns the netmask of a prefix length (0..32; larger counts as 32). */
 uint32_t config_prefix_mask(uint8_t prefix);
-
-/*
- * Returns true when the access list lets addr be served: the most specific
- * matching entry decides (as chrony); an address no entry matches is served
- * unless the list has allow entries (then only those are served).
- */
-bool config_is_client_allowed(const struct settings *s, uint32_t addr);
-
-/*
- * Returns true when addr may send mode 6 queries; local_addr/local_mask is
- * the appliance's own address in use (for CONFIG_MGMT_LOCAL).
- */
-bool config_is_mgmt_allowed(const struct settings *s, uint32_t addr,
-                            uint32_t local_addr, uint32_t local_mask);
 
 #endif /* CONFIG_CONFIG_H */

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 #include "console/app.h"
 #include "console/commands.h"
 #include "console/console.h"

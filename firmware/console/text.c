@@ -1,7 +1,7 @@
 /*
  * The console's text (see text.h): errors, numbers, addresses and times as
  * the commands print them, and the parsers of what the operator types.
- * Every number goes through snprintf (the firmware's own, hal/libc/format.c,
+ * Every number goes through snprintf (the firmware's own, lib/format.c,
  * which has 64-bit conversions); only fixed point needs a few lines here.
  */
 #include "console/text.h"
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 #include "config/config.h"
 #include "console/commands.h"
 #include "console/console.h"

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 /* What `time set` accepts. */
 #define TEXT_TIME_SYNTAX "YYYY-MM-DDTHH:MM:SS[.fff]Z"

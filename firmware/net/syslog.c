@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 #define NS_PER_S  1000000000LL
 #define NS_PER_MS 1000000LL

@@ -6,7 +6,7 @@
  *   <30>1 2026-11-25T18:40:00.123Z 192.168.1.10 ntp-appliance - RTC - RTC set from upstream
  *
  * Pure formatting: no I/O, no clock reads, no heap. Relies on
- * clock/calendar.h for the date. STRUCTURED-DATA is always "-"; MSG is
+ * lib/calendar.h for the date. STRUCTURED-DATA is always "-"; MSG is
  * plain ASCII (MSG-ANY, so no BOM), with control characters replaced by
  * spaces so that one datagram stays one log line.
  */
@@ -79,8 +79,8 @@ int syslog_format(char *buf, size_t len, const struct syslog_origin *origin,
                   int64_t time_ns, const char *msg);
 
 /*
- * As syslog_format, with MSG built from a printf format (newlib-nano: no
- * floating point, no %lld). Returns as syslog_format.
+ * As syslog_format, with MSG built from a printf format (the firmware's own,
+ * lib/format.c: no floating point). Returns as syslog_format.
  */
 int syslog_formatf(char *buf, size_t len, const struct syslog_origin *origin,
                    enum syslog_severity severity, const char *msgid,

@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock/calendar.h"
 #include "hal/i2c.h"
+#include "lib/calendar.h"
 
 /* Time registers, common to the three chips. */
 #define REG_SECONDS  0x00u

@@ -8,7 +8,7 @@
  * only the clock-halt bit CH, the DS1338 adds the oscillator-stop flag OSF
  * (control 07h), the DS3231 has no CH but OSF and EOSC in 0Eh/0Fh, the
  * CENTURY bit and an aging trim. A small table per chip carries the
- * differences. Relies on hal/i2c.h and clock/calendar.h.
+ * differences. Relies on hal/i2c.h and lib/calendar.h.
  *
  * Time is read strictly: any register that is not what a running chip
  * could hold (bad BCD digit, field out of range, a reserved bit set,

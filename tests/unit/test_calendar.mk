@@ -1,1 +1,1 @@
-TEST_SRCS_test_calendar := firmware/clock/calendar.c
+TEST_SRCS_test_calendar := lib/calendar.c

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 #include "clock/clock.h"
 #include "fakes/clock_sim.h"
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "lib/crc32.h"
 #include "fakes/eeprom_fake.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -93,16 +94,10 @@ static void put32(uint8_t *p, uint32_t v)
 static void fix_crc(uint8_t *rec, size_t payload_len)
 {
     put32(rec + CONFIG_HEADER_LEN + payload_len,
-          config_crc32(rec, CONFIG_HEADER_LEN + payload_len));
+          crc32_ieee(rec, CONFIG_HEADER_LEN + payload_len));
 }
 
 /* ----------------------------------------------------------- validation -- */
-
-static void test_crc32_known_vector(void **unused)
-{
-    (void)unused;
-    assert_int_equal(config_crc32("123456789", 9), 0xCBF43926u);
-}
 
 static void test_defaults_are_valid(void **unused)
 {
@@ -245,46 +240,6 @@ static void test_prefix_mask(void **unused)
     assert_int_equal(config_prefix_mask(40), 0xFFFFFFFFu);
 }
 
-static void test_acl_most_specific_wins(void **unused)
-{
-    (void)unused;
-    struct settings s;
-    config_defaults(&s);
-    assert_true(config_is_client_allowed(&s, IP(1, 2, 3, 4))); /* empty: everyone */
-
-    s.acl_count = 1;
-    s.acl[0] = (struct config_acl_entry){ CONFIG_ACL_DENY, 24, IP(10, 0, 5, 0) };
-    assert_false(config_is_client_allowed(&s, IP(10, 0, 5, 9)));
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 6, 9))); /* only denies: rest served */
-
-    s.acl_count = 3;
-    s.acl[1] = (struct config_acl_entry){ CONFIG_ACL_ALLOW, 8, IP(10, 0, 0, 0) };
-    s.acl[2] = (struct config_acl_entry){ CONFIG_ACL_ALLOW, 32, IP(10, 0, 5, 7) };
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 6, 9)));
-    assert_false(config_is_client_allowed(&s, IP(10, 0, 5, 9)));
-    assert_true(config_is_client_allowed(&s, IP(10, 0, 5, 7)));
-    assert_false(config_is_client_allowed(&s, IP(11, 0, 0, 1))); /* allows exist: not listed */
-}
-
-static void test_mgmt_modes(void **unused)
-{
-    (void)unused;
-    struct settings s;
-    config_defaults(&s);
-    uint32_t me = IP(10, 0, 2, 15);
-    uint32_t mask = config_prefix_mask(24);
-    assert_true(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 3, 2), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), 0, 0)); /* no address yet */
-    s.mgmt = CONFIG_MGMT_NONE;
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-    s.mgmt = CONFIG_MGMT_SUBNET;
-    s.mgmt_addr = IP(192, 168, 0, 0);
-    s.mgmt_prefix = 16;
-    assert_true(config_is_mgmt_allowed(&s, IP(192, 168, 44, 1), me, mask));
-    assert_false(config_is_mgmt_allowed(&s, IP(10, 0, 2, 2), me, mask));
-}
-
 /* ---------------------------------------------------------- the record -- */
 
 static void test_record_layout_is_fixed_little_endian(void **unused)
@@ -313,7 +268,7 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     assert_memory_equal(p + 82, trim, sizeof(trim));
     static const uint8_t last[] = { 0x80, 0x2B, 0x07, 0x6B, 0, 0, 0, 0, CONFIG_TIME_SOURCE_OPERATOR };
     assert_memory_equal(p + 95, last, sizeof(last));
-    uint32_t crc = config_crc32(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
+    uint32_t crc = crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
     uint8_t crc_le[4];
     put32(crc_le, crc);
     assert_memory_equal(rec + CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN, crc_le, 4);
@@ -815,14 +770,11 @@ static void test_status_texts(void **unused)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc32_known_vector),
         cmocka_unit_test(test_defaults_are_valid),
         cmocka_unit_test(test_custom_is_valid),
         cmocka_unit_test(test_validate_refuses_each_bad_field),
         cmocka_unit_test(test_validate_accepts_limits),
         cmocka_unit_test(test_prefix_mask),
-        cmocka_unit_test(test_acl_most_specific_wins),
-        cmocka_unit_test(test_mgmt_modes),
         cmocka_unit_test(test_record_layout_is_fixed_little_endian),
         cmocka_unit_test(test_is_equal_ignores_padding_and_unused),
         cmocka_unit_test_setup(test_blank_eeprom_gives_empty_defaults, setup),

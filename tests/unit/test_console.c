@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 #include "config/config.h"
 #include "console/commands.h"
 #include "console/console.h"
@@ -910,8 +910,10 @@ static void test_acl(void **unused)
     assert_int_equal(s->acl[0].prefix, 8);
     assert_int_equal(s->acl[1].action, CONFIG_ACL_DENY);
     assert_int_equal(s->acl[2].prefix, 32);
-    assert_true(config_is_client_allowed(s, IP(10, 1, 2, 3)));
-    assert_false(config_is_client_allowed(s, IP(10, 1, 2, 4)));
+    assert_int_equal(s->acl[1].addr, IP(10, 1, 0, 0));
+    assert_int_equal(s->acl[1].prefix, 16);
+    assert_int_equal(s->acl[2].action, CONFIG_ACL_ALLOW);
+    assert_int_equal(s->acl[2].addr, IP(10, 1, 2, 3));
 
     /* the same subnet again: the new word replaces the old, no new entry */
     expect_ok("ntp allow 10.1.0.0/16");

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "libc/format.h"
+#include "lib/format.h"
 
 #define SAME(...)                                                              \
     do {                                                                       \

@@ -1,1 +1,1 @@
-TEST_SRCS_test_format := hal/libc/format.c
+TEST_SRCS_test_format := lib/format.c

@@ -1,1 +1,1 @@
-TEST_SRCS_test_syslog := firmware/net/syslog.c firmware/clock/calendar.c
+TEST_SRCS_test_syslog := firmware/net/syslog.c lib/calendar.c

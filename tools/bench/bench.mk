@@ -10,7 +10,8 @@
 
 BENCH_DIR  := $(FW_DIR)/bench
 BENCH_ELF  := $(BENCH_DIR)/engine_bench.elf
-BENCH_OBJS := $(filter $(FW_DIR)/obj/firmware/ntp/% $(FW_DIR)/obj/firmware/clock/%,$(FW_OBJS))
+BENCH_OBJS := $(filter $(FW_DIR)/obj/firmware/ntp/% $(FW_DIR)/obj/firmware/clock/% \
+    $(FW_DIR)/obj/lib/wide.o $(FW_DIR)/obj/lib/calendar.o,$(FW_OBJS))
 
 $(BENCH_DIR)/engine_bench.o: tools/bench/engine_bench.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -81,7 +81,7 @@ static void fail(const char *why)
 
 /* ------------------------------------------------------ startup and libc -- */
 
-extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _estack;
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, _main_stack_top;
 
 void Reset_Handler(void);
 void Fault_Handler(void);
@@ -98,7 +98,7 @@ typedef void (*vector_fn)(void);
 
 /* Core exceptions only: the bench enables no interrupt. */
 __attribute__((section(".vectors"), used)) static const vector_fn vectors[16] = {
-    [0] = (vector_fn)(uintptr_t)&_estack,
+    [0] = (vector_fn)(uintptr_t)&_main_stack_top,
     [1] = Reset_Handler,
     [2] = Fault_Handler, [3] = Fault_Handler, [4] = Fault_Handler,
     [5] = Fault_Handler, [6] = Fault_Handler, [11] = Fault_Handler,

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "format.h"
+#include "lib/format.h"
 
 #ifdef FORMAT_PREFIX
 #define CAT2(a, b) a##b

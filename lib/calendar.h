@@ -3,10 +3,11 @@
  *
  * Pure arithmetic on 64-bit counts, valid far beyond the DS1307 range
  * (2000..2099) and across 2036 and 2038: any year an int32_t holds, and
- * any day or second count whose year does.
+ * any day or second count whose year does. Hardware-free (lib/): used by
+ * the clock, the console, syslog and the DS13xx driver.
  */
-#ifndef CLOCK_CALENDAR_H
-#define CLOCK_CALENDAR_H
+#ifndef LIB_CALENDAR_H
+#define LIB_CALENDAR_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,7 +30,7 @@ uint8_t calendar_days_in_month(int32_t year, uint8_t month);
 /* Returns days since 1970-01-01 of the given date (month 1..12, day 1..31, not checked). */
 int64_t calendar_days_from_civil(int32_t year, uint8_t month, uint8_t day);
 
-/* Converts days since 1970-01-01 to a date. */
+/* Fills *year, *month (1..12) and *day (1..31) with the date of days since 1970-01-01. */
 void calendar_civil_from_days(int64_t days, int32_t *year, uint8_t *month, uint8_t *day);
 
 /*
@@ -37,12 +38,6 @@ void calendar_civil_from_days(int64_t days, int32_t *year, uint8_t *month, uint8
  * field out of range (month 13, February 30, hour 24, ...).
  */
 int calendar_validate(const struct civil_time *t);
-
-/*
- * Returns 0 if t is the inserted leap second 23:59:60 of the last day of a
- * month (the only days a leap second may end), else -EINVAL.
- */
-int calendar_validate_leap_second(const struct civil_time *t);
 
 /* Returns true if days (since 1970-01-01) is the last day of its month. */
 bool calendar_is_last_day_of_month(int64_t days);
@@ -53,7 +48,7 @@ bool calendar_is_last_day_of_month(int64_t days);
  */
 int64_t calendar_to_unix(const struct civil_time *t);
 
-/* Converts seconds since 1970-01-01T00:00:00Z to civil time. */
+/* Fills *t with the civil time (second 0..59) of seconds since 1970-01-01T00:00:00Z. */
 void calendar_from_unix(int64_t unix_s, struct civil_time *t);
 
-#endif /* CLOCK_CALENDAR_H */
+#endif /* LIB_CALENDAR_H */

@@ -8,7 +8,7 @@
  * rest. All arithmetic is 64-bit and floors towards minus infinity, so
  * dates before 1970 work and nothing changes meaning in 2036 or 2038.
  */
-#include "clock/calendar.h"
+#include "lib/calendar.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -95,15 +95,6 @@ int calendar_validate(const struct civil_time *t)
     if (t->day < 1 || t->day > calendar_days_in_month(t->year, t->month))
         return -EINVAL;
     if (t->hour > 23 || t->minute > 59 || t->second > 59)
-        return -EINVAL;
-    return 0;
-}
-
-int calendar_validate_leap_second(const struct civil_time *t)
-{
-    if (t == NULL || t->second != 60 || t->hour != 23 || t->minute != 59)
-        return -EINVAL;
-    if (t->month < 1 || t->month > 12 || t->day != calendar_days_in_month(t->year, t->month))
         return -EINVAL;
     return 0;
 }
