@@ -17,6 +17,7 @@
 #include "hal/uart.h"
 #include "hal/wdt.h"
 #include "log.h"
+#include "mac.h"
 #include "net/net.h"
 
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
@@ -88,6 +89,8 @@ static void net_config_from(const struct settings *s, struct net_config *nc)
     nc->gw = s->gateway;
 }
 
+static const char *mac_from(const struct settings *s, uint8_t mac[6]);
+
 static bool net_differs(const struct settings *a, const struct settings *b)
 {
     return a->dhcp_enabled != b->dhcp_enabled || a->ip_addr != b->ip_addr ||
@@ -111,6 +114,14 @@ int appliance_apply(const struct settings *s, bool boot)
         }
     }
     bool net_changed = net_differs(&a->settings, s);
+    if (!boot) {
+        /* A new MAC takes effect at the next boot: say so while it differs. */
+        uint8_t want[6];
+        if (mac_from(s, want) == NULL) {
+            memcpy(want, a->mac, sizeof(want)); /* one would be generated: keep this one */
+        }
+        a->reboot_needed = memcmp(want, a->mac, sizeof(want)) != 0;
+    }
     a->settings = *s;
     a->clock_cfg = cc;
     ntp_apply(&a->ntp, s);
@@ -170,6 +181,8 @@ void app_get_status(struct app_status *st)
 
     struct net_status ns;
     net_get_status(&ns);
+    memcpy(st->mac, a->mac, sizeof(st->mac));
+    st->mac_how = a->mac_how;
     st->is_link_up = ns.link_up;
     st->is_link_full_duplex = ns.link_full_duplex;
     st->link_speed_mbps = ns.link_speed_mbps;
@@ -244,17 +257,92 @@ int app_factory_reset(void)
     struct appliance *a = &appliance;
     struct settings d;
     config_defaults(&d);
+    if (a->settings.mac_source == CONFIG_MAC_GENERATED) {
+        /* The board's own address outlives a factory reset (DHCP reservations, ARP caches). */
+        memcpy(d.mac, a->settings.mac, sizeof(d.mac));
+        d.mac_source = CONFIG_MAC_GENERATED;
+    }
     int err = appliance_apply(&d, false);
     if (err) {
         return err;
     }
     err = config_erase(&a->store_state);
+    if (err == 0 && d.mac_source == CONFIG_MAC_GENERATED) {
+        err = config_save(&a->store_state, &d);
+    }
     if (err == 0) {
         a->stored = d;
         a->can_persist = true;
     }
     log_event(LOG_WARNING, "config: factory reset%s", err ? " (erase failed)" : "");
     return err;
+}
+
+/* splitmix64's finaliser: spreads every input bit over the output. */
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+/*
+ * What differs between two boards that lack a factory address: the RTC's
+ * time, and where its second edge falls against the MCU's counter (two
+ * free-running crystals). Waits for one edge, at most 1.1 s, once in the
+ * life of such a board.
+ */
+static uint64_t board_entropy(void)
+{
+    struct appliance *a = &appliance;
+    uint64_t h = mix64(timer_now());
+    int64_t first = 0, now_s = 0;
+    if (a->rtc != NULL && rtc_read_time(a->rtc, &first) == 0) {
+        uint64_t deadline = timer_now() + (uint64_t)timer_hz() * 11u / 10u;
+        while (timer_now() < deadline && rtc_read_time(a->rtc, &now_s) == 0 && now_s == first) {
+        }
+        h = mix64(h ^ (uint64_t)now_s);
+    }
+    return mix64(h ^ timer_now() ^ (uint64_t)net_rand());
+}
+
+/*
+ * The address settings s give at boot without generating one. Returns how
+ * it was chosen, or NULL when a new one must be generated.
+ */
+static const char *mac_from(const struct settings *s, uint8_t mac[6])
+{
+    uint8_t factory[6];
+    bool has_factory = board_get_factory_mac(factory) == 0;
+    switch (mac_choose(s, has_factory ? factory : NULL, mac)) {
+    case MAC_FROM_OPERATOR: return "set with 'net mac'";
+    case MAC_FROM_FACTORY: return "factory";
+    case MAC_FROM_GENERATED: return "generated for this board: the chip has no factory address";
+    default: return NULL;
+    }
+}
+
+const char *appliance_choose_mac(uint8_t mac[6])
+{
+    struct appliance *a = &appliance;
+    const char *how = mac_from(&a->settings, mac);
+    if (how != NULL) {
+        return how;
+    }
+    mac_generate(board_entropy(), mac);
+    memcpy(a->settings.mac, mac, 6);
+    a->settings.mac_source = CONFIG_MAC_GENERATED;
+    if (!a->can_persist) {
+        return "generated now: the chip has no factory address, and it could not be stored";
+    }
+    memcpy(a->stored.mac, mac, 6);
+    a->stored.mac_source = CONFIG_MAC_GENERATED;
+    if (config_save(&a->store_state, &a->stored) != 0) {
+        return "generated now: the chip has no factory address, and storing it failed";
+    }
+    return "generated now and stored: the chip has no factory address";
 }
 
 void appliance_remember_set(enum config_time_source src, int64_t unix_s)

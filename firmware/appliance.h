@@ -41,6 +41,8 @@ struct appliance {
     bool hang_requested;             /* watchdog self-test */
     bool overflow_requested;         /* stack guard self-test */
     bool reboot_needed;
+    uint8_t mac[6];                  /* the Ethernet address in use since boot */
+    const char *mac_how;             /* how it was chosen (appliance_choose_mac) */
 };
 
 extern struct appliance appliance;
@@ -58,6 +60,16 @@ void appliance_refresh_mgmt(void);
  * century hint survive a power cut without saving other unsaved changes.
  */
 void appliance_remember_set(enum config_time_source src, int64_t unix_s);
+
+/*
+ * The Ethernet address for this boot, by precedence: one set with `net
+ * mac`; the chip's factory address; one generated for this board earlier;
+ * else a new locally administered one, generated from what differs
+ * between boards (the RTC's time and the phase of its second against the
+ * MCU's clock) and stored at once (like appliance_remember_set). Fills mac
+ * and returns how it was chosen, for the log.
+ */
+const char *appliance_choose_mac(uint8_t mac[6]);
 
 /* Builds the clock configuration from settings. */
 void appliance_clock_config(const struct settings *s, struct clock_config *cc);

@@ -187,22 +187,9 @@ static void start_clock(void)
     }
 }
 
-/* The board's factory address, else a locally administered one. */
-static void choose_mac(uint8_t mac[6])
-{
-    if (board_get_factory_mac(mac) == 0) {
-        return;
-    }
-    static const uint8_t fallback[6] = { 0x02, 0x4e, 0x5a, 0x00, 0x00, 0x01 };
-    memcpy(mac, fallback, sizeof(fallback));
-}
-
 static void banner(int board_err)
 {
-    uint8_t mac[6];
-    choose_mac(mac);
-    log_raw("\r\nntp-appliance on %s, mac %02x:%02x:%02x:%02x:%02x:%02x, reset cause: %s\r\n",
-            board_name(), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+    log_raw("\r\nntp-appliance on %s, reset cause: %s\r\n", board_name(),
             wdt_reset_cause_name(wdt_reset_cause()));
     struct board_clock bc;
     board_get_clock(&bc);
@@ -243,8 +230,10 @@ int main(void)
     ntp_server_init(&a->ntp, (uint32_t)net_rand() ^ (uint32_t)timer_now());
     (void)appliance_apply(&a->settings, true);
 
-    uint8_t mac[6];
-    choose_mac(mac);
+    uint8_t *mac = a->mac;
+    a->mac_how = appliance_choose_mac(mac);
+    log_event(LOG_INFO, "net: mac %02x:%02x:%02x:%02x:%02x:%02x (%s)", mac[0], mac[1], mac[2],
+              mac[3], mac[4], mac[5], a->mac_how);
     struct net_config nc = {
         .dhcp = a->settings.dhcp_enabled, .ip = a->settings.ip_addr,
         .prefix_len = a->settings.ip_prefix, .gw = a->settings.gateway,

@@ -75,8 +75,43 @@ void config_defaults(struct settings *s)
     s->last_set_source = CONFIG_TIME_SOURCE_NONE;
 }
 
+/* Returns NULL when mac is usable as this appliance's own address (unicast, not zero). */
+static const char *check_mac(const uint8_t mac[6])
+{
+    uint8_t any = 0;
+    for (unsigned i = 0; i < 6u; i++) {
+        any |= mac[i];
+    }
+    if (any == 0u) {
+        return "MAC address 00:00:00:00:00:00";
+    }
+    if (mac[0] & 0x01u) {
+        return "MAC address is a multicast address";
+    }
+    return NULL;
+}
+
 static const char *check_network(const struct settings *s)
 {
+    switch (s->mac_source) {
+    case CONFIG_MAC_NONE:
+        for (unsigned i = 0; i < sizeof(s->mac); i++) {
+            if (s->mac[i] != 0u) {
+                return "MAC address without a source";
+            }
+        }
+        break;
+    case CONFIG_MAC_OPERATOR:
+    case CONFIG_MAC_GENERATED: {
+        const char *bad = check_mac(s->mac);
+        if (bad != NULL) {
+            return bad;
+        }
+        break;
+    }
+    default:
+        return "MAC address source unknown";
+    }
     if (s->ip_addr == 0u) {
         if (s->ip_prefix != 0u || s->gateway != 0u) {
             return "prefix or gateway without a static address";
@@ -304,6 +339,8 @@ static uint64_t take_u64(struct reader *r)
  *  68 mgmt  69 mgmt_addr  73 mgmt_prefix  74 upstream  78 syslog
  *  82 clock_trim_ppb i32  86 rtc_drift_ppb i32  90 strict  91 strict_max_ms
  *  95 last_set_unix_s i64  103 last_set_source   (104 bytes)
+ * Format version 2 adds:
+ * 104 mac[6]  110 mac_source   (111 bytes)
  * Unused acl entries and the mgmt subnet outside subnet mode are zero.
  */
 static void encode_payload(struct cursor *c, const struct settings *s)
@@ -339,10 +376,18 @@ static void encode_payload(struct cursor *c, const struct settings *s)
     put_u32(c, s->strict_max_ms);
     put_u64(c, (uint64_t)s->last_set_unix_s);
     put_u8(c, s->last_set_source);
+    for (unsigned i = 0; i < sizeof(s->mac); i++) {
+        put_u8(c, s->mac[i]);
+    }
+    put_u8(c, s->mac_source);
 }
 
-/* Returns 0, or -EBADMSG when a flag byte is neither 0 nor 1. */
-static int decode_payload(const uint8_t *p, struct settings *s)
+/*
+ * Decodes a payload of format version 1 or 2 (len bytes). Returns 0, or
+ * -EBADMSG when a flag byte is neither 0 nor 1 or the length is not the
+ * version's.
+ */
+static int decode_payload(const uint8_t *p, size_t len, struct settings *s)
 {
     struct reader r = { .p = p, .is_bad = false };
     memset(s, 0, sizeof(*s));
@@ -378,7 +423,13 @@ static int decode_payload(const uint8_t *p, struct settings *s)
     s->strict_max_ms = take_u32(&r);
     s->last_set_unix_s = (int64_t)take_u64(&r);
     s->last_set_source = take_u8(&r);
-    if ((size_t)(r.p - p) != CONFIG_PAYLOAD_LEN || r.is_bad) {
+    if (len == CONFIG_PAYLOAD_LEN) {
+        for (unsigned i = 0; i < sizeof(s->mac); i++) {
+            s->mac[i] = take_u8(&r);
+        }
+        s->mac_source = take_u8(&r);
+    }
+    if ((size_t)(r.p - p) != len || r.is_bad) {
         return -EBADMSG;
     }
     return 0;
@@ -464,10 +515,12 @@ static enum config_store_status classify(struct settings *out, uint32_t *seq, bo
     }
     *seq = get_u32(slot_buf + CONFIG_OFF_SEQ);
     *has_seq = true;
-    if (version != CONFIG_FORMAT_VERSION || len != CONFIG_PAYLOAD_LEN) {
+    bool is_current = version == CONFIG_FORMAT_VERSION && len == CONFIG_PAYLOAD_LEN;
+    bool is_v1 = version == 1u && len == CONFIG_PAYLOAD_LEN_V1;
+    if (!is_current && !is_v1) {
         return CONFIG_STORE_BAD_VERSION;
     }
-    if (decode_payload(slot_buf + CONFIG_OFF_PAYLOAD, out) != 0 ||
+    if (decode_payload(slot_buf + CONFIG_OFF_PAYLOAD, len, out) != 0 ||
         config_validate(out, NULL) != 0) {
         return CONFIG_STORE_BAD_VALUES;
     }

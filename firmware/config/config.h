@@ -114,9 +114,10 @@
 /* -------------------------------------------------------------- record -- */
 
 #define CONFIG_MAGIC 0x4350544Eu  /* "NTPC" as stored, little-endian */
-#define CONFIG_FORMAT_VERSION 1u
+#define CONFIG_FORMAT_VERSION 2u
 #define CONFIG_HEADER_LEN 12u     /* magic 4, version 2, length 2, sequence 4 */
-#define CONFIG_PAYLOAD_LEN 104u   /* format version 1, see config.c */
+#define CONFIG_PAYLOAD_LEN 111u   /* format version 2, see config.c */
+#define CONFIG_PAYLOAD_LEN_V1 104u /* format version 1 (still loaded: its MAC is none) */
 #define CONFIG_CRC_LEN 4u
 #define CONFIG_RECORD_LEN (CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN + CONFIG_CRC_LEN)
 /* Offsets inside a record (tests and tools reach into it). */
@@ -153,6 +154,13 @@ enum config_mgmt {
     CONFIG_MGMT_SUBNET = 2, /* mgmt_addr/mgmt_prefix */
 };
 
+/* Where the Ethernet address in the settings came from. */
+enum config_mac_source {
+    CONFIG_MAC_NONE = 0,      /* none stored: the chip's factory address (or one is generated) */
+    CONFIG_MAC_OPERATOR = 1,  /* `net mac`: used instead of any factory address */
+    CONFIG_MAC_GENERATED = 2, /* chosen at random once, for a chip with no factory address */
+};
+
 /* What last set the clock. */
 enum config_time_source {
     CONFIG_TIME_SOURCE_NONE = 0,     /* never set */
@@ -166,6 +174,8 @@ struct settings {
     uint32_t ip_addr;            /* static address, 0 = none configured */
     uint8_t ip_prefix;           /* 1..32 with an address, 0 without */
     uint32_t gateway;            /* 0 = none */
+    uint8_t mac[6];              /* all zero with CONFIG_MAC_NONE; else unicast */
+    uint8_t mac_source;          /* enum config_mac_source */
 
     /* NTP service */
     uint8_t stratum;             /* 1..15 */

@@ -87,6 +87,8 @@ struct app_status {
     const char *cpu_source;          /* "PLL, 8 MHz crystal", ... */
 
     /* network, as in use now */
+    uint8_t mac[6];                  /* the Ethernet address in use */
+    const char *mac_how;             /* "factory", "set with 'net mac'", ...; NULL = not known */
     bool is_link_up;
     bool is_link_full_duplex;
     uint16_t link_speed_mbps;        /* 0 when the PHY does not say */

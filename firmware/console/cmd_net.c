@@ -1,11 +1,12 @@
 /*
  * The console's network commands: net dhcp, net ip (the static address,
- * which is also DHCP's fallback). Both are settings changes
+ * which is also DHCP's fallback), net mac. All are settings changes
  * (commands_begin/commands_commit).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "config/config.h"
 #include "console/commands.h"
@@ -53,4 +54,24 @@ int cmd_net_ip(int argc, char *argv[])
         console_puts("note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'\n");
     }
     return err;
+}
+
+int cmd_net_mac(int argc, char *argv[])
+{
+    (void)argc;
+    struct settings *s = commands_begin();
+    if (console_is_word(argv[0], "factory")) {
+        if (s->mac_source == CONFIG_MAC_OPERATOR) {
+            memset(s->mac, 0, sizeof(s->mac));
+            s->mac_source = CONFIG_MAC_NONE;
+        }
+        return commands_commit();
+    }
+    uint8_t mac[6];
+    if (text_parse_mac(argv[0], mac) != 0) {
+        return console_fail(-EINVAL, "bad MAC address '%s' (expected aa:bb:cc:dd:ee:ff)", argv[0]);
+    }
+    memcpy(s->mac, mac, sizeof(mac));
+    s->mac_source = CONFIG_MAC_OPERATOR;
+    return commands_commit();
 }

@@ -102,6 +102,10 @@ static void print_net_status(const struct app_status *st, const struct settings 
                        text_fmt_ip(m, st->net_mask),
                        st->net_gateway != 0u ? text_fmt_ip(g, st->net_gateway) : "none", link);
     }
+    if (st->mac_how != NULL) {
+        char mac[TEXT_MAC_SIZE];
+        console_printf("mac: %s (%s)\n", text_fmt_mac(mac, st->mac), st->mac_how);
+    }
     if (st->is_dhcp) {
         console_printf("dhcp: lease %lu s, %lu s left\n", (unsigned long)st->dhcp_lease_s,
                        (unsigned long)st->dhcp_lease_left_s);
@@ -179,6 +183,10 @@ int cmd_config_show(int argc, char *argv[])
             console_printf(" gw %s", text_fmt_ip(b, s->gateway));
         }
         console_printf("\nnet dhcp %s\n", s->dhcp_enabled ? "on" : "off");
+    }
+    if (s->mac_source == CONFIG_MAC_OPERATOR) {
+        char m[TEXT_MAC_SIZE];
+        console_printf("net mac %s\n", text_fmt_mac(m, s->mac));
     }
     console_printf("ntp stratum %u\n", s->stratum);
     console_printf("ntp refid %.4s\n", s->refid);

@@ -109,6 +109,8 @@ const struct console_cmd console_cmds[] = {
     { "leap cancel", "", "cancel the pending leap second", 0, 0, cmd_leap_cancel },
     { "net dhcp", "on|off", "address from DHCP, or the static one", 1, 1, cmd_net_dhcp },
     { "net ip", "<a.b.c.d>/<prefix> [gw <a.b.c.d>] | none", "static address", 1, 3, cmd_net_ip },
+    { "net mac", "<aa:bb:cc:dd:ee:ff> | factory", "Ethernet address from the next boot",
+      1, 1, cmd_net_mac },
     { "ntp stratum", "<1..15>", "stratum served", 1, 1, cmd_ntp_stratum },
     { "ntp refid", "<1..4 chars>", "reference id served (LOCL, GPS, ...)", 1, 1, cmd_ntp_refid },
     { "ntp ratelimit", "<interval_log2> <burst> <leak> | off",

@@ -179,6 +179,46 @@ int text_parse_ipv4(const char *s, uint32_t *out)
     return 0;
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+int text_parse_mac(const char *s, uint8_t out[6])
+{
+    uint8_t mac[6];
+    char sep = s[2];
+    if (sep != ':' && sep != '-') {
+        return -EINVAL;
+    }
+    for (unsigned i = 0; i < 6u; i++, s += 3) {
+        int hi = hex_digit(s[0]);
+        int lo = hi < 0 ? -1 : hex_digit(s[1]);
+        if (lo < 0 || s[2] != (i < 5u ? sep : '\0')) {
+            return -EINVAL;
+        }
+        mac[i] = (uint8_t)(hi << 4 | lo);
+    }
+    memcpy(out, mac, sizeof(mac));
+    return 0;
+}
+
+char *text_fmt_mac(char *buf, const uint8_t mac[6])
+{
+    snprintf(buf, TEXT_MAC_SIZE, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+             mac[4], mac[5]);
+    return buf;
+}
+
 int text_parse_subnet(const char *s, bool is_prefix_required, uint32_t *addr, uint8_t *prefix)
 {
     char ip[16];

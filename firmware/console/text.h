@@ -58,6 +58,16 @@ char *text_fmt_duration(char *buf, uint64_t s);
 int text_parse_ipv4(const char *s, uint32_t *out);
 
 /*
+ * Parses an Ethernet address written as six pairs of hex digits separated
+ * by ':' or '-'. Returns 0 with *out filled, or -EINVAL.
+ */
+int text_parse_mac(const char *s, uint8_t out[6]);
+
+/* Writes mac as aa:bb:cc:dd:ee:ff. Returns buf (TEXT_MAC_SIZE bytes). */
+#define TEXT_MAC_SIZE 18u
+char *text_fmt_mac(char *buf, const uint8_t mac[6]);
+
+/*
  * Parses a.b.c.d/prefix (prefix 0..32); without "/prefix" the prefix is 32,
  * or the text is refused when is_prefix_required. Returns 0 or -EINVAL (quiet).
  */

@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from appliance import BOARD, ELF, ROOT
+from appliance import BOARD, ELF, ROOT, query
 
 lm3s_only = pytest.mark.skipif(BOARD != "lm3s6965evb", reason="LM3S6965 registers")
 
@@ -146,3 +146,29 @@ def test_stack_overflow_stopped_by_the_guard_and_reported(make_appliance):
     a.wait_for(r"clock: state: UNSET -> SYNCED", timeout=30, start=mark)
     st = a.command("status")
     assert "reset cause: fault" in st and "guarded" in st, st
+
+
+def test_mac_set_on_the_console_is_used_from_the_next_boot(make_appliance, tmp_path):
+    ee = str(tmp_path / "ee.bin")
+    a = booted(make_appliance, eeprom=ee)
+    out = a.command("net mac 02:4e:5a:00:00:42")
+    assert "takes effect after save and reboot" in out, out
+    assert "error" not in a.command("save")
+    assert "net mac 02:4e:5a:00:00:42" in a.command("config show")
+    a.stop()
+    # A power cycle: the stored address is taken, and DHCP still gives the appliance its address.
+    b = booted(make_appliance, eeprom=ee)
+    assert re.search(r"net: mac 02:4e:5a:00:00:42 \(set with 'net mac'\)", b.output), b.output
+    assert "mac: 02:4e:5a:00:00:42 (set with 'net mac')" in b.command("status")
+    b.wait_synced()
+    r = query(b.port)
+    assert r is not None and r.li == 0
+    # Back to the factory address.
+    out = b.command("net mac factory")
+    assert "takes effect after save and reboot" in out, out
+    b.command("save")
+    mark = b.mark()
+    b.send("reboot\r")
+    b.wait_for(r"net: mac 52:54:00:12:34:56 \(factory\)", timeout=30, start=mark)
+    b.wait_for(r"net: address", timeout=30, start=mark)
+    assert "net mac" not in b.command("config show")

@@ -61,6 +61,9 @@ static void make_custom(struct settings *s)
     s->strict_max_ms = 777;
     s->last_set_unix_s = 1795632000; /* 2026-11-25 */
     s->last_set_source = CONFIG_TIME_SOURCE_OPERATOR;
+    static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+    memcpy(s->mac, mac, sizeof(mac));
+    s->mac_source = CONFIG_MAC_OPERATOR;
 }
 
 static void load_expect(int want_ret, enum config_store_status want_status, struct settings *out)
@@ -249,7 +252,7 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     uint8_t rec[CONFIG_RECORD_LEN];
     make_custom(&s);
     config_encode(&s, 0x01020304u, rec);
-    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 1, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
+    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 2, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
     assert_memory_equal(rec, header, sizeof(header));
     const uint8_t *p = rec + CONFIG_OFF_PAYLOAD;
     assert_int_equal(p[0], 0);                                 /* dhcp off */
@@ -268,10 +271,64 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     assert_memory_equal(p + 82, trim, sizeof(trim));
     static const uint8_t last[] = { 0x80, 0x2B, 0x07, 0x6B, 0, 0, 0, 0, CONFIG_TIME_SOURCE_OPERATOR };
     assert_memory_equal(p + 95, last, sizeof(last));
+    static const uint8_t mac[] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, CONFIG_MAC_OPERATOR };
+    assert_memory_equal(p + 104, mac, sizeof(mac));
     uint32_t crc = crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
     uint8_t crc_le[4];
     put32(crc_le, crc);
     assert_memory_equal(rec + CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN, crc_le, 4);
+}
+
+/* A record the previous firmware (format 1, no MAC) wrote still loads. */
+static void test_format1_record_still_loads(void **unused)
+{
+    (void)unused;
+    struct settings s, back;
+    uint8_t rec[CONFIG_SLOT_SIZE];
+    make_custom(&s);
+    memset(s.mac, 0, sizeof(s.mac));
+    s.mac_source = CONFIG_MAC_NONE;
+    memset(rec, 0, sizeof(rec));
+    config_encode(&s, 7, rec);
+    rec[CONFIG_OFF_VERSION] = 1;
+    rec[CONFIG_OFF_LENGTH] = CONFIG_PAYLOAD_LEN_V1;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN_V1);
+    write_slot(0, rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN_V1 + CONFIG_CRC_LEN);
+    load_expect(0, CONFIG_STORE_OK, &back);
+    assert_true(config_is_equal(&s, &back));
+    assert_int_equal(back.mac_source, CONFIG_MAC_NONE);
+
+    /* A format-1 header on a format-2 length is not a format-1 record. */
+    config_encode(&s, 8, rec);
+    rec[CONFIG_OFF_VERSION] = 1;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN);
+    write_slot(0, rec, CONFIG_RECORD_LEN);
+    write_slot(1, rec, CONFIG_RECORD_LEN);
+    load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
+}
+
+static void test_mac_checked(void **unused)
+{
+    (void)unused;
+    struct settings s;
+    const char *why = NULL;
+    config_defaults(&s);
+    assert_int_equal(config_validate(&s, NULL), 0);
+    s.mac[5] = 1; /* an address with no source */
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "MAC address without a source");
+    s.mac_source = CONFIG_MAC_OPERATOR;
+    assert_int_equal(config_validate(&s, NULL), 0);
+    s.mac[0] = 0x01; /* multicast */
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "MAC address is a multicast address");
+    memset(s.mac, 0, sizeof(s.mac));
+    s.mac_source = CONFIG_MAC_GENERATED;
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    s.mac_source = 9;
+    s.mac[1] = 2;
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "MAC address source unknown");
 }
 
 static void test_is_equal_ignores_padding_and_unused(void **unused)
@@ -573,19 +630,19 @@ static void test_other_version_is_reported(void **unused)
     uint8_t rec[CONFIG_SLOT_SIZE];
     make_custom(&s);
 
-    /* same length, version 2 */
+    /* same length, version 3 */
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 2;
+    rec[CONFIG_OFF_VERSION] = 3;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, CONFIG_RECORD_LEN);
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
     assert_defaults(&back);
     assert_string_equal(config_status_text(state.status), "unknown format version, using defaults");
 
-    /* a longer version-2 record: still recognised as intact, not as damage */
+    /* a longer version-3 record: still recognised as intact, not as damage */
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 2;
+    rec[CONFIG_OFF_VERSION] = 3;
     rec[CONFIG_OFF_LENGTH] = 140;
     fix_crc(rec, 140);
     write_slot(0, rec, CONFIG_HEADER_LEN + 140 + 4);
@@ -791,6 +848,8 @@ int main(void)
         cmocka_unit_test_setup(test_failed_write_keeps_state, setup),
         cmocka_unit_test_setup(test_lost_write_is_caught_by_read_back, setup),
         cmocka_unit_test_setup(test_other_version_is_reported, setup),
+        cmocka_unit_test_setup(test_format1_record_still_loads, setup),
+        cmocka_unit_test(test_mac_checked),
         cmocka_unit_test_setup(test_length_past_slot_is_damage, setup),
         cmocka_unit_test_setup(test_foreign_data_is_reported, setup),
         cmocka_unit_test_setup(test_out_of_range_values_are_refused, setup),

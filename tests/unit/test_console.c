@@ -446,7 +446,7 @@ static void test_help_lists_every_command_with_syntax(void **unused)
         "net dhcp", "net ip", "ntp stratum", "ntp refid", "ntp ratelimit", "ntp allow",
         "ntp deny", "ntp acl clear", "ntp mgmt", "upstream", "log", "clock trim",
         "clock drift", "clock strict", "config show", "save", "reboot", "factory-reset", "help",
-        "selftest watchdog",
+        "selftest watchdog", "selftest stack", "net mac",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -791,6 +791,39 @@ static void test_net(void **unused)
     expect_ok("net ip none");
     assert_int_equal(app_fake.settings.ip_addr, 0);
     assert_int_equal(app_fake.settings.ip_prefix, 0);
+}
+
+static void test_net_mac(void **unused)
+{
+    (void)unused;
+    static const uint8_t want[6] = { 0x02, 0x00, 0x5e, 0xab, 0xcd, 0xef };
+    app_fake.is_reboot_needed = true;
+    exec("net mac 02:00:5E:ab:cd:ef");
+    expect_in(out, "note: takes effect after save and reboot");
+    app_fake.is_reboot_needed = false;
+    assert_int_equal(app_fake.settings.mac_source, CONFIG_MAC_OPERATOR);
+    assert_memory_equal(app_fake.settings.mac, want, 6);
+    exec("config show");
+    expect_in(out, "net mac 02:00:5e:ab:cd:ef\r\n");
+    expect_ok("net mac 02-00-5e-ab-cd-ee");
+    assert_int_equal(app_fake.settings.mac[5], 0xee);
+    expect_ok("net mac factory");
+    assert_int_equal(app_fake.settings.mac_source, CONFIG_MAC_NONE);
+    exec("config show");
+    assert_null(strstr(out, "net mac"));
+
+    /* Nonsense and unusable addresses: refused, nothing changed. */
+    static const char *const bad[] = {
+        "net mac 02:00:5e:ab:cd", "net mac 02:00:5e:ab:cd:ef:01", "net mac 02:00:5e:ab:cd:eg",
+        "net mac 02:00-5e:ab:cd:ef", "net mac 2:00:5e:ab:cd:ef", "net mac 0200.5eab.cdef",
+        "net mac", "net mac 02:00:5e:ab:cd:ef 1",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        expect_refused(bad[i], i < 6 ? "bad MAC address" : "usage: net mac");
+    }
+    expect_refused("net mac 01:00:5e:00:00:01", "MAC address is a multicast address");
+    expect_refused("net mac 00:00:00:00:00:00", "MAC address 00:00:00:00:00:00");
+    assert_int_equal(app_fake.settings.mac_source, CONFIG_MAC_NONE);
 }
 
 static void test_net_refusals(void **unused)
@@ -1275,6 +1308,7 @@ int main(void)
         cmocka_unit_test_setup(test_leap, setup),
         cmocka_unit_test_setup(test_leap_refusals, setup),
         cmocka_unit_test_setup(test_net, setup),
+        cmocka_unit_test_setup(test_net_mac, setup),
         cmocka_unit_test_setup(test_net_refusals, setup),
         cmocka_unit_test_setup(test_ntp_settings, setup),
         cmocka_unit_test_setup(test_ntp_refusals, setup),

@@ -129,16 +129,16 @@ void *_sbrk(ptrdiff_t incr)
 
 static void systick_start(void)
 {
-    SYST_CSR = 0;
-    SYST_RVR = SYSTICK_MASK;
-    SYST_CVR = 0;
+    mmio_write32(SYST_CSR, 0);
+    mmio_write32(SYST_RVR, SYSTICK_MASK);
+    mmio_write32(SYST_CVR, 0);
     /* Core clock, no interrupt: nothing but the code under test runs. */
-    SYST_CSR = SYST_CSR_CLKSOURCE | SYST_CSR_ENABLE;
+    mmio_write32(SYST_CSR, SYST_CSR_CLKSOURCE | SYST_CSR_ENABLE);
 }
 
 static inline uint32_t systick_read(void)
 {
-    return SYST_CVR;
+    return mmio_read32(SYST_CVR);
 }
 
 /* Ticks from a to b (SysTick counts down); batches stay far below 2^24 ticks. */
