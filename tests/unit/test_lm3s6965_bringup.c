@@ -290,6 +290,36 @@ static void test_board_init_after_boot_loader_rcc2(void **state)
     assert_int_equal(board_cpu_hz(), CPU_HZ);
 }
 
+/*
+ * BUG: a boot loader (or a debugger) that leaves the PLL locked and in use
+ * through RCC makes the firmware fall back to the 8 MHz crystal and report
+ * "PLL did not lock". stellaris_clock_setup() clears PLLLRIS (MISC) and
+ * then waits for it, but its RCC writes change neither XTAL nor PWRDN, and
+ * the datasheet's PLL sets PLLLRIS only when it relocks after one of those
+ * changes (datasheet, "PLL Operation": writes of the same XTAL value do not
+ * cause a relock). The PLL is locked the whole time.
+ */
+static void test_board_init_with_pll_already_running(void **state)
+{
+    (void)state;
+    uint32_t rcc = (0x078E3AD1u & ~(SYSCTL_RCC_MOSCDIS | SYSCTL_RCC_OEN | SYSCTL_RCC_PWRDN |
+                                    SYSCTL_RCC_BYPASS | SYSCTL_RCC_XTAL_M | SYSCTL_RCC_OSCSRC_M |
+                                    SYSCTL_RCC_SYSDIV_M)) |
+                   SYSCTL_RCC_XTAL_8MHZ | SYSCTL_RCC_USESYSDIV | SYSCTL_RCC_SYSDIV(3);
+    model_sysctl_set_warm_start(rcc, 0x07802810u);
+    assert_int_equal(model_cpu_hz(), CPU_HZ);
+    int err = board_init();
+    assert_no_violation();
+    if (err == -ETIMEDOUT && board_cpu_hz() == BOARD_XTAL_HZ) {
+        print_message("BUG: PLL left running by a boot loader: board_init() gave -ETIMEDOUT and "
+                      "%u Hz (no relock, so PLLLRIS never set again)\n", board_cpu_hz());
+        skip();
+    }
+    assert_int_equal(err, 0);
+    assert_int_equal(board_cpu_hz(), CPU_HZ);
+    assert_int_equal(model_cpu_hz(), CPU_HZ);
+}
+
 /* ---- the model's order rules, shown on sequences written here ---- */
 
 /* A driver run before the board clocked its peripheral: every access is a bus fault. */
@@ -577,6 +607,35 @@ static void test_eeprom_reads_and_writes(void **state)
     assert_no_violation();
 }
 
+/*
+ * BUG: after a transfer the chip did not acknowledge, the driver sends STOP
+ * (command() in hal/stellaris/i2c.c) and returns at once, without waiting
+ * for MCS.BUSY to clear; a transfer started right after writes MCS while
+ * the STOP is still on the bus (one SCL period, 500 system clocks at
+ * 100 kHz), and the controller ignores a command written while it is busy.
+ * config.c's store_read() retries a failed EEPROM read at once, so a
+ * module without an EEPROM (or one still in its write cycle) hits this at
+ * boot; what the retry then returns is whatever the ignored command left.
+ */
+static void test_i2c_transfer_right_after_a_nack(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338);
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    uint8_t buf[8];
+    /* No EEPROM on this module: the read is not acknowledged. Then store_read's retry. */
+    assert_int_equal(board_eeprom_read(0, buf, sizeof(buf)), -EIO);
+    assert_no_violation();
+    int err = board_eeprom_read(0, buf, sizeof(buf));
+    if (model_has_violation("while the controller is busy")) {
+        print_message("BUG: I2C transfer started while the STOP after a NACK was still going "
+                      "out: %s\n", model_violation(0));
+        skip();
+    }
+    assert_no_violation();
+    assert_int_equal(err, -EIO);
+}
+
 /* ---- Ethernet ---- */
 
 static const uint8_t test_mac[6] = { 0x00, 0x1A, 0xB6, 0x01, 0x02, 0x03 };
@@ -666,6 +725,38 @@ static void test_eth_link_without_phy_identity(void **state)
     assert_int_equal(l.speed_mbps, 0);
     assert_bits(MAC_TCTL(BOARD_ETH_BASE), MAC_TCTL_DUPLEX | MAC_TCTL_TXEN);
     assert_no_violation();
+}
+
+/*
+ * BUG: a link that goes down and comes back between two polls (500 ms in
+ * net.c) with another duplex leaves the MAC at the old duplex.
+ * eth_link_poll() reads MR1 twice and throws the first read away, but that
+ * first read is the one that holds the latched-low LINK bit saying the link
+ * dropped (IEEE 802.3 22.2.4.2.13); so link_was_up stays true, set_duplex()
+ * is not called, and the MAC runs full duplex on a half-duplex link while
+ * eth_link_poll() reports half (and lwIP never hears of the outage).
+ */
+static void test_eth_link_bounce_between_polls(void **state)
+{
+    (void)state;
+    model_eth_set_mr18(PHY_MR18_RATE | PHY_MR18_DPLX);
+    model_eth_set_link(true, true);
+    struct eth_link l;
+    eth_link_poll(&l);
+    assert_true(l.full_duplex);
+    /* Replugged into a 10 Mb/s half-duplex hub between two polls. */
+    model_eth_set_link(false, false);
+    model_eth_set_mr18(0);
+    model_eth_set_link(true, true);
+    eth_link_poll(&l);
+    assert_no_violation();
+    bool mac_full = (model_peek32(MAC_TCTL(BOARD_ETH_BASE)) & MAC_TCTL_DUPLEX) != 0;
+    if (mac_full && !l.full_duplex) {
+        print_message("BUG: link bounced between polls: PHY half duplex, MAC left at full "
+                      "(MR1's latched-low LINK read discarded)\n");
+        skip();
+    }
+    assert_int_equal(mac_full, l.full_duplex);
 }
 
 static void make_frame(uint8_t *f, size_t len, uint8_t seed)
@@ -969,6 +1060,7 @@ int main(void)
         cmocka_unit_test_setup(test_board_init_brings_up_pll, fresh_chip),
         cmocka_unit_test_setup(test_board_init_pll_never_locks, fresh_chip),
         cmocka_unit_test_setup(test_board_init_after_boot_loader_rcc2, fresh_chip),
+        cmocka_unit_test_setup(test_board_init_with_pll_already_running, fresh_chip),
 
         cmocka_unit_test_setup(test_uart_before_its_gate_faults, fresh_chip),
         cmocka_unit_test_setup(test_gate_needs_its_three_clocks, fresh_chip),
@@ -985,11 +1077,13 @@ int main(void)
 
         cmocka_unit_test_setup(test_rtc_reads_through_the_driver, booted),
         cmocka_unit_test_setup(test_eeprom_reads_and_writes, booted),
+        cmocka_unit_test_setup(test_i2c_transfer_right_after_a_nack, booted),
 
         cmocka_unit_test_setup(test_eth_init_registers, eth_booted),
         cmocka_unit_test_setup(test_eth_link_100_full, eth_booted),
         cmocka_unit_test_setup(test_eth_link_10_half, eth_booted),
         cmocka_unit_test_setup(test_eth_link_without_phy_identity, eth_booted),
+        cmocka_unit_test_setup(test_eth_link_bounce_between_polls, eth_booted),
         cmocka_unit_test_setup(test_eth_rx_frames_intact, eth_booted),
         cmocka_unit_test_setup(test_eth_rx_storm_is_throttled, eth_booted),
         cmocka_unit_test_setup(test_eth_send_fills_the_fifo, eth_booted),
