@@ -91,6 +91,7 @@ $(FW_SRCS): | $(DEPS_STAMP)
 #
 # tests/unit/test_X.c is one test program; tests/unit/test_X.mk names the
 # project sources it links against: TEST_SRCS_test_X := firmware/...c
+# and may add compiler flags for that program: TEST_CFLAGS_test_X := -D...
 # Host build with sanitizers; cmocka prints each program's summary.
 
 HOST_DIR    := $(BUILD)/host
@@ -104,7 +105,7 @@ define unit_rule
 $(HOST_DIR)/$(1): tests/unit/$(1).c tests/unit/$(1).mk $$(TEST_SRCS_$(1)) | $(DEPS_STAMP)
 	@mkdir -p $(HOST_DIR)
 	@echo "  HOSTCC  $$@"
-	$(Q)gcc $(HOST_CFLAGS) -MMD -MP -MF $$@.d -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
+	$(Q)gcc $(HOST_CFLAGS) $$(TEST_CFLAGS_$(1)) -MMD -MP -MF $$@.d -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 -include $(wildcard $(HOST_DIR)/*.d)
