@@ -7,6 +7,7 @@
 #   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
 #   make debug               OpenOCD + gdb-multiarch on a real EK-LM3S6965
 #   make deps                install what is missing (Debian packages, lwIP source)
+#   make format              apply .clang-format to every C file (format-check: CI's check)
 
 BOARD    ?= lm3s6965evb
 NTP_PORT ?= 12300
@@ -129,8 +130,22 @@ integration-second-board: | $(DEPS_STAMP)
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py
 
+# ---------------------------------------------------------------- style --
+#
+# Every tracked C file (git ls-files: build/ and lwIP are not ours) in the
+# house style of .clang-format.
+
+C_FILES = $(shell git ls-files '*.c' '*.h')
+
+.PHONY: format format-check
+format: | $(DEPS_STAMP)
+	@clang-format -i $(C_FILES)
+format-check: | $(DEPS_STAMP)
+	@clang-format --dry-run -Werror $(C_FILES) && echo "format: $(words $(C_FILES)) files clean"
+
 .PHONY: test
 test: $(DEPS_STAMP)
+	$(MAKE) format-check
 	$(MAKE) unit
 	$(MAKE) integration
 	$(MAKE) integration-second-board
