@@ -50,7 +50,7 @@ APP_SRCS := $(wildcard firmware/*.c firmware/*/*.c)
 # Hardware-free code the application and the drivers share.
 LIB_SRCS := $(wildcard lib/*.c)
 LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c \
-    core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/udp.c \
+    core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/stats.c core/udp.c \
     core/timeouts.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
     core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
 FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)

@@ -18,12 +18,14 @@
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/init.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/dhcp.h"
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/udp.h"
+#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "csum.h"
 #include "net.h"
@@ -309,6 +311,37 @@ void net_poll(void)
                       (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
         }
     }
+}
+
+/* lwIP's pool names, in its own order (the X-macro list that declares the pools). */
+static const char *const pool_names[] = {
+#define LWIP_MEMPOOL(name, num, size, desc) #name,
+#include "lwip/priv/memp_std.h"
+};
+_Static_assert(sizeof(pool_names) / sizeof(pool_names[0]) == MEMP_MAX, "one name per pool");
+_Static_assert(MEMP_MAX + 1 <= NET_POOLS_MAX, "raise NET_POOLS_MAX");
+
+static void pool_from(struct net_pool *p, const char *name, const struct stats_mem *m)
+{
+    p->name = name;
+    p->used = m->used;
+    p->size = m->avail;
+    p->peak = m->max;
+    p->refused = m->err;
+}
+
+size_t net_get_pools(struct net_pool *out, size_t max)
+{
+    size_t n = 0;
+    if (n < max) {
+        pool_from(&out[n], "heap", &lwip_stats.mem);
+        out[n++].is_bytes = true;
+    }
+    for (size_t i = 0; i < MEMP_MAX && n < max; i++) {
+        pool_from(&out[n], pool_names[i], lwip_stats.memp[i]);
+        out[n++].is_bytes = false;
+    }
+    return n;
 }
 
 bool net_has_address(void)
