@@ -241,6 +241,7 @@ void app_get_net_stats(struct app_net_stats *st)
     st->rx_frames = es.rx_frames;
     st->rx_ring_full = es.rx_ring_full;
     st->rx_errors = es.rx_errors;
+    st->rx_malformed = net_rx_malformed();
     st->tx_frames = es.tx_frames;
     st->tx_errors = es.tx_errors;
 }

@@ -130,6 +130,7 @@ struct app_net_stats {
     uint32_t rx_frames;
     uint32_t rx_ring_full;   /* frames dropped: the receive ring had no room */
     uint32_t rx_errors;      /* frames the MAC reported bad */
+    uint32_t rx_malformed;   /* dropped before the stack: UDP length disagrees with IP length */
     uint32_t tx_frames;
     uint32_t tx_errors;
 };

@@ -93,8 +93,9 @@ int cmd_net_stats(int argc, char *argv[])
                        (unsigned long)p->used, (unsigned long)p->size, p->is_bytes ? " bytes" : "",
                        (unsigned long)p->peak, (unsigned long)p->refused);
     }
-    console_printf("eth rx: %lu frames, ring full %lu, errors %lu\n", (unsigned long)st.rx_frames,
-                   (unsigned long)st.rx_ring_full, (unsigned long)st.rx_errors);
+    console_printf("eth rx: %lu frames, ring full %lu, errors %lu, malformed %lu\n",
+                   (unsigned long)st.rx_frames, (unsigned long)st.rx_ring_full,
+                   (unsigned long)st.rx_errors, (unsigned long)st.rx_malformed);
     console_printf("eth tx: %lu frames, errors %lu\n", (unsigned long)st.tx_frames,
                    (unsigned long)st.tx_errors);
     return 0;

@@ -29,6 +29,7 @@
 #include "lwip/timeouts.h"
 #include "csum.h"
 #include "net.h"
+#include "rx_check.h"
 #include "netif/ethernet.h"
 
 #ifndef NET_DHCP_FALLBACK_MS
@@ -47,6 +48,7 @@ static bool fallback;
 static uint16_t hook_port;
 static net_udp_tx_hook tx_hook;
 static uint32_t address_changes;
+static uint32_t rx_malformed;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
 uint64_t net_uptime_ms(void)
@@ -158,6 +160,11 @@ static err_t netif_setup(struct netif *nif)
     nif->hwaddr_len = ETH_HWADDR_LEN;
     nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
     return ERR_OK;
+}
+
+uint32_t net_rx_malformed(void)
+{
+    return rx_malformed;
 }
 
 uint32_t net_address_changes(void)
@@ -277,6 +284,11 @@ void net_poll(void)
 {
     struct eth_frame f;
     while (eth_rx_take(&f) == 0) {
+        if (rx_check_frame(f.data, f.len) != 0) {
+            rx_malformed++;
+            eth_rx_release();
+            continue;
+        }
         struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
         if (p != NULL) {
             pbuf_take(p, f.data, f.len);

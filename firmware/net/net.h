@@ -6,6 +6,9 @@
  * synchronously within netif->input), net_rx_ticks() returns the timestamp
  * the receive interrupt took for that very frame.
  *
+ * Frames lwIP would take although they are malformed (a UDP length that
+ * disagrees with the IP length, rx_check.h) are dropped before it.
+ *
  * Outgoing frames pass a UDP transmit hook immediately before they are
  * copied into the MAC: the NTP server writes its transmit timestamp there,
  * and the UDP checksum is then patched incrementally (RFC 1624).
@@ -82,6 +85,9 @@ void net_get_status(struct net_status *st);
  * order (memp_std.h). Returns how many it filled.
  */
 size_t net_get_pools(struct net_pool *out, size_t max);
+
+/* Returns how many received frames net_poll() dropped before lwIP (rx_check.h). */
+uint32_t net_rx_malformed(void);
 
 /* Returns a count that changes whenever the interface's address changes. */
 uint32_t net_address_changes(void);

@@ -837,6 +837,7 @@ static void test_net_stats(void **unused)
     ns->rx_frames = 1234;
     ns->rx_ring_full = 7;
     ns->rx_errors = 1;
+    ns->rx_malformed = 3;
     ns->tx_frames = 1200;
     ns->tx_errors = 2;
     out_clear();
@@ -844,7 +845,7 @@ static void test_net_stats(void **unused)
     assert_string_equal(out, "lwip heap: 228 of 3072 bytes in use, peak 1120, refused 0\r\n"
                              "lwip UDP_PCB: 3 of 6 in use, peak 3, refused 0\r\n"
                              "lwip PBUF_POOL: 0 of 2 in use, peak 2, refused 4000000000\r\n"
-                             "eth rx: 1234 frames, ring full 7, errors 1\r\n"
+                             "eth rx: 1234 frames, ring full 7, errors 1, malformed 3\r\n"
                              "eth tx: 1200 frames, errors 2\r\n");
     assert_int_equal(app_fake_changing_calls(), 0);
 
