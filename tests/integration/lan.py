@@ -56,7 +56,20 @@ def lan_unavailable():
     subprocess.run(["ip", "netns", "del", probe], capture_output=True, timeout=10)
     if not os.path.exists("/dev/net/tun"):
         return "no /dev/net/tun for QEMU's TAP device"
+    remove_stale_lans()
     return None
+
+
+def remove_stale_lans():
+    """Deletes LANs that a test run killed before its cleanup left behind: this
+    module's namespaces (ntplan<pid>-...) whose process is gone."""
+    out = run(["ip", "netns", "list"], check=False).stdout
+    for name in re.findall(r"^(ntplan(\d+)-\S+)", out, re.M):
+        if not os.path.exists("/proc/%s" % name[1]):
+            for dev in (TAP, BRIDGE):
+                subprocess.run(["ip", "-n", name[0], "link", "del", dev], capture_output=True,
+                               timeout=20)
+            subprocess.run(["ip", "netns", "del", name[0]], capture_output=True, timeout=20)
 
 
 @contextlib.contextmanager
