@@ -20,7 +20,7 @@ static const char *source_name(enum config_time_source src)
     switch (src) {
     case CONFIG_TIME_SOURCE_OPERATOR: return "operator";
     case CONFIG_TIME_SOURCE_UPSTREAM: return "upstream";
-    default:                          return "nobody";
+    default: return "nobody";
     }
 }
 
@@ -35,10 +35,11 @@ static void print_time_status(const struct app_status *st)
         int64_t age_s = text_unix_s(st->now_ns) - st->last_set_unix_s;
         uint64_t age_mag = age_s < 0 ? 0u - (uint64_t)age_s : (uint64_t)age_s;
         console_printf("last set: %s by %s, %s%s\n", text_fmt_time_s(a, st->last_set_unix_s),
-                       source_name(st->last_set_source),
-                       text_fmt_duration(b, age_mag), age_s >= 0 ? " ago" : " in the future");
+                       source_name(st->last_set_source), text_fmt_duration(b, age_mag),
+                       age_s >= 0 ? " ago" : " in the future");
     }
-    console_printf("root dispersion: %s ms\n", text_fmt_fixed(a, st->root_dispersion_ns, 6, 3, false));
+    console_printf("root dispersion: %s ms\n",
+                   text_fmt_fixed(a, st->root_dispersion_ns, 6, 3, false));
     console_printf("frequency: %ld ppb\n", (long)st->freq_ppb);
     if (st->slew_left_ns != 0) {
         console_printf("adjusting: %s s left\n", text_fmt_fixed(a, st->slew_left_ns, 9, 9, true));
@@ -112,15 +113,15 @@ static void print_net_status(const struct app_status *st, const struct settings 
     } else {
         console_puts("dhcp: off (static address)\n");
     }
-    console_printf("upstream: %s\n", cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
+    console_printf("upstream: %s\n",
+                   cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
 }
 
 static void print_ntp_status(const struct app_status *st)
 {
     const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu), KoD %lu\n",
-                   (unsigned long)n->received,
-                   (unsigned long)(n->replied_mode4 + n->replied_mode2),
+                   (unsigned long)n->received, (unsigned long)(n->replied_mode4 + n->replied_mode2),
                    (unsigned long)n->replied_mode4, (unsigned long)n->replied_mode2,
                    (unsigned long)n->kod_sent);
     console_printf("ntp replies by version: v1 %lu, v2 %lu, v3 %lu, v4 %lu\n",
@@ -130,13 +131,13 @@ static void print_ntp_status(const struct app_status *st)
                    (unsigned long)n->drop_short, (unsigned long)n->drop_mode,
                    (unsigned long)n->drop_version, (unsigned long)n->drop_mssntp,
                    (unsigned long)n->drop_auth);
-    console_printf("ntp drops: format %lu, acl %lu, ratelimit %lu\n",
-                   (unsigned long)n->drop_format, (unsigned long)n->drop_acl,
-                   (unsigned long)n->drop_ratelimit);
+    console_printf("ntp drops: format %lu, acl %lu, ratelimit %lu\n", (unsigned long)n->drop_format,
+                   (unsigned long)n->drop_acl, (unsigned long)n->drop_ratelimit);
     console_printf("ntp mode 6: replied %lu, refused %lu\n", (unsigned long)n->mode6_replied,
                    (unsigned long)n->mode6_refused);
     console_puts("top clients:");
-    unsigned count = st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;
+    unsigned count =
+        st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;
     if (count == 0u) {
         console_puts(" none");
     }
@@ -206,7 +207,8 @@ int cmd_config_show(int argc, char *argv[])
     } else {
         console_printf("ntp mgmt %s\n", s->mgmt == CONFIG_MGMT_LOCAL ? "local" : "none");
     }
-    console_printf("upstream %s\n", s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
+    console_printf("upstream %s\n",
+                   s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
     console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
     console_printf("clock trim %ld\n", (long)s->clock_trim_ppb);
     console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb);

@@ -32,23 +32,23 @@ struct net_status {
     bool link_up;
     bool link_full_duplex;
     uint16_t link_speed_mbps; /* 0 when the PHY does not say */
-    bool dhcp;          /* DHCP client enabled */
-    bool dhcp_bound;    /* address came from a DHCP lease */
-    bool fallback;      /* DHCP gave nothing: running on the static address */
+    bool dhcp;                /* DHCP client enabled */
+    bool dhcp_bound;          /* address came from a DHCP lease */
+    bool fallback;            /* DHCP gave nothing: running on the static address */
     uint32_t ip, mask, gw;
-    uint32_t lease_s;   /* lease time granted, 0 when none */
+    uint32_t lease_s; /* lease time granted, 0 when none */
     uint32_t lease_left_s;
     uint8_t mac[6];
 };
 
 /* One of lwIP's memory pools, or its heap, as in use now (LWIP_STATS). */
 struct net_pool {
-    const char *name;  /* lwIP's name of the pool ("UDP_PCB", "PBUF_POOL", ...), or "heap" */
-    bool is_bytes;     /* the heap: counts are bytes, not elements */
-    uint32_t used;     /* in use now */
-    uint32_t size;     /* there are */
-    uint32_t peak;     /* most in use at once since boot */
-    uint32_t refused;  /* allocations that failed since boot (all in use) */
+    const char *name; /* lwIP's name of the pool ("UDP_PCB", "PBUF_POOL", ...), or "heap" */
+    bool is_bytes;    /* the heap: counts are bytes, not elements */
+    uint32_t used;    /* in use now */
+    uint32_t size;    /* there are */
+    uint32_t peak;    /* most in use at once since boot */
+    uint32_t refused; /* allocations that failed since boot (all in use) */
 };
 
 /* The heap and every pool of this lwIP configuration fit in this many entries. */

@@ -6,12 +6,12 @@
 
 #include <errno.h>
 
-#define ETH_HDR_LEN 14u
-#define ETHTYPE_IPV4 0x0800u
-#define IPV4_HDR_MIN 20u
-#define IPV4_PROTO_UDP 17u
+#define ETH_HDR_LEN         14u
+#define ETHTYPE_IPV4        0x0800u
+#define IPV4_HDR_MIN        20u
+#define IPV4_PROTO_UDP      17u
 #define IPV4_MF_OFFSET_MASK 0x3FFFu /* More Fragments flag and fragment offset */
-#define UDP_HDR_LEN 8u
+#define UDP_HDR_LEN         8u
 
 static uint16_t be16(const uint8_t *p)
 {

@@ -51,9 +51,9 @@ static void test_consistent_datagrams_pass(void **unused)
     (void)unused;
     uint8_t f[1600];
     assert_int_equal(rx_check_frame(f, build(f, 5, 48)), 0);
-    assert_int_equal(rx_check_frame(f, build(f, 5, 0)), 0);       /* empty datagram */
-    assert_int_equal(rx_check_frame(f, build(f, 15, 48)), 0);      /* IP options */
-    assert_int_equal(rx_check_frame(f, build(f, 5, 1472)), 0);     /* full size */
+    assert_int_equal(rx_check_frame(f, build(f, 5, 0)), 0);    /* empty datagram */
+    assert_int_equal(rx_check_frame(f, build(f, 15, 48)), 0);  /* IP options */
+    assert_int_equal(rx_check_frame(f, build(f, 5, 1472)), 0); /* full size */
     /* Ethernet padding after a short datagram (frames are at least 60 bytes) */
     size_t n = build(f, 5, 2);
     memset(f + n, 0xA5, 60 - n);
@@ -71,7 +71,7 @@ static void test_udp_length_disagreeing_is_refused(void **unused)
         assert_int_equal(rx_check_frame(f, n), -EBADMSG);
     }
     size_t n = build(f, 15, 48);
-    set_udp_len(f, 15, 56 + 40);    /* counted the options as UDP */
+    set_udp_len(f, 15, 56 + 40); /* counted the options as UDP */
     assert_int_equal(rx_check_frame(f, n), -EBADMSG);
     /* padding does not make a short UDP length right */
     n = build(f, 5, 2);
@@ -108,12 +108,12 @@ static void test_left_to_lwip(void **unused)
     /* fragments: the first one's UDP length covers the whole datagram */
     n = build(f, 5, 48);
     set_udp_len(f, 5, 1000);
-    f[ETH + 6] = 0x20;                      /* More Fragments */
+    f[ETH + 6] = 0x20; /* More Fragments */
     assert_int_equal(rx_check_frame(f, n), 0);
     f[ETH + 6] = 0x00;
-    f[ETH + 7] = 0x03;                      /* offset 24 */
+    f[ETH + 7] = 0x03; /* offset 24 */
     assert_int_equal(rx_check_frame(f, n), 0);
-    f[ETH + 6] = 0x40;                      /* Don't Fragment alone is no fragment */
+    f[ETH + 6] = 0x40; /* Don't Fragment alone is no fragment */
     f[ETH + 7] = 0x00;
     assert_int_equal(rx_check_frame(f, n), -EBADMSG);
     /* IP length beyond the frame, or too short for a UDP header */
