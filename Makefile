@@ -51,7 +51,7 @@ APP_SRCS := $(wildcard firmware/*.c firmware/*/*.c)
 # Hardware-free code the application and the drivers share.
 LIB_SRCS := $(wildcard lib/*.c)
 LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c \
-    core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/udp.c \
+    core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/stats.c core/udp.c \
     core/timeouts.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
     core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
 FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
@@ -122,13 +122,16 @@ integration: firmware | $(DEPS_STAMP)
 	BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
 
 # The second board proves the hardware boundary: its image boots and serves
-# the same clients (the full suite runs on the reference board).
+# the same clients, also as a host on a real (virtual) LAN, where its
+# LAN9118 model shows the link going down and up (the full suite runs on
+# the reference board).
 SECOND_BOARD ?= mps2-an386
 .PHONY: integration-second-board
 integration-second-board: | $(DEPS_STAMP)
 	$(MAKE) BOARD=$(SECOND_BOARD) firmware
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
-	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py
+	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py \
+	    tests/integration/test_lan.py
 
 # ---------------------------------------------------------------- style --
 #

@@ -13,6 +13,7 @@
 #include "console/console.h"
 #include "hal/board.h"
 #include "hal/cpu.h"
+#include "hal/eth.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -221,6 +222,32 @@ void app_get_status(struct app_status *st)
     }
     st->top_client_count = (unsigned)n;
     st->store_status = a->store_state.status;
+}
+
+void app_get_net_stats(struct app_net_stats *st)
+{
+    memset(st, 0, sizeof(*st));
+    struct net_pool pools[NET_POOLS_MAX];
+    size_t n = net_get_pools(pools, NET_POOLS_MAX);
+    for (size_t i = 0; i < n && i < APP_POOLS_MAX; i++) {
+        st->pools[i] = (struct app_pool){
+            .name = pools[i].name,
+            .is_bytes = pools[i].is_bytes,
+            .used = pools[i].used,
+            .size = pools[i].size,
+            .peak = pools[i].peak,
+            .refused = pools[i].refused,
+        };
+        st->pool_count++;
+    }
+    struct eth_stats es;
+    eth_get_stats(&es);
+    st->rx_frames = es.rx_frames;
+    st->rx_ring_full = es.rx_ring_full;
+    st->rx_errors = es.rx_errors;
+    st->rx_malformed = net_rx_malformed();
+    st->tx_frames = es.tx_frames;
+    st->tx_errors = es.tx_errors;
 }
 
 void app_get_settings(struct settings *s)

@@ -111,6 +111,33 @@ struct app_status {
 /* Fills *st with a consistent snapshot (zeroing what it does not know). */
 void app_get_status(struct app_status *st);
 
+/* One of the network stack's memory pools, or its heap. */
+struct app_pool {
+    const char *name; /* "heap", "UDP_PCB", "PBUF_POOL", ... */
+    bool is_bytes;    /* counts are bytes (the heap), else elements */
+    uint32_t used;    /* in use now */
+    uint32_t size;    /* there are */
+    uint32_t peak;    /* most in use at once since boot */
+    uint32_t refused; /* allocations that failed since boot */
+};
+
+#define APP_POOLS_MAX 8
+
+/* What `net stats` shows: the stack's memory and the Ethernet driver's counters. */
+struct app_net_stats {
+    struct app_pool pools[APP_POOLS_MAX];
+    unsigned pool_count;
+    uint32_t rx_frames;
+    uint32_t rx_ring_full; /* frames dropped: the receive ring had no room */
+    uint32_t rx_errors;    /* frames the MAC reported bad */
+    uint32_t rx_malformed; /* dropped before the stack: UDP length disagrees with IP length */
+    uint32_t tx_frames;
+    uint32_t tx_errors;
+};
+
+/* Fills *st with the network's memory use and counters now. */
+void app_get_net_stats(struct app_net_stats *st);
+
 /* Copies the settings in effect into *s. */
 void app_get_settings(struct settings *s);
 

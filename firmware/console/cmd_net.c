@@ -1,7 +1,7 @@
 /*
  * The console's network commands: net dhcp, net ip (the static address,
- * which is also DHCP's fallback), net mac. All are settings changes
- * (commands_begin/commands_commit).
+ * which is also DHCP's fallback), net mac, which are settings changes
+ * (commands_begin/commands_commit); and net stats, which only reads.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "console/app.h"
 #include "console/commands.h"
 #include "console/console.h"
 #include "console/text.h"
@@ -76,4 +77,28 @@ int cmd_net_mac(int argc, char *argv[])
     memcpy(s->mac, mac, sizeof(mac));
     s->mac_source = CONFIG_MAC_OPERATOR;
     return commands_commit();
+}
+
+int cmd_net_stats(int argc, char *argv[])
+{
+    (void)argc;
+    (void)argv;
+    /* About 200 bytes, on the stack: static RAM is the scarcer resource
+     * (`status` shows the main stack's deepest use at about half of it). */
+    struct app_net_stats st;
+    memset(&st, 0, sizeof(st));
+    app_get_net_stats(&st);
+    unsigned count = st.pool_count < APP_POOLS_MAX ? st.pool_count : APP_POOLS_MAX;
+    for (unsigned i = 0; i < count; i++) {
+        const struct app_pool *p = &st.pools[i];
+        console_printf("lwip %s: %lu of %lu%s in use, peak %lu, refused %lu\n", p->name,
+                       (unsigned long)p->used, (unsigned long)p->size, p->is_bytes ? " bytes" : "",
+                       (unsigned long)p->peak, (unsigned long)p->refused);
+    }
+    console_printf("eth rx: %lu frames, ring full %lu, errors %lu, malformed %lu\n",
+                   (unsigned long)st.rx_frames, (unsigned long)st.rx_ring_full,
+                   (unsigned long)st.rx_errors, (unsigned long)st.rx_malformed);
+    console_printf("eth tx: %lu frames, errors %lu\n", (unsigned long)st.tx_frames,
+                   (unsigned long)st.tx_errors);
+    return 0;
 }

@@ -113,6 +113,8 @@ const struct console_cmd console_cmds[] = {
     { "net ip", "<a.b.c.d>/<prefix> [gw <a.b.c.d>] | none", "static address", 1, 3, cmd_net_ip },
     { "net mac", "<aa:bb:cc:dd:ee:ff> | factory", "Ethernet address from the next boot", 1, 1,
       cmd_net_mac },
+    { "net stats", "", "network memory (lwIP heap, pools) and frame counters", 0, 0,
+      cmd_net_stats },
     { "ntp stratum", "<1..15>", "stratum served", 1, 1, cmd_ntp_stratum },
     { "ntp refid", "<1..4 chars>", "reference id served (LOCL, GPS, ...)", 1, 1, cmd_ntp_refid },
     { "ntp ratelimit", "<interval_log2> <burst> <leak> | off",

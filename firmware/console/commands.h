@@ -88,6 +88,7 @@ int cmd_leap_cancel(int argc, char *argv[]);
 int cmd_net_dhcp(int argc, char *argv[]);
 int cmd_net_ip(int argc, char *argv[]);
 int cmd_net_mac(int argc, char *argv[]);
+int cmd_net_stats(int argc, char *argv[]);
 
 /* cmd_ntp.c */
 int cmd_ntp_stratum(int argc, char *argv[]);

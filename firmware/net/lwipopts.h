@@ -7,22 +7,34 @@
 #ifndef LWIPOPTS_H
 #define LWIPOPTS_H
 
-#define NO_SYS                     1
-#define SYS_LIGHTWEIGHT_PROT       0 /* lwIP runs in the main loop only */
-#define LWIP_NETCONN               0
-#define LWIP_SOCKET                0
-#define LWIP_TCP                   0
-#define LWIP_UDP                   1
-#define LWIP_RAW                   0
-#define LWIP_ICMP                  1
-#define LWIP_ARP                   1
-#define LWIP_DHCP                  1
-#define LWIP_IPV4                  1
-#define LWIP_IPV6                  0
-#define LWIP_IGMP                  0
-#define LWIP_DNS                   0
-#define LWIP_AUTOIP                0
-#define LWIP_STATS                 0
+#define NO_SYS               1
+#define SYS_LIGHTWEIGHT_PROT 0 /* lwIP runs in the main loop only */
+#define LWIP_NETCONN         0
+#define LWIP_SOCKET          0
+#define LWIP_TCP             0
+#define LWIP_UDP             1
+#define LWIP_RAW             0
+#define LWIP_ICMP            1
+#define LWIP_ARP             1
+#define LWIP_DHCP            1
+#define LWIP_IPV4            1
+#define LWIP_IPV6            0
+#define LWIP_IGMP            0
+#define LWIP_DNS             0
+#define LWIP_AUTOIP          0
+/* Only the memory statistics, for `net stats` (each pool and the heap: in
+ * use, peak, refused): about 100 bytes of RAM. The protocol counters stay
+ * off; the NTP engine and the driver count what matters to the operator. */
+#define LWIP_STATS                 1
+#define LWIP_STATS_LARGE           1 /* 32-bit counters: a flood does not wrap them */
+#define LINK_STATS                 0
+#define ETHARP_STATS               0
+#define IP_STATS                   0
+#define IPFRAG_STATS               0
+#define ICMP_STATS                 0
+#define UDP_STATS                  0
+#define MEM_STATS                  1
+#define MEMP_STATS                 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK   1
 #define LWIP_NETIF_HOSTNAME        1

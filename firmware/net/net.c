@@ -18,15 +18,18 @@
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/init.h"
+#include "lwip/memp.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/prot/dhcp.h"
 #include "lwip/prot/ethernet.h"
 #include "lwip/prot/ip4.h"
 #include "lwip/prot/udp.h"
+#include "lwip/stats.h"
 #include "lwip/timeouts.h"
 #include "csum.h"
 #include "net.h"
+#include "rx_check.h"
 #include "netif/ethernet.h"
 
 #ifndef NET_DHCP_FALLBACK_MS
@@ -45,6 +48,7 @@ static bool fallback;
 static uint16_t hook_port;
 static net_udp_tx_hook tx_hook;
 static uint32_t address_changes;
+static uint32_t rx_malformed;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
 uint64_t net_uptime_ms(void)
@@ -156,6 +160,11 @@ static err_t netif_setup(struct netif *nif)
     nif->hwaddr_len = ETH_HWADDR_LEN;
     nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
     return ERR_OK;
+}
+
+uint32_t net_rx_malformed(void)
+{
+    return rx_malformed;
 }
 
 uint32_t net_address_changes(void)
@@ -282,6 +291,11 @@ void net_poll(void)
 {
     struct eth_frame f;
     while (eth_rx_take(&f) == 0) {
+        if (rx_check_frame(f.data, f.len) != 0) {
+            rx_malformed++;
+            eth_rx_release();
+            continue;
+        }
         struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
         if (p != NULL) {
             pbuf_take(p, f.data, f.len);
@@ -317,6 +331,37 @@ void net_poll(void)
                       (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
         }
     }
+}
+
+/* lwIP's pool names, in its own order (the X-macro list that declares the pools). */
+static const char *const pool_names[] = {
+#define LWIP_MEMPOOL(name, num, size, desc) #name,
+#include "lwip/priv/memp_std.h"
+};
+_Static_assert(sizeof(pool_names) / sizeof(pool_names[0]) == MEMP_MAX, "one name per pool");
+_Static_assert(MEMP_MAX + 1 <= NET_POOLS_MAX, "raise NET_POOLS_MAX");
+
+static void pool_from(struct net_pool *p, const char *name, const struct stats_mem *m)
+{
+    p->name = name;
+    p->used = m->used;
+    p->size = m->avail;
+    p->peak = m->max;
+    p->refused = m->err;
+}
+
+size_t net_get_pools(struct net_pool *out, size_t max)
+{
+    size_t n = 0;
+    if (n < max) {
+        pool_from(&out[n], "heap", &lwip_stats.mem);
+        out[n++].is_bytes = true;
+    }
+    for (size_t i = 0; i < MEMP_MAX && n < max; i++) {
+        pool_from(&out[n], pool_names[i], lwip_stats.memp[i]);
+        out[n++].is_bytes = false;
+    }
+    return n;
 }
 
 bool net_has_address(void)

@@ -6,6 +6,9 @@
  * synchronously within netif->input), net_rx_ticks() returns the timestamp
  * the receive interrupt took for that very frame.
  *
+ * Frames lwIP would take although they are malformed (a UDP length that
+ * disagrees with the IP length, rx_check.h) are dropped before it.
+ *
  * Outgoing frames pass a UDP transmit hook immediately before they are
  * copied into the MAC: the NTP server writes its transmit timestamp there,
  * and the UDP checksum is then patched incrementally (RFC 1624).
@@ -38,6 +41,19 @@ struct net_status {
     uint8_t mac[6];
 };
 
+/* One of lwIP's memory pools, or its heap, as in use now (LWIP_STATS). */
+struct net_pool {
+    const char *name; /* lwIP's name of the pool ("UDP_PCB", "PBUF_POOL", ...), or "heap" */
+    bool is_bytes;    /* the heap: counts are bytes, not elements */
+    uint32_t used;    /* in use now */
+    uint32_t size;    /* there are */
+    uint32_t peak;    /* most in use at once since boot */
+    uint32_t refused; /* allocations that failed since boot (all in use) */
+};
+
+/* The heap and every pool of this lwIP configuration fit in this many entries. */
+#define NET_POOLS_MAX 8
+
 /*
  * Called for each outgoing UDP datagram from local port `port` (see
  * net_set_udp_tx_hook) just before the frame goes to the MAC. It may
@@ -63,6 +79,15 @@ void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook);
 
 /* Fills st with the interface's current state. */
 void net_get_status(struct net_status *st);
+
+/*
+ * Fills out[0..max-1] with lwIP's heap, then each of its pools, in lwIP's
+ * order (memp_std.h). Returns how many it filled.
+ */
+size_t net_get_pools(struct net_pool *out, size_t max);
+
+/* Returns how many received frames net_poll() dropped before lwIP (rx_check.h). */
+uint32_t net_rx_malformed(void);
 
 /* Returns a count that changes whenever the interface's address changes. */
 uint32_t net_address_changes(void);

@@ -110,8 +110,11 @@ class Appliance:
     """One QEMU instance running the appliance image."""
 
     def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None,
-                 monitor=False):
-        self.port = port or free_udp_port()
+                 monitor=False, netns=None, tap=None):
+        # On a LAN (tap, inside network namespace netns) there is no forwarded port.
+        self.netns = netns
+        self.tap = tap
+        self.port = None if tap else (port or free_udp_port())
         self.monitor_path = os.path.join(str(tmp_path), "qemu-monitor.sock") if monitor else None
         self.rtc = rtc
         self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
@@ -127,7 +130,11 @@ class Appliance:
 
     def start(self):
         cmd = [os.path.join(ROOT, "tools", "qemu-run.sh"), "--board", BOARD,
-               "--elf", ELF, "--port", str(self.port), "--rtc", self.rtc]
+               "--elf", ELF, "--rtc", self.rtc]
+        cmd += ["--tap", self.tap] if self.tap else ["--port", str(self.port)]
+        if self.netns:
+            # `ip netns exec` execs the script, which execs QEMU: the PID stays QEMU's.
+            cmd = ["ip", "netns", "exec", self.netns] + cmd
         cmd += ["--eeprom", self.eeprom] if self.use_eeprom else ["--no-eeprom"]
         if self.monitor_path:
             cmd += ["--monitor-socket", self.monitor_path]

@@ -504,6 +504,7 @@ static void test_help_lists_every_command_with_syntax(void **unused)
         "selftest watchdog",
         "selftest stack",
         "net mac",
+        "net stats",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -908,6 +909,39 @@ static void test_net_mac(void **unused)
     expect_refused("net mac 01:00:5e:00:00:01", "MAC address is a multicast address");
     expect_refused("net mac 00:00:00:00:00:00", "MAC address 00:00:00:00:00:00");
     assert_int_equal(app_fake.settings.mac_source, CONFIG_MAC_NONE);
+}
+
+static void test_net_stats(void **unused)
+{
+    (void)unused;
+    struct app_net_stats *ns = &app_fake.net_stats;
+    ns->pools[0] = (struct app_pool){ "heap", true, 228, 3072, 1120, 0 };
+    ns->pools[1] = (struct app_pool){ "UDP_PCB", false, 3, 6, 3, 0 };
+    ns->pools[2] = (struct app_pool){ "PBUF_POOL", false, 0, 2, 2, 4000000000u };
+    ns->pool_count = 3;
+    ns->rx_frames = 1234;
+    ns->rx_ring_full = 7;
+    ns->rx_errors = 1;
+    ns->rx_malformed = 3;
+    ns->tx_frames = 1200;
+    ns->tx_errors = 2;
+    out_clear();
+    assert_int_equal(console_execute("net stats"), 0);
+    assert_string_equal(out, "lwip heap: 228 of 3072 bytes in use, peak 1120, refused 0\r\n"
+                             "lwip UDP_PCB: 3 of 6 in use, peak 3, refused 0\r\n"
+                             "lwip PBUF_POOL: 0 of 2 in use, peak 2, refused 4000000000\r\n"
+                             "eth rx: 1234 frames, ring full 7, errors 1, malformed 3\r\n"
+                             "eth tx: 1200 frames, errors 2\r\n");
+    assert_int_equal(app_fake_changing_calls(), 0);
+
+    /* a count past the table is never read beyond it */
+    ns->pool_count = APP_POOLS_MAX + 5;
+    for (unsigned i = 0; i < APP_POOLS_MAX; i++) {
+        ns->pools[i] = (struct app_pool){ "P", false, i, 8, i, 0 };
+    }
+    exec("net stats");
+    assert_int_equal(count_of(out, "lwip P: "), APP_POOLS_MAX);
+    expect_refused("net stats now", "usage: net stats");
 }
 
 static void test_net_refusals(void **unused)
@@ -1396,6 +1430,7 @@ int main(void)
         cmocka_unit_test_setup(test_leap_refusals, setup),
         cmocka_unit_test_setup(test_net, setup),
         cmocka_unit_test_setup(test_net_mac, setup),
+        cmocka_unit_test_setup(test_net_stats, setup),
         cmocka_unit_test_setup(test_net_refusals, setup),
         cmocka_unit_test_setup(test_ntp_settings, setup),
         cmocka_unit_test_setup(test_ntp_refusals, setup),

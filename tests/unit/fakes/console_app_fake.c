@@ -28,6 +28,11 @@ void app_get_status(struct app_status *st)
     *st = app_fake.status;
 }
 
+void app_get_net_stats(struct app_net_stats *st)
+{
+    *st = app_fake.net_stats;
+}
+
 void app_get_settings(struct settings *s)
 {
     *s = app_fake.settings;

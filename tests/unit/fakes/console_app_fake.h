@@ -16,8 +16,9 @@
 #include "console/app.h"
 
 struct app_fake {
-    struct settings settings; /* app_get_settings() returns these */
-    struct app_status status; /* app_get_status() returns this */
+    struct settings settings;       /* app_get_settings() returns these */
+    struct app_status status;       /* app_get_status() returns this */
+    struct app_net_stats net_stats; /* app_get_net_stats() returns this */
     bool is_reboot_needed;
 
     /* staged results */
