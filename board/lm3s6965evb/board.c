@@ -46,8 +46,13 @@ static struct stellaris_uart_config uart_cfg = {
 };
 static struct stellaris_i2c_config i2c_cfg = {
     .base = BOARD_I2C0_BASE,
-    .bus_hz = BOARD_I2C_HZ,
+    .bus_hz = I2C_STANDARD_HZ, /* until the module says what it takes */
     .timeout_us = 2000u,
+    .gpio_base = GPIO_PORTB_BASE,
+    .scl_pin = BOARD_I2C0_SCL_PIN,
+    .sda_pin = BOARD_I2C0_SDA_PIN,
+    .srcr = SYSCTL_SRCR1,
+    .srcr_bit = SYSCTL_SRCR1_I2C0,
 };
 static struct stellaris_eth_config eth_cfg = {
     .base = BOARD_ETH_BASE,

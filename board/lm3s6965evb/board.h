@@ -21,7 +21,9 @@
 
 /* Pins (datasheet table 23-4): PA0 U0Rx, PA1 U0Tx; PB2 I2C0SCL, PB3 I2C0SDA; PF2 LED1, PF3 LED0. */
 #define BOARD_UART0_PINS   0x03u
-#define BOARD_I2C0_PINS    0x0Cu
+#define BOARD_I2C0_SCL_PIN 0x04u
+#define BOARD_I2C0_SDA_PIN 0x08u
+#define BOARD_I2C0_PINS    (BOARD_I2C0_SCL_PIN | BOARD_I2C0_SDA_PIN)
 #define BOARD_ETH_LED_PINS 0x0Cu
 
 /* Interrupt numbers (datasheet table 2-9). */

@@ -42,7 +42,7 @@ static const struct lan9118_config eth_cfg = {
 };
 static const struct sbcon_i2c_config i2c_cfg = {
     .base = BOARD_I2C_BASE,
-    .bus_hz = BOARD_I2C_HZ,
+    .bus_hz = I2C_STANDARD_HZ, /* until the module says what it takes */
     .timeout_us = 2000u,
 };
 static struct i2c_bus i2c0;

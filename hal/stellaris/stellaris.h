@@ -15,6 +15,9 @@
 /* System control, base 0x400FE000 (datasheet table 6-3). */
 #define SYSCTL_BASE           0x400FE000u
 #define SYSCTL_PBORCTL        (SYSCTL_BASE + 0x030u)
+#define SYSCTL_SRCR0          (SYSCTL_BASE + 0x040u)
+#define SYSCTL_SRCR1          (SYSCTL_BASE + 0x044u)
+#define SYSCTL_SRCR2          (SYSCTL_BASE + 0x048u)
 #define SYSCTL_RIS            (SYSCTL_BASE + 0x050u)
 #define SYSCTL_MISC           (SYSCTL_BASE + 0x058u)
 #define SYSCTL_RESC           (SYSCTL_BASE + 0x05Cu)
@@ -53,8 +56,11 @@
 #define SYSCTL_RCGC1_UART0      (1u << 0)
 #define SYSCTL_RCGC1_I2C0       (1u << 12)
 #define SYSCTL_RCGC1_TIMER0     (1u << 16)
+#define SYSCTL_RCGC1_TIMER1     (1u << 17)
+#define SYSCTL_SRCR1_I2C0       (1u << 12) /* SRCR1 has RCGC1's bit layout */
 #define SYSCTL_RCGC2_GPIOA      (1u << 0)
 #define SYSCTL_RCGC2_GPIOB      (1u << 1)
+#define SYSCTL_RCGC2_GPIOD      (1u << 3)
 #define SYSCTL_RCGC2_GPIOF      (1u << 5)
 #define SYSCTL_RCGC2_GPIO(port) (1u << (port)) /* port A = 0 ... G = 6 */
 #define SYSCTL_RCGC2_EMAC0      (1u << 28)
@@ -63,16 +69,19 @@
 /* GPIO ports on the APB (datasheet table 8-3), A = 0 ... G = 6. */
 #define GPIO_PORTA_BASE 0x40004000u
 #define GPIO_PORTB_BASE 0x40005000u
+#define GPIO_PORTD_BASE 0x40007000u
 #define GPIO_PORTF_BASE 0x40025000u
-#define GPIO_DIR(b)     ((b) + 0x400u)
-#define GPIO_AFSEL(b)   ((b) + 0x420u)
-#define GPIO_DR2R(b)    ((b) + 0x500u)
-#define GPIO_DR4R(b)    ((b) + 0x504u)
-#define GPIO_DR8R(b)    ((b) + 0x508u)
-#define GPIO_ODR(b)     ((b) + 0x50Cu)
-#define GPIO_PUR(b)     ((b) + 0x510u)
-#define GPIO_PDR(b)     ((b) + 0x514u)
-#define GPIO_DEN(b)     ((b) + 0x51Cu)
+/* GPIODATA: address bits 9:2 mask the pins a read or write touches ("Data Register Operation"). */
+#define GPIO_DATA(b, pins) ((b) + ((uint32_t)(pins) << 2))
+#define GPIO_DIR(b)        ((b) + 0x400u)
+#define GPIO_AFSEL(b)      ((b) + 0x420u)
+#define GPIO_DR2R(b)       ((b) + 0x500u)
+#define GPIO_DR4R(b)       ((b) + 0x504u)
+#define GPIO_DR8R(b)       ((b) + 0x508u)
+#define GPIO_ODR(b)        ((b) + 0x50Cu)
+#define GPIO_PUR(b)        ((b) + 0x510u)
+#define GPIO_PDR(b)        ((b) + 0x514u)
+#define GPIO_DEN(b)        ((b) + 0x51Cu)
 
 /* UART (PL011 compatible), datasheet table 12-3. */
 #define UART_DR(b)       ((b) + 0x000u)
@@ -112,6 +121,8 @@
 #define I2C_MCS_ADRACK (1u << 2)
 #define I2C_MCS_DATACK (1u << 3)
 #define I2C_MCS_ARBLST (1u << 4)
+#define I2C_MCS_IDLE   (1u << 5)
+#define I2C_MCS_BUSBSY (1u << 6) /* a START was seen on the bus, its STOP not yet */
 #define I2C_MCR_MFE    (1u << 4)
 
 /* Ethernet controller, datasheet table 15-3. */

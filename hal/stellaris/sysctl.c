@@ -173,3 +173,15 @@ enum reset_cause stellaris_reset_cause_take(uint32_t *resc)
     }
     return RESET_CAUSE_UNKNOWN;
 }
+
+void stellaris_peripheral_reset(uintptr_t srcr, uint32_t bits)
+{
+    mmio_set32(srcr, bits);
+    /*
+     * The block is held in reset while its bit is set; the datasheet names
+     * no minimum, the read-back keeps it there a few clocks.
+     */
+    (void)mmio_read32(srcr);
+    mmio_clear32(srcr, bits);
+    (void)mmio_read32(srcr);
+}

@@ -629,6 +629,175 @@ static void test_i2c_transfer_right_after_a_nack(void **state)
     assert_int_equal(err, -EIO);
 }
 
+/* ---- I2C0: a bus that hangs, and its clear ---- */
+
+/* I2C0 as board.c sets it up, on a bus object of the test's own. */
+static const struct stellaris_i2c_config test_i2c_cfg = {
+    .base = BOARD_I2C0_BASE,
+    .clock_hz = CPU_HZ,
+    .bus_hz = I2C_STANDARD_HZ,
+    .timeout_us = 2000u,
+    .gpio_base = GPIO_PORTB_BASE,
+    .scl_pin = BOARD_I2C0_SCL_PIN,
+    .sda_pin = BOARD_I2C0_SDA_PIN,
+    .srcr = SYSCTL_SRCR1,
+    .srcr_bit = SYSCTL_SRCR1_I2C0,
+};
+static struct i2c_bus test_bus;
+
+static struct i2c_stats bus_stats(void)
+{
+    struct i2c_stats st;
+    i2c_get_stats(&test_bus, &st);
+    return st;
+}
+
+static int read_seconds(void)
+{
+    uint8_t reg = 0, regs[7];
+    return i2c_write_read(&test_bus, BOARD_RTC_ADDR, &reg, 1, regs, sizeof(regs));
+}
+
+static int bus_booted(void **state)
+{
+    (void)state;
+    boot();
+    attach_rtc_module();
+    assert_int_equal(stellaris_i2c_init(&test_bus, &test_i2c_cfg), 0);
+    return 0;
+}
+
+/*
+ * The MCU was reset in the middle of a read: the RTC, alive on its battery,
+ * holds SDA low for the rest of its byte. The next transfer loses
+ * arbitration; the driver clocks the RTC free, sends a STOP, resets the
+ * controller, and the transfer after it works.
+ */
+static void test_i2c_stuck_sda_is_cleared_after_arbitration_loss(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(6);
+    unsigned resets = model_i2c_controller_resets();
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -EIO);
+    uint64_t took_ns = model_time_ns() - t0;
+    assert_false(model_i2c_is_sda_held());
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_freed, 1);
+    assert_int_equal(st.stuck_failed, 0);
+    assert_int_equal(st.last_clocks, 6);
+    assert_int_equal(model_i2c_gpio_pulses(), 6 + 1); /* six to free SDA, one for the STOP */
+    assert_int_equal(model_i2c_gpio_stops(), 1);
+    assert_int_equal(model_i2c_controller_resets(), resets + 1);
+    /* Six 10 us pulses and a STOP: well under a millisecond. */
+    assert_true(took_ns < 500000u);
+    /* The pins are the controller's again, with their pads as the board set them. */
+    assert_bits(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_bits(GPIO_ODR(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_int_equal(read_seconds(), 0);
+    assert_int_equal(bus_stats().recoveries, 1);
+    assert_no_violation();
+}
+
+/* At boot the check finds the bus held and frees it with all nine pulses. */
+static void test_i2c_boot_check_frees_nine_clocks(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(9);
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    assert_false(model_i2c_is_sda_held());
+    assert_int_equal(bus_stats().last_clocks, 9);
+    assert_int_equal(bus_stats().stuck_freed, 1);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* A healthy bus: the check sends a STOP, resets the controller and counts nothing. */
+static void test_i2c_boot_check_of_an_idle_bus(void **state)
+{
+    (void)state;
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.recoveries, 0);
+    assert_int_equal(st.errors, 0);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* A target that never lets go: nine pulses, then the driver gives up, in bounded time. */
+static void test_i2c_sda_held_for_good_is_bounded(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(1000);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(i2c_recover(&test_bus), -EBUSY);
+    assert_true(model_time_ns() - t0 < 2000000u); /* CLEAR_LIMIT_US */
+    assert_int_equal(model_i2c_gpio_pulses(), I2C_BUS_CLEAR_CLOCKS);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_failed, 1);
+    assert_int_equal(st.stuck_freed, 0);
+    /* Transfers fail, each bounded, and the pins always go back to the controller. */
+    t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -EIO);
+    assert_true(model_time_ns() - t0 < 5000000u);
+    assert_bits(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_no_violation();
+}
+
+/* SCL held low: the command never ends; the time-out runs the clear, which cannot help. */
+static void test_i2c_scl_held_times_out_and_is_counted(void **state)
+{
+    (void)state;
+    model_i2c_hold_scl(true);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -ETIMEDOUT);
+    /* One command's time-out (2 ms) and the clear's limit (2 ms). */
+    assert_true(model_time_ns() - t0 < 5000000u);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_failed, 1);
+    /* The short goes away: the next transfer works on the reset controller. */
+    model_i2c_hold_scl(false);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* The controller follows i2c_set_bus_hz: 400 kHz for the chips that take it. */
+static void test_i2c_fast_mode(void **state)
+{
+    (void)state;
+    assert_int_equal(i2c_set_bus_hz(&test_bus, I2C_FAST_HZ), 0);
+    assert_int_equal(read_seconds(), 0);
+    /* TPR 6: 50 MHz / (20 * 7) = 357 kHz, the fastest at or under 400 kHz (TPR 5 is 417 kHz). */
+    assert_in_range(model_i2c_scl_hz_max(), 357000u, I2C_FAST_HZ);
+    assert_int_equal(bus_stats().bus_hz, I2C_FAST_HZ);
+    /* A controller reset (a bus clear) keeps the rate. */
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    assert_int_equal(model_peek32(I2C_MTPR(BOARD_I2C0_BASE)), 6);
+    assert_int_equal(i2c_set_bus_hz(&test_bus, 1000000u), -EINVAL);
+    assert_no_violation();
+}
+
+/* The model's own rules: the controller held in reset, a line driven high push-pull. */
+static void test_model_catches_i2c_misuse(void **state)
+{
+    (void)state;
+    mmio_set32(SYSCTL_SRCR1, SYSCTL_SRCR1_I2C0);
+    (void)mmio_read32(I2C_MCS(BOARD_I2C0_BASE));
+    assert_violation("held in reset");
+    mmio_clear32(SYSCTL_SRCR1, SYSCTL_SRCR1_I2C0);
+    model_clear_violations();
+    mmio_clear32(GPIO_ODR(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    mmio_set32(GPIO_DIR(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    mmio_write32(GPIO_DATA(GPIO_PORTB_BASE, BOARD_I2C0_SDA_PIN), BOARD_I2C0_SDA_PIN);
+    mmio_clear32(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    assert_violation("push-pull");
+}
+
 /* ---- Ethernet ---- */
 
 static const uint8_t test_mac[6] = { 0x00, 0x1A, 0xB6, 0x01, 0x02, 0x03 };
@@ -1067,6 +1236,13 @@ int main(void)
         cmocka_unit_test_setup(test_rtc_reads_through_the_driver, booted),
         cmocka_unit_test_setup(test_eeprom_reads_and_writes, booted),
         cmocka_unit_test_setup(test_i2c_transfer_right_after_a_nack, booted),
+        cmocka_unit_test_setup(test_i2c_stuck_sda_is_cleared_after_arbitration_loss, bus_booted),
+        cmocka_unit_test_setup(test_i2c_boot_check_frees_nine_clocks, bus_booted),
+        cmocka_unit_test_setup(test_i2c_boot_check_of_an_idle_bus, bus_booted),
+        cmocka_unit_test_setup(test_i2c_sda_held_for_good_is_bounded, bus_booted),
+        cmocka_unit_test_setup(test_i2c_scl_held_times_out_and_is_counted, bus_booted),
+        cmocka_unit_test_setup(test_i2c_fast_mode, bus_booted),
+        cmocka_unit_test_setup(test_model_catches_i2c_misuse, bus_booted),
 
         cmocka_unit_test_setup(test_eth_init_registers, eth_booted),
         cmocka_unit_test_setup(test_eth_link_100_full, eth_booted),

@@ -210,6 +210,16 @@ void mdl_reset_requested(bool is_watchdog)
     }
 }
 
+/* ---- software resets (SRCRn, RCGCn's bit layout) ---- */
+
+void mdl_srcr_changed(unsigned reg, uint32_t old, uint32_t val)
+{
+    uint32_t changed = old ^ val;
+    if (reg == 1u && (changed & (1u << 12))) {
+        i2c_model_hold_reset((val & (1u << 12)) != 0);
+    }
+}
+
 /* ---- the bus ---- */
 
 static bool is_in(const struct block *b, uintptr_t addr)

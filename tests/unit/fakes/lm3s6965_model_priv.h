@@ -58,6 +58,9 @@ void mdl_clock_changed(uint32_t hz);
 /* A reset was requested (why: for the count); longjmps if the test asked for it. */
 void mdl_reset_requested(bool is_watchdog);
 
+/* SRCRn (reg 0..2) went from old to val: blocks whose bit is set are held in reset. */
+void mdl_srcr_changed(unsigned reg, uint32_t old, uint32_t val);
+
 /* ---- lm3s6965_model_sysctl.c ---- */
 
 void sysctl_reset(void);
@@ -90,6 +93,12 @@ bool gpio_write(unsigned port, uint32_t off, uint32_t val);
 /* Pin pin of port (0 = A) carries its peripheral: AFSEL and DEN set. */
 bool gpio_is_muxed(unsigned port, unsigned pin);
 bool gpio_is_open_drain(unsigned port, unsigned pin);
+/*
+ * Pins of port that software drives low as GPIO (AFSEL clear, DEN, an
+ * output holding 0), and those it drives high push-pull (ODR clear).
+ */
+uint8_t gpio_driven_low(unsigned port);
+uint8_t gpio_driven_high(unsigned port);
 
 /* ---- lm3s6965_model_uart.c ---- */
 
@@ -104,6 +113,12 @@ void i2c_model_reset(void);
 bool i2c_read(unsigned unit, uint32_t off, uint32_t *val, bool peek);
 bool i2c_write_reg(unsigned unit, uint32_t off, uint32_t val);
 void i2c_advance(uint64_t clocks);
+/* The levels of PB2 (SCL, bit 2) and PB3 (SDA, bit 3) as the bus has them. */
+uint8_t i2c_line_levels(void);
+/* Port B's pins changed: the lines follow (START, STOP and SCL pulses are seen). */
+void i2c_lines_changed(void);
+/* SRCR1's I2C0 bit: held in reset (registers at reset values) while set. */
+void i2c_model_hold_reset(bool held);
 
 /* ---- lm3s6965_model_eth.c ---- */
 
