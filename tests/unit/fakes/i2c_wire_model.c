@@ -25,11 +25,11 @@ struct target {
 static struct {
     struct target targets[TARGETS_MAX];
     int n_targets;
-    bool m_scl, m_sda;  /* master released the line */
-    bool t_sda_low;     /* the addressed target drives SDA low */
-    unsigned hold_sda;  /* pulses a stuck target still holds SDA for */
+    bool m_scl, m_sda; /* master released the line */
+    bool t_sda_low;    /* the addressed target drives SDA low */
+    unsigned hold_sda; /* pulses a stuck target still holds SDA for */
     bool hold_scl;
-    bool scl, sda;      /* the lines as last computed */
+    bool scl, sda; /* the lines as last computed */
     enum phase ph;
     uint8_t shift, out;
     unsigned bits;

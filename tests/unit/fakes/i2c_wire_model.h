@@ -47,9 +47,9 @@ void wire_advance_us(uint64_t us);
 
 /* What went over the bus. */
 struct wire_counts {
-    unsigned starts, stops; /* conditions seen (repeated STARTs included) */
-    unsigned pulses;        /* SCL falling edges */
-    unsigned bytes;         /* bytes the targets acknowledged or sent */
+    unsigned starts, stops;                   /* conditions seen (repeated STARTs included) */
+    unsigned pulses;                          /* SCL falling edges */
+    unsigned bytes;                           /* bytes the targets acknowledged or sent */
     uint64_t scl_high_min_ns, scl_low_min_ns; /* shortest phases seen (0: none) */
 };
 void wire_counts(struct wire_counts *c);
