@@ -41,8 +41,12 @@ struct appliance {
     bool hang_requested;     /* watchdog self-test */
     bool overflow_requested; /* stack guard self-test */
     bool reboot_needed;
-    uint8_t mac[6];      /* the Ethernet address in use since boot */
-    const char *mac_how; /* how it was chosen (appliance_choose_mac) */
+    uint32_t i2c_recoveries_logged; /* bus recoveries already in the log */
+    uint8_t booted_rtc_chip;        /* settings.rtc_chip the RTC driver was bound with */
+    bool rtc_has_aging;             /* DS3231: the trim goes into its aging offset */
+    int8_t rtc_aging_lsb;           /* ... which holds this */
+    uint8_t mac[6];                 /* the Ethernet address in use since boot */
+    const char *mac_how;            /* how it was chosen (appliance_choose_mac) */
 };
 
 extern struct appliance appliance;
@@ -71,7 +75,27 @@ void appliance_remember_set(enum config_time_source src, int64_t unix_s);
  */
 const char *appliance_choose_mac(uint8_t mac[6]);
 
-/* Builds the clock configuration from settings. */
+/*
+ * Builds the clock configuration from settings. On a DS3231 the trim is
+ * split: the chip's aging offset takes what it can (appliance_aging_lsb),
+ * the served time the rest.
+ */
 void appliance_clock_config(const struct settings *s, struct clock_config *cc);
+
+/*
+ * The DS3231 aging offset that carries trim_ppb (served time = RTC * (1 +
+ * trim): a positive trim is an RTC that runs slow, which a negative offset
+ * speeds up), RTC_AGING_PPB_PER_LSB a step, rounded, within -128..127.
+ */
+int8_t appliance_aging_lsb(int32_t trim_ppb);
+
+/*
+ * Logs the I2C bus's recoveries since the last look. A recovery follows a
+ * failed transfer: call it after one.
+ */
+void appliance_i2c_watch(void);
+
+/* On a DS3231, writes the aging offset the trim in effect asks for, if the chip holds another. */
+void appliance_apply_aging(void);
 
 #endif /* FIRMWARE_APPLIANCE_H */

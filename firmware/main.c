@@ -16,6 +16,7 @@
 #include "hal/board.h"
 #include "hal/cpu.h"
 #include "hal/eth.h"
+#include "hal/i2c.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -91,6 +92,7 @@ static void rtc_service(uint64_t now)
         }
         if (s.err == -EIO || s.err == -ETIMEDOUT) {
             a->rtc_errors++;
+            appliance_i2c_watch();
         }
         (void)clock_feed_rtc(&a->clock, &s);
     }
@@ -101,6 +103,7 @@ static void rtc_service(uint64_t now)
         uint64_t after = timer_now();
         if (err) {
             a->rtc_errors++;
+            appliance_i2c_watch();
         }
         (void)clock_rtc_written(&a->clock, w, before, after, err);
         rtc_full_read_due = true;
@@ -138,6 +141,28 @@ static int store_write(void *ctx, uint16_t off, const void *buf, size_t len)
     return board_eeprom_write(off, buf, len);
 }
 
+/* What sits on the RTC module's bus: the bus's own health, the EEPROM, which chip. */
+static void probe_rtc_module(void)
+{
+    (void)board_rtc_module_probe();
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
+    if (m.bus_check_err != 0) {
+        log_event(LOG_ERR, "i2c: bus stuck at boot (%d): %s held low after %u clocks and a STOP",
+                  m.bus_check_err, m.bus_check_err == -EBUSY ? "SDA" : "SCL", I2C_BUS_CLEAR_CLOCKS);
+    } else if (bus.stuck_freed != 0) {
+        log_event(LOG_WARNING, "i2c: bus cleared at boot: SDA was held low, free after %u clocks",
+                  bus.last_clocks);
+    }
+    appliance.i2c_recoveries_logged = bus.recoveries;
+    if (m.eeprom_addr7 != 0) {
+        log_event(LOG_INFO, "eeprom: AT24C32 at 0x%02x (%s)", m.eeprom_addr7, m.eeprom_how);
+    } else {
+        log_event(LOG_WARNING, "eeprom: none found at 0x50..0x57: settings cannot be stored");
+    }
+}
+
 static void load_settings(void)
 {
     struct appliance *a = &appliance;
@@ -148,7 +173,9 @@ static void load_settings(void)
         a->store_state.status == CONFIG_STORE_OK || a->store_state.status == CONFIG_STORE_EMPTY;
     const char *text = config_status_text(a->store_state.status);
     unsigned ee = board_eeprom_addr();
-    if (err == 0) {
+    if (ee == 0) {
+        log_event(LOG_ERR, "config: %s (no AT24 found)", text);
+    } else if (err == 0) {
         log_event(LOG_INFO, "config: %s (AT24 at 0x%02x)", text, ee);
     } else {
         log_event(err == -ENODATA ? LOG_NOTICE : LOG_ERR, "config: %s (AT24 at 0x%02x)", text, ee);
@@ -158,17 +185,27 @@ static void load_settings(void)
 static void start_rtc(void)
 {
     struct appliance *a = &appliance;
-    int err = board_rtc_init(&a->rtc);
+    a->booted_rtc_chip = a->settings.rtc_chip;
+    int err = board_rtc_init(&a->rtc, (enum rtc_chip)a->settings.rtc_chip);
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
     if (err) {
         a->rtc = NULL;
-        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", board_rtc_addr(),
-                  err);
+        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", m.rtc_addr7, err);
         return;
     }
     struct rtc_status rs;
     char text[96];
+    char found[40] = "";
+    if (m.rtc_found != NULL && strcmp(m.rtc_found, m.rtc_chip) != 0) {
+        snprintf(found, sizeof(found), ", found %s", m.rtc_found);
+    }
     if (rtc_read_status(a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
-        log_event(LOG_INFO, "rtc: at 0x%02x: %s", board_rtc_addr(), text);
+        log_event(LOG_INFO, "rtc: at 0x%02x: %s (%s%s; I2C at %lu kHz)", m.rtc_addr7, text,
+                  m.rtc_how, found, (unsigned long)(bus.bus_hz / 1000u));
+        a->rtc_has_aging = rs.has_aging;
+        a->rtc_aging_lsb = rs.aging_offset_lsb;
     }
 }
 
@@ -226,6 +263,7 @@ int main(void)
     banner(board_err);
     wdt_init(APPLIANCE_WDT_TIMEOUT_MS);
 
+    probe_rtc_module();
     load_settings();
     start_rtc();
     start_clock();

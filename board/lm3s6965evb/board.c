@@ -72,6 +72,7 @@ static const struct rtcmodule_config rtc_module = {
     .rtc_addr7 = BOARD_RTC_ADDR,
     .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
+    .max_bus_hz = BOARD_I2C_MAX_HZ,
 };
 
 /* UART0 on PA0/PA1, clocked and muxed; safe to repeat (the fault path may). */

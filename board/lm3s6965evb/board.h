@@ -33,10 +33,21 @@
 #define BOARD_IRQ_ETH      42u
 #define BOARD_IRQ_COUNT    54u
 
+/*
+ * The RTC module on PB2/PB3 (hal/rtcmodule). The chip is found at boot:
+ * name one here (RTC_CHIP_DS1307, _DS1338, _DS3231) to drive it whatever
+ * answers; the operator's `rtc chip` still comes first. The settings
+ * EEPROM is looked for at 0x50..0x57 unless an address is named here.
+ */
 #define BOARD_RTC_ADDR    0x68u
-#define BOARD_RTC_CHIP    DS13XX_DS1338 /* what QEMU models; a DS1307/DS3231 board sets its own */
-#define BOARD_EEPROM_ADDR 0x50u
-/* A DS1307 tolerates only 100 kHz; the DS1338 and DS3231 take 400 kHz. */
-#define BOARD_I2C_HZ 100000u
+#define BOARD_RTC_CHIP    RTC_CHIP_AUTO
+#define BOARD_EEPROM_ADDR 0u
+/*
+ * The bus runs at the fastest rate the chip takes (100 kHz for a DS1307,
+ * 400 kHz for a DS1338 or DS3231), at most this. An older AT24C32 (not
+ * the C or D revision) is rated for 400 kHz at 4.5-5.5 V only: a module
+ * with one on 3.3 V wants I2C_STANDARD_HZ here.
+ */
+#define BOARD_I2C_MAX_HZ I2C_FAST_HZ
 
 #endif /* BOARD_LM3S6965EVB_H */

@@ -51,6 +51,7 @@ static const struct rtcmodule_config rtc_module = {
     .rtc_addr7 = BOARD_RTC_ADDR,
     .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
+    .max_bus_hz = BOARD_I2C_MAX_HZ,
 };
 
 /*

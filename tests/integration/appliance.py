@@ -110,12 +110,13 @@ class Appliance:
     """One QEMU instance running the appliance image."""
 
     def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None,
-                 monitor=False):
+                 monitor=False, eeprom_addr=0x50):
         self.port = port or free_udp_port()
         self.monitor_path = os.path.join(str(tmp_path), "qemu-monitor.sock") if monitor else None
         self.rtc = rtc
         self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
         self.use_eeprom = use_eeprom
+        self.eeprom_addr = eeprom_addr
         self.proc = None
         self.output = ""
         self._lock = threading.Lock()
@@ -128,7 +129,8 @@ class Appliance:
     def start(self):
         cmd = [os.path.join(ROOT, "tools", "qemu-run.sh"), "--board", BOARD,
                "--elf", ELF, "--port", str(self.port), "--rtc", self.rtc]
-        cmd += ["--eeprom", self.eeprom] if self.use_eeprom else ["--no-eeprom"]
+        cmd += ["--eeprom", self.eeprom, "--eeprom-addr", "0x%02x" % self.eeprom_addr] \
+            if self.use_eeprom else ["--no-eeprom"]
         if self.monitor_path:
             cmd += ["--monitor-socket", self.monitor_path]
         self.output = ""

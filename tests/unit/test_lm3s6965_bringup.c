@@ -559,14 +559,21 @@ static void attach_rtc_module(void)
     ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
     at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
     assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
-    assert_int_equal(model_i2c_attach(BOARD_EEPROM_ADDR, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(model_i2c_attach(0x50, &at24_model_ops, &eeprom_chip), 0);
 }
 
 static void assert_scl_at_most_bus_hz(void)
 {
     assert_true(model_i2c_starts() > 0);
-    assert_in_range(model_i2c_scl_hz_max(), 1u, BOARD_I2C_HZ);
-    assert_in_range(model_i2c_scl_hz_min(), BOARD_I2C_HZ * 9u / 10u, BOARD_I2C_HZ);
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    assert_in_range(model_i2c_scl_hz_min(), I2C_STANDARD_HZ * 9u / 10u, I2C_STANDARD_HZ);
+}
+
+static struct board_rtc_module module_found(struct i2c_stats *bus)
+{
+    struct board_rtc_module m;
+    board_rtc_module_get(&m, bus);
+    return m;
 }
 
 static void test_rtc_reads_through_the_driver(void **state)
@@ -574,7 +581,8 @@ static void test_rtc_reads_through_the_driver(void **state)
     (void)state;
     attach_rtc_module();
     struct rtc *rtc = NULL;
-    assert_int_equal(board_rtc_init(&rtc), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
     int64_t t = 0;
     assert_int_equal(rtc_read_time(rtc, &t), 0);
     assert_in_range(t, T_2024_05_06_070809, T_2024_05_06_070809 + 1);
@@ -593,6 +601,7 @@ static void test_eeprom_reads_and_writes(void **state)
 {
     (void)state;
     attach_rtc_module();
+    assert_int_equal(board_rtc_module_probe(), 0);
     uint8_t out[40], in[40];
     for (size_t i = 0; i < sizeof(out); i++) {
         out[i] = (uint8_t)(0xA5u ^ (i * 13u));
@@ -618,15 +627,155 @@ static void test_eeprom_reads_and_writes(void **state)
 static void test_i2c_transfer_right_after_a_nack(void **state)
 {
     (void)state;
+    static struct i2c_bus bus;
+    static const struct stellaris_i2c_config cfg = {
+        .base = BOARD_I2C0_BASE,
+        .clock_hz = CPU_HZ,
+        .bus_hz = I2C_STANDARD_HZ,
+        .timeout_us = 2000u,
+        .gpio_base = GPIO_PORTB_BASE,
+        .scl_pin = BOARD_I2C0_SCL_PIN,
+        .sda_pin = BOARD_I2C0_SDA_PIN,
+        .srcr = SYSCTL_SRCR1,
+        .srcr_bit = SYSCTL_SRCR1_I2C0,
+    };
     ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338);
     assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(stellaris_i2c_init(&bus, &cfg), 0);
+    const struct at24 ee = { &bus, 0x50, AT24C32_SIZE, AT24C32_PAGE_SIZE };
     uint8_t buf[8];
-    /* No EEPROM on this module: the read is not acknowledged. Then store_read's retry. */
-    assert_int_equal(board_eeprom_read(0, buf, sizeof(buf)), -EIO);
+    /* No EEPROM at 0x50: the read is not acknowledged. Then store_read's retry. */
+    assert_int_equal(at24_read(&ee, 0, buf, sizeof(buf)), -EIO);
     assert_no_violation();
-    int err = board_eeprom_read(0, buf, sizeof(buf));
+    int err = at24_read(&ee, 0, buf, sizeof(buf));
     assert_no_violation();
     assert_int_equal(err, -EIO);
+}
+
+/* ---- the RTC module as people buy it, found at boot ---- */
+
+/* The "ZS-042" DS3231 module: its AT24C32 at 0x57. Fast mode once the DS3231 is known. */
+static void test_module_zs042_ds3231_eeprom_at_0x57(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS3231);
+    ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
+    at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(model_i2c_attach(0x57, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_found, "DS3231");
+    assert_int_equal(m.eeprom_addr7, 0x57);
+    assert_string_equal(m.eeprom_how, "found at boot");
+    assert_int_equal(board_eeprom_addr(), 0x57);
+    /* Found at 100 kHz, which every chip takes. */
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS3231");
+    assert_string_equal(m.rtc_how, "found at boot");
+    assert_int_equal(bus.bus_hz, I2C_FAST_HZ);
+    int64_t t = 0;
+    assert_int_equal(rtc_read_time(rtc, &t), 0);
+    assert_in_range(t, T_2024_05_06_070809, T_2024_05_06_070809 + 1);
+    assert_in_range(model_i2c_scl_hz_max(), 357000u, I2C_FAST_HZ);
+    uint8_t out[4] = { 1, 2, 3, 4 }, in[4];
+    assert_int_equal(board_eeprom_write(0x100u, out, sizeof(out)), 0);
+    assert_int_equal(board_eeprom_read(0x100u, in, sizeof(in)), 0);
+    assert_memory_equal(in, out, sizeof(out));
+    assert_memory_equal(&eeprom_chip.mem[0x100], out, sizeof(out));
+    /* Nothing on the DS3231 was written as what it is not: no alarm register. */
+    assert_int_equal(rtc_chip.writes_mask & 0x3F80u, 0);
+    assert_no_violation();
+}
+
+/* The "Tiny RTC" DS1307 module: AT24C32 at 0x50, and the DS1307's 100 kHz. */
+static void test_module_tiny_rtc_ds1307(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1307);
+    ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
+    at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(model_i2c_attach(0x50, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS1307/DS1338");
+    assert_int_equal(m.eeprom_addr7, 0x50);
+    assert_int_equal(bus.bus_hz, I2C_STANDARD_HZ);
+    int64_t t = 0;
+    assert_int_equal(rtc_read_time(rtc, &t), 0);
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    /* The operator knows it is a DS1307: still 100 kHz. */
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_DS1307), 0);
+    m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS1307");
+    assert_string_equal(m.rtc_how, "set with 'rtc chip'");
+    assert_int_equal(bus.bus_hz, I2C_STANDARD_HZ);
+    assert_no_violation();
+}
+
+/* A DS1338 breakout: no EEPROM anywhere (looked for twice, a write cycle apart). */
+static void test_module_ds1338_breakout_without_eeprom(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338); /* new: OSF set */
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(board_rtc_module_probe(), 0);
+    assert_true(model_time_ns() - t0 >= AT24_WRITE_CYCLE_MAX_US * 1000ull);
+    assert_true(model_time_ns() - t0 < 50000000ull);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_found, "DS1338");
+    assert_int_equal(m.eeprom_addr7, 0);
+    assert_int_equal(board_eeprom_addr(), 0);
+    uint8_t b;
+    assert_int_equal(board_eeprom_read(0, &b, 1), -ENODEV);
+    assert_int_equal(board_eeprom_write(0, &b, 1), -ENODEV);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    assert_int_equal(module_found(&bus).rtc_chip[0], 'D');
+    assert_int_equal(bus.bus_hz, I2C_FAST_HZ);
+    /* Not one of the NACKs was taken for a stuck bus. */
+    assert_int_equal(bus.recoveries, 0);
+    assert_no_violation();
+}
+
+/* A reset in the middle of a read left the RTC holding SDA: the probe clears it first. */
+static void test_module_probe_clears_a_stuck_bus(void **state)
+{
+    (void)state;
+    attach_rtc_module();
+    model_i2c_hold_sda(8);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_int_equal(m.bus_check_err, 0);
+    assert_int_equal(bus.stuck_freed, 1);
+    assert_int_equal(bus.last_clocks, 8);
+    assert_int_equal(m.eeprom_addr7, 0x50);
+    assert_non_null(m.rtc_found);
+    assert_no_violation();
+}
+
+static void test_module_nothing_answers(void **state)
+{
+    (void)state;
+    assert_int_equal(board_rtc_module_probe(), -EIO);
+    struct i2c_stats bus;
+    assert_null(module_found(&bus).rtc_found);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), -ENODEV);
+    /* Named by the operator, it is bound, and then does not answer. */
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_DS3231), -EIO);
+    assert_no_violation();
 }
 
 /* ---- I2C0: a bus that hangs, and its clear ---- */
@@ -1236,6 +1385,11 @@ int main(void)
         cmocka_unit_test_setup(test_rtc_reads_through_the_driver, booted),
         cmocka_unit_test_setup(test_eeprom_reads_and_writes, booted),
         cmocka_unit_test_setup(test_i2c_transfer_right_after_a_nack, booted),
+        cmocka_unit_test_setup(test_module_zs042_ds3231_eeprom_at_0x57, booted),
+        cmocka_unit_test_setup(test_module_tiny_rtc_ds1307, booted),
+        cmocka_unit_test_setup(test_module_ds1338_breakout_without_eeprom, booted),
+        cmocka_unit_test_setup(test_module_probe_clears_a_stuck_bus, booted),
+        cmocka_unit_test_setup(test_module_nothing_answers, booted),
         cmocka_unit_test_setup(test_i2c_stuck_sda_is_cleared_after_arbitration_loss, bus_booted),
         cmocka_unit_test_setup(test_i2c_boot_check_frees_nine_clocks, bus_booted),
         cmocka_unit_test_setup(test_i2c_boot_check_of_an_idle_bus, bus_booted),
