@@ -15,6 +15,7 @@
 #include "hal/cpu.h"
 #include "hal/i2c.h"
 #include "hal/rtc.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -123,6 +124,55 @@ void appliance_i2c_watch(void)
               (unsigned long)bus.stuck_failed);
 }
 
+static bool is_capture_wanted(const struct settings *s)
+{
+    switch (s->rtc_sqw) {
+    case CONFIG_RTC_SQW_CAPTURE: return true;
+    case CONFIG_RTC_SQW_POLL: return false;
+    default: return board_sqw_capture_default();
+    }
+}
+
+void appliance_apply_edges(void)
+{
+    struct appliance *a = &appliance;
+    bool want = is_capture_wanted(&a->settings) && a->rtc != NULL;
+    if (want == a->is_capture_on) {
+        return;
+    }
+    if (!want) {
+        sqw_capture_stop();
+        (void)rtc_set_sqw_1hz(a->rtc, false);
+        clock_set_edge_capture(&a->clock, false);
+        a->is_capture_on = false;
+        a->has_pending_edge = false;
+        log_event(LOG_INFO, "rtc: edges polled (seconds register read around each edge)");
+        return;
+    }
+    int err = sqw_capture_start();
+    if (err != 0) {
+        log_event(LOG_WARNING, "rtc: no capture input on this board: edges polled");
+        return;
+    }
+    err = rtc_set_sqw_1hz(a->rtc, true);
+    if (err != 0) {
+        sqw_capture_stop();
+        a->rtc_errors++;
+        log_event(LOG_ERR, "rtc: square wave not turned on (%d): edges polled", err);
+        return;
+    }
+    clock_set_edge_capture(&a->clock, true);
+    a->is_capture_on = true;
+    a->has_pending_edge = false;
+    a->capture_on_tick = timer_now();
+    a->was_capture_live = false;
+    a->is_capture_missing_logged = false;
+    log_event(LOG_INFO,
+              "rtc: edges from the 1 Hz square wave on %s, numbered by the seconds "
+              "register",
+              sqw_capture_pin());
+}
+
 void appliance_apply_aging(void)
 {
     struct appliance *a = &appliance;
@@ -181,6 +231,9 @@ int appliance_apply(const struct settings *s, bool boot)
     a->settings = *s;
     a->clock_cfg = cc;
     appliance_apply_aging();
+    if (!boot) {
+        appliance_apply_edges();
+    }
     ntp_apply(&a->ntp, s);
     if (!boot) {
         if (net_changed) {
@@ -232,6 +285,14 @@ void app_get_status(struct app_status *st)
             st->rtc_chip = "not answering";
         }
     }
+    if (a->is_capture_on) {
+        st->rtc_edges = cs.is_capture_live ? "captured" : "polled, waiting for the square wave";
+        st->rtc_edge_pin = sqw_capture_pin();
+    } else {
+        st->rtc_edges = a->rtc != NULL ? "polled" : NULL;
+    }
+    st->rtc_captured = cs.captured_edges;
+    st->rtc_capture_rejected = cs.capture_rejected;
     st->has_rtc_aging = a->rtc_has_aging;
     st->rtc_aging_lsb = a->rtc_aging_lsb;
     st->rtc_trim_rest_ppb = a->clock_cfg.trim_ppb;

@@ -17,6 +17,7 @@
 #include "hal/cpu.h"
 #include "hal/eth.h"
 #include "hal/i2c.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -27,6 +28,10 @@
 
 /* A full RTC read (with the oscillator-stop flag) at least this often, ms. */
 #define RTC_FULL_READ_MS 5000u
+/* A captured edge is numbered by a read this long after it, us. */
+#define SQW_NUMBER_DELAY_US 2000u
+/* Capture on and no edge this long: say so once, ms. */
+#define SQW_MISSING_MS 3000u
 
 struct appliance appliance;
 static uint64_t last_full_rtc_read_ms;
@@ -73,27 +78,87 @@ static void refresh_ntp_info(uint64_t now)
     ci->root_disp_us = cs.root_disp_us;
 }
 
+/*
+ * Reads the RTC for the clock into *s: the whole snapshot, with the
+ * oscillator-stop flags, every RTC_FULL_READ_MS and after a write; the
+ * time registers alone otherwise.
+ */
+static void read_rtc(struct clock_rtc_sample *s)
+{
+    struct appliance *a = &appliance;
+    uint64_t now_ms = net_uptime_ms();
+    bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
+    s->tick_before = timer_now();
+    s->err = full ? rtc_read_time(a->rtc, &s->unix_s) : rtc_read_time_fast(a->rtc, &s->unix_s);
+    s->tick_after = timer_now();
+    if (full && s->err != -EIO && s->err != -ETIMEDOUT) {
+        last_full_rtc_read_ms = now_ms;
+        rtc_full_read_due = false;
+    }
+    if (s->err == -EIO || s->err == -ETIMEDOUT) {
+        a->rtc_errors++;
+        appliance_i2c_watch();
+    }
+}
+
+/*
+ * The RTC's square wave, when it is captured: each stamp is numbered by a
+ * read of the time registers SQW_NUMBER_DELAY_US after it (the registers
+ * have surely counted on by then), and the capture is watched: edges that
+ * stop (a wire off, an RTC that lost all power and with it its 1 Hz
+ * setting) leave the clock polling, and the output is turned on again.
+ */
+static void capture_service(void)
+{
+    struct appliance *a = &appliance;
+    uint64_t t;
+    while (sqw_capture_take(&t) == 0) {
+        a->pending_edge = t;
+        a->has_pending_edge = true;
+    }
+    uint64_t now = timer_now();
+    uint64_t ticks_per_ms = timer_hz() / 1000u;
+    if (a->has_pending_edge &&
+        now - a->pending_edge >= SQW_NUMBER_DELAY_US * ticks_per_ms / 1000u) {
+        struct clock_rtc_edge e = { .edge_tick = a->pending_edge };
+        read_rtc(&e.read);
+        (void)clock_feed_rtc_edge(&a->clock, &e);
+        a->has_pending_edge = false;
+    }
+    bool is_live = clock_is_capture_live(&a->clock, now);
+    if (is_live != a->was_capture_live) {
+        a->was_capture_live = is_live;
+        a->capture_on_tick = now;
+        if (is_live) {
+            log_event(LOG_INFO, "rtc: square-wave edges on %s: captured", sqw_capture_pin());
+        } else {
+            log_event(LOG_WARNING,
+                      "rtc: no square-wave edge on %s: edges polled until they come back",
+                      sqw_capture_pin());
+            (void)rtc_set_sqw_1hz(a->rtc, true);
+        }
+    } else if (!is_live && !a->is_capture_missing_logged &&
+               now - a->capture_on_tick > SQW_MISSING_MS * ticks_per_ms) {
+        a->is_capture_missing_logged = true;
+        log_event(
+            LOG_WARNING,
+            "rtc: no square-wave edge on %s yet (is the RTC's SQW wired to it?): edges polled",
+            sqw_capture_pin());
+    }
+}
+
 static void rtc_service(uint64_t now)
 {
     struct appliance *a = &appliance;
     if (a->rtc == NULL) {
         return;
     }
+    if (a->is_capture_on) {
+        capture_service();
+    }
     if (clock_is_rtc_read_due(&a->clock, now)) {
         struct clock_rtc_sample s = { 0 };
-        uint64_t now_ms = net_uptime_ms();
-        bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
-        s.tick_before = timer_now();
-        s.err = full ? rtc_read_time(a->rtc, &s.unix_s) : rtc_read_time_fast(a->rtc, &s.unix_s);
-        s.tick_after = timer_now();
-        if (full && s.err != -EIO && s.err != -ETIMEDOUT) {
-            last_full_rtc_read_ms = now_ms;
-            rtc_full_read_due = false;
-        }
-        if (s.err == -EIO || s.err == -ETIMEDOUT) {
-            a->rtc_errors++;
-            appliance_i2c_watch();
-        }
+        read_rtc(&s);
         (void)clock_feed_rtc(&a->clock, &s);
     }
     int64_t w;
@@ -269,6 +334,7 @@ int main(void)
     start_clock();
     ntp_server_init(&a->ntp, (uint32_t)net_rand() ^ (uint32_t)timer_now());
     (void)appliance_apply(&a->settings, true);
+    appliance_apply_edges();
 
     uint8_t *mac = a->mac;
     a->mac_how = appliance_choose_mac(mac);

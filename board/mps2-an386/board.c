@@ -11,6 +11,7 @@
 #include "cortexm/startup.h"
 #include "rtcmodule/rtcmodule.h"
 #include "hal/board.h"
+#include "hal/sqw.h"
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
 
@@ -72,6 +73,37 @@ int board_init(void)
 const char *board_name(void)
 {
     return BOARD_NAME;
+}
+
+/* hal/sqw.h: the CMSDK timers have no capture input; edges are polled. */
+bool board_sqw_capture_default(void)
+{
+    return false;
+}
+
+int sqw_capture_start(void)
+{
+    return -ENOTSUP;
+}
+
+void sqw_capture_stop(void)
+{
+}
+
+int sqw_capture_take(uint64_t *tick)
+{
+    (void)tick;
+    return -EAGAIN;
+}
+
+uint32_t sqw_capture_lost(void)
+{
+    return 0;
+}
+
+const char *sqw_capture_pin(void)
+{
+    return NULL;
 }
 
 void board_get_clock(struct board_clock *bc)

@@ -77,9 +77,13 @@ struct app_status {
     uint32_t rtc_errors;     /* I2C transfers that failed */
     bool has_rtc_temp;       /* DS3231: the chip's temperature */
     int16_t rtc_temp_quarter_c;
-    bool has_rtc_aging;        /* DS3231: its aging offset carries the trim */
-    int8_t rtc_aging_lsb;      /* the offset in the chip */
-    int32_t rtc_trim_rest_ppb; /* the part of the trim the served time carries */
+    const char *rtc_edges;         /* "polled", "captured", ...; NULL = no RTC */
+    const char *rtc_edge_pin;      /* the capture input ("PD5 (CCP2)") when captured */
+    uint32_t rtc_captured;         /* captured edges taken */
+    uint32_t rtc_capture_rejected; /* ... and not taken (glitches, late reads) */
+    bool has_rtc_aging;            /* DS3231: its aging offset carries the trim */
+    int8_t rtc_aging_lsb;          /* the offset in the chip */
+    int32_t rtc_trim_rest_ppb;     /* the part of the trim the served time carries */
 
     /* settings EEPROM and the I2C bus */
     uint8_t eeprom_addr;    /* 0 = none found */

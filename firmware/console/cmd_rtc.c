@@ -1,8 +1,10 @@
 /*
- * The console's RTC module commands: rtc chip (which chip to drive, when
- * what the board finds at boot, or names, is not what is fitted). A
- * settings change (commands_begin/commands_commit), applied from the next
- * boot, when the driver is bound.
+ * The console's RTC module commands, both settings changes
+ * (commands_begin/commands_commit): rtc chip (which chip to drive, when
+ * what the board finds at boot, or names, is not what is fitted; from the
+ * next boot, when the driver is bound) and rtc sqw (where the second
+ * edges come from: the square wave on the board's capture input, or
+ * polling; at once).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,4 +30,22 @@ int cmd_rtc_chip(int argc, char *argv[])
         }
     }
     return console_fail(-EINVAL, "rtc chip: '%s' is none of auto, ds1307, ds1338, ds3231", argv[0]);
+}
+
+static const char *const sqw_words[] = {
+    [CONFIG_RTC_SQW_BOARD] = "board",
+    [CONFIG_RTC_SQW_POLL] = "poll",
+    [CONFIG_RTC_SQW_CAPTURE] = "capture",
+};
+
+int cmd_rtc_sqw(int argc, char *argv[])
+{
+    (void)argc;
+    for (unsigned i = 0; i < sizeof(sqw_words) / sizeof(sqw_words[0]); i++) {
+        if (console_is_word(argv[0], sqw_words[i])) {
+            commands_begin()->rtc_sqw = (uint8_t)i;
+            return commands_commit();
+        }
+    }
+    return console_fail(-EINVAL, "rtc sqw: '%s' is none of capture, poll, board", argv[0]);
 }

@@ -83,6 +83,15 @@ static void print_rtc_status(const struct app_status *st)
         }
         console_printf(", %lu I/O errors\n", (unsigned long)st->rtc_errors);
     }
+    if (st->rtc_edges != NULL) {
+        console_printf("rtc edges: %s", st->rtc_edges);
+        if (st->rtc_edge_pin != NULL) {
+            console_printf(" on %s: %lu taken, %lu rejected", st->rtc_edge_pin,
+                           (unsigned long)st->rtc_captured,
+                           (unsigned long)st->rtc_capture_rejected);
+        }
+        console_puts("\n");
+    }
     if (st->has_rtc_temp) {
         console_printf("rtc temperature: %s C\n", fmt_quarter_c(a, st->rtc_temp_quarter_c));
     }
@@ -255,7 +264,9 @@ int cmd_config_show(int argc, char *argv[])
                    s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
     console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
     static const char *const chips[] = { "auto", "ds1307", "ds1338", "ds3231" };
+    static const char *const sqws[] = { "board", "poll", "capture" };
     console_printf("rtc chip %s\n", s->rtc_chip < 4u ? chips[s->rtc_chip] : "auto");
+    console_printf("rtc sqw %s\n", s->rtc_sqw < 3u ? sqws[s->rtc_sqw] : "board");
     console_printf("clock trim %ld\n", (long)s->clock_trim_ppb);
     console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb);
     if (s->strict_enabled) {

@@ -132,6 +132,8 @@ const struct console_cmd console_cmds[] = {
       cmd_clock_strict },
     { "rtc chip", "auto|ds1307|ds1338|ds3231", "the RTC chip, from the next boot (auto: as found)",
       1, 1, cmd_rtc_chip },
+    { "rtc sqw", "capture|poll|board", "second edges from the RTC's square wave, or polled", 1, 1,
+      cmd_rtc_sqw },
     { "config show", "", "every setting, as commands to paste back", 0, 0, cmd_config_show },
     { "save", "", "keep the settings after a power cut", 0, 0, cmd_save },
     { "reboot", "", "restart the appliance", 0, 0, cmd_reboot },

@@ -106,6 +106,7 @@ int cmd_clock_strict(int argc, char *argv[]);
 
 /* cmd_rtc.c */
 int cmd_rtc_chip(int argc, char *argv[]);
+int cmd_rtc_sqw(int argc, char *argv[]);
 
 /* cmd_status.c */
 int cmd_status(int argc, char *argv[]);

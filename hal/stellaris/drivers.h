@@ -33,8 +33,10 @@ int stellaris_clock_setup(const struct stellaris_clock_config *cfg, uint32_t *cp
 void stellaris_clock_gate_enable(uintptr_t rcgc, uint32_t bits);
 
 enum stellaris_pad {
-    STELLARIS_PAD_PUSH_PULL,        /* GPIOPinTypeUART / EthernetLED: 2 mA */
-    STELLARIS_PAD_OPEN_DRAIN_PULLUP /* GPIOPinTypeI2C: 2 mA, open drain, weak pull-up */
+    STELLARIS_PAD_PUSH_PULL,         /* GPIOPinTypeUART / EthernetLED: 2 mA */
+    STELLARIS_PAD_OPEN_DRAIN_PULLUP, /* GPIOPinTypeI2C: 2 mA, open drain, weak pull-up */
+    STELLARIS_PAD_INPUT_PULLUP,      /* GPIOPinTypeTimer, with the weak pull-up an open-drain
+                                        source needs */
 };
 
 /* Hands pins (a bit mask) of the GPIO port at port to their peripheral (AFSEL, pad, DEN). */
@@ -85,6 +87,13 @@ struct stellaris_gptm_config {
     uint32_t clock_hz;
 };
 
+/* A GPTM's Timer A capturing the RTC's square wave on its CCP pin (hal/sqw.h). */
+struct stellaris_capture_config {
+    uintptr_t base; /* the GPTM */
+    unsigned irq;   /* its Timer A interrupt */
+    const char *pin_name;
+};
+
 struct stellaris_wdt_config {
     uintptr_t base;
     unsigned irq;
@@ -96,6 +105,7 @@ void stellaris_uart_configure(const struct stellaris_uart_config *cfg);
 void stellaris_eth_configure(const struct stellaris_eth_config *cfg);
 void stellaris_wdt_configure(const struct stellaris_wdt_config *cfg);
 void stellaris_gptm_configure(const struct stellaris_gptm_config *cfg);
+void stellaris_capture_configure(const struct stellaris_capture_config *cfg);
 
 /*
  * Writes len bytes to the UART at cfg by polling, enabling it first if
@@ -122,6 +132,7 @@ int stellaris_i2c_init(struct i2c_bus *bus, const struct stellaris_i2c_config *c
 void stellaris_uart_isr(void);
 void stellaris_eth_isr(void);
 void stellaris_gptm_isr(void);
+void stellaris_capture_isr(void);
 void stellaris_wdt_isr(void);
 
 #endif /* HAL_STELLARIS_DRIVERS_H */

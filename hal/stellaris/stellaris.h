@@ -173,16 +173,22 @@
 #define PHY_MR18_RATE  (1u << 10) /* 1: 100 Mb/s */
 
 /* General-purpose timer, datasheet table 10-3. */
-#define GPTM_CFG(b)        ((b) + 0x000u)
-#define GPTM_TAMR(b)       ((b) + 0x004u)
-#define GPTM_CTL(b)        ((b) + 0x00Cu)
-#define GPTM_IMR(b)        ((b) + 0x018u)
-#define GPTM_ICR(b)        ((b) + 0x024u)
-#define GPTM_TAILR(b)      ((b) + 0x028u)
-#define GPTM_CFG_32BIT     0x0u
-#define GPTM_TAMR_PERIODIC 0x2u
-#define GPTM_CTL_TAEN      (1u << 0)
-#define GPTM_IMR_TATOIM    (1u << 0)
+#define GPTM_CFG(b)          ((b) + 0x000u)
+#define GPTM_TAMR(b)         ((b) + 0x004u)
+#define GPTM_CTL(b)          ((b) + 0x00Cu)
+#define GPTM_IMR(b)          ((b) + 0x018u)
+#define GPTM_ICR(b)          ((b) + 0x024u)
+#define GPTM_TAILR(b)        ((b) + 0x028u)
+#define GPTM_TAR(b)          ((b) + 0x048u) /* edge-time mode: the counter at the last edge */
+#define GPTM_CFG_32BIT       0x0u
+#define GPTM_CFG_16BIT       0x4u
+#define GPTM_TAMR_PERIODIC   0x2u
+#define GPTM_TAMR_CAPTURE    0x3u
+#define GPTM_TAMR_TACMR      (1u << 2) /* capture mode: 1 = edge time */
+#define GPTM_CTL_TAEN        (1u << 0)
+#define GPTM_CTL_TAEVENT_NEG (1u << 2) /* TAEVENT (bits 3:2) = 1: falling edges */
+#define GPTM_IMR_TATOIM      (1u << 0)
+#define GPTM_IMR_CAEIM       (1u << 2) /* capture event (ICR: CAECINT, same bit) */
 
 /* Watchdog timer, datasheet table 11-1. */
 #define WDT_LOAD(b)    ((b) + 0x000u)

@@ -136,6 +136,10 @@ void stellaris_pins_for_peripheral(uintptr_t port, uint8_t pins, enum stellaris_
         mmio_set32(GPIO_ODR(port), pins);
         mmio_clear32(GPIO_PDR(port), pins);
         mmio_set32(GPIO_PUR(port), pins);
+    } else if (pad == STELLARIS_PAD_INPUT_PULLUP) {
+        mmio_clear32(GPIO_ODR(port), pins);
+        mmio_clear32(GPIO_PDR(port), pins);
+        mmio_set32(GPIO_PUR(port), pins);
     } else {
         mmio_clear32(GPIO_ODR(port), pins);
     }

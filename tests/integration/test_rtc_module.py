@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from appliance import BOARD
+from appliance import BOARD, query
 
 # What each board drives at 0x68 unless told otherwise.
 CHIP = {"lm3s6965evb": ("DS1307/DS1338", "found at boot", 100),
@@ -77,3 +77,32 @@ def test_qemu_run_refuses_an_address_no_at24_has(tmp_path):
                         "--eeprom", str(tmp_path / "x.bin")], capture_output=True, text=True,
                        timeout=30)
     assert r.returncode == 2 and "0x50..0x57" in r.stderr
+
+
+def test_sqw_capture_without_a_wire_keeps_polling(make_appliance):
+    """`rtc sqw capture` where no square wave arrives: QEMU models neither the
+    GPTM's capture mode nor a wire to PD5, as a board without the wire would
+    be. The RTC's 1 Hz output is turned on, the capture started, and the
+    clock keeps polling; the MPS2 board has no capture input at all. The
+    capture itself is proven in the unit tests (strict model, simulation)."""
+    a = booted(make_appliance)
+    a.wait_synced()
+    mark = a.mark()
+    assert "error" not in a.command("rtc sqw capture")
+    if BOARD == "lm3s6965evb":
+        a.wait_for(r"rtc: edges from the 1 Hz square wave on PD5 \(CCP2\)", timeout=5, start=mark)
+        a.wait_for(r"no square-wave edge on PD5 \(CCP2\) yet", timeout=10, start=mark)
+        st = a.command("status")
+        assert "rtc edges: polled, waiting for the square wave on PD5 (CCP2): 0 taken" in st, st
+    else:
+        a.wait_for(r"rtc: no capture input on this board: edges polled", timeout=5, start=mark)
+        st = a.command("status")
+        assert "rtc edges: polled" in st, st
+    assert "state: SYNCED" in st, st
+    r = query(a.port)
+    assert r is not None and r.li == 0 and abs(r.offset) < 0.05
+    assert "rtc sqw capture" in a.command("config show")
+    mark = a.mark()
+    assert "error" not in a.command("rtc sqw poll")
+    if BOARD == "lm3s6965evb":
+        a.wait_for(r"rtc: edges polled", timeout=5, start=mark)

@@ -505,6 +505,7 @@ static void test_help_lists_every_command_with_syntax(void **unused)
         "selftest stack",
         "net mac",
         "rtc chip",
+        "rtc sqw",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -1202,6 +1203,36 @@ static void test_rtc_chip(void **unused)
     assert_int_equal(app_fake.apply_calls, calls);
 }
 
+static void test_rtc_sqw(void **unused)
+{
+    (void)unused;
+    exec("rtc sqw capture");
+    expect_in(out, "ok (not saved yet");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_CAPTURE);
+    exec("rtc sqw POLL");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_POLL);
+    exec("rtc sqw board");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_BOARD);
+    exec("config show");
+    expect_in(out, "rtc sqw board\r\n");
+    unsigned calls = app_fake.apply_calls;
+    expect_refused("rtc sqw on", "rtc sqw: 'on' is none of capture, poll, board");
+    assert_int_equal(app_fake.apply_calls, calls);
+
+    struct app_status *st = &app_fake.status;
+    st->rtc_chip = "DS3231";
+    st->rtc_edges = "captured";
+    st->rtc_edge_pin = "PD5 (CCP2)";
+    st->rtc_captured = 3600;
+    st->rtc_capture_rejected = 2;
+    exec("status");
+    expect_in(out, "rtc edges: captured on PD5 (CCP2): 3600 taken, 2 rejected\r\n");
+    st->rtc_edges = "polled";
+    st->rtc_edge_pin = NULL;
+    exec("status");
+    expect_in(out, "rtc edges: polled\r\n");
+}
+
 static void test_status_rtc_module(void **unused)
 {
     (void)unused;
@@ -1255,6 +1286,7 @@ static void test_config_show_defaults(void **unused)
                              "upstream off\r\n"
                              "log off\r\n"
                              "rtc chip auto\r\n"
+                             "rtc sqw board\r\n"
                              "clock trim 0\r\n"
                              "clock drift 20000\r\n"
                              "clock strict off\r\n");
@@ -1323,6 +1355,7 @@ static void test_config_show_pastes_back(void **unused)
     s.last_set_unix_s = NOW_S;
     s.last_set_source = CONFIG_TIME_SOURCE_OPERATOR;
     s.rtc_chip = CONFIG_RTC_CHIP_DS3231;
+    s.rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
     assert_int_equal(config_validate(&s, NULL), 0);
     round_trip(&s);
 
@@ -1335,8 +1368,9 @@ static void test_config_show_pastes_back(void **unused)
         "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
     expect_in(out, "ntp mgmt 10.0.2.0/24\r\n");
     expect_in(out, "upstream 10.0.2.3\r\nlog 10.0.2.4\r\n");
-    expect_in(out,
-              "rtc chip ds3231\r\nclock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
+    expect_in(
+        out,
+        "rtc chip ds3231\r\nrtc sqw capture\r\nclock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
 
     /* and the defaults (DHCP, no static address) */
     config_defaults(&s);
@@ -1471,6 +1505,7 @@ int main(void)
         cmocka_unit_test_setup(test_app_refusal_changes_nothing, setup),
         cmocka_unit_test_setup(test_rtc_chip, setup),
         cmocka_unit_test_setup(test_status_rtc_module, setup),
+        cmocka_unit_test_setup(test_rtc_sqw, setup),
         cmocka_unit_test_setup(test_config_show_defaults, setup),
         cmocka_unit_test_setup(test_config_show_pastes_back, setup),
         cmocka_unit_test_setup(test_save, setup),

@@ -34,6 +34,7 @@
 #include "hal/eth.h"
 #include "hal/i2c.h"
 #include "hal/rtc.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -947,6 +948,131 @@ static void test_model_catches_i2c_misuse(void **state)
     assert_violation("push-pull");
 }
 
+/* ---- GPTM1: the RTC's square wave captured on PD5 (CCP2) ---- */
+
+#define GPTM1 BOARD_TIMER1_BASE
+
+/* The clock a timer_now() value was read in: its counter read is the call's first bus access... */
+static uint64_t clock_of_tick0;
+static uint64_t tick0;
+
+/* ... so the model's clock count right after it, less the one access after the read, is its clock. */
+static void note_tick_origin(void)
+{
+    tick0 = timer_now();
+    clock_of_tick0 = model_clocks() - 1u; /* the ICSR read followed the SysTick read */
+}
+
+static uint64_t tick_of_clock(uint64_t clk)
+{
+    return tick0 + (clk - clock_of_tick0);
+}
+
+static int capture_booted(void **state)
+{
+    (void)state;
+    boot();
+    model_set_irq_handler(BOARD_IRQ_TIMER1A, stellaris_capture_isr);
+    return 0;
+}
+
+static void test_sqw_capture_set_up_as_the_datasheet_says(void **state)
+{
+    (void)state;
+    /* board_init: GPTM1 clocked, PD5 carries CCP2 as an input with its pull-up. */
+    assert_bits(SYSCTL_RCGC1, SYSCTL_RCGC1_TIMER1);
+    assert_bits(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOD);
+    assert_bits(GPIO_AFSEL(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_bits(GPIO_DEN(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_bits(GPIO_PUR(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_clear(GPIO_ODR(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_string_equal(sqw_capture_pin(), "PD5 (CCP2)");
+    assert_int_equal(sqw_capture_start(), 0);
+    assert_int_equal(model_peek32(GPTM_CFG(GPTM1)), GPTM_CFG_16BIT);
+    assert_int_equal(model_peek32(GPTM_TAMR(GPTM1)), GPTM_TAMR_CAPTURE | GPTM_TAMR_TACMR);
+    assert_int_equal(model_peek32(GPTM_CTL(GPTM1)), GPTM_CTL_TAEN | GPTM_CTL_TAEVENT_NEG);
+    assert_int_equal(model_peek32(GPTM_TAILR(GPTM1)), 0xFFFF);
+    assert_int_equal(model_peek32(GPTM_IMR(GPTM1)), GPTM_IMR_CAEIM);
+    assert_true(model_nvic_is_enabled(BOARD_IRQ_TIMER1A));
+    assert_int_equal(model_nvic_priority(BOARD_IRQ_TIMER1A), 0x00);
+    sqw_capture_stop();
+    assert_clear(GPTM_CTL(GPTM1), GPTM_CTL_TAEN);
+    assert_false(model_nvic_is_enabled(BOARD_IRQ_TIMER1A));
+    assert_no_violation();
+}
+
+/*
+ * Three falls of a 1 Hz wave whose RTC runs 17 ppm fast: each stamp is the
+ * timestamp counter at the fall, to a tick, though the counter is 16 bits
+ * and wraps 760 times a second, and though the interrupt was held off for
+ * a millisecond across one of them.
+ */
+static void test_sqw_capture_stamps_each_fall_to_a_tick(void **state)
+{
+    (void)state;
+    const uint64_t period = 50000850u; /* 1 s at 50 MHz, RTC 17 ppm fast */
+    assert_int_equal(sqw_capture_start(), 0);
+    note_tick_origin();
+    uint64_t first = model_clocks() + 5000000u; /* 100 ms from now */
+    model_sqw_start(first, period);
+    uint64_t got[4];
+    unsigned n = 0;
+    for (unsigned ms = 0; ms < 2600u; ms++) {
+        if (ms == 1100u) {
+            uint32_t primask = irq_save(); /* masked across the second fall */
+            model_advance_us(1000u);
+            irq_restore(primask);
+        } else {
+            model_advance_us(1000u);
+        }
+        uint64_t t;
+        while (n < 4u && sqw_capture_take(&t) == 0) {
+            got[n++] = t;
+        }
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(model_gptm1_captures(), 3);
+    for (unsigned k = 0; k < 3u; k++) {
+        uint64_t want = tick_of_clock(first + k * period);
+        int64_t err = (int64_t)(got[k] - want);
+        if (err < -1 || err > 1) {
+            fail_msg("edge %u stamped at %llu, fell at %llu (%lld ticks off)", k,
+                     (unsigned long long)got[k], (unsigned long long)want, (long long)err);
+        }
+    }
+    assert_int_equal(sqw_capture_lost(), 0);
+    assert_no_violation();
+}
+
+/* A pin that does not carry CCP2 (GPIOAFSEL clear) reaches no timer: nothing is stamped. */
+static void test_sqw_capture_needs_its_pin(void **state)
+{
+    (void)state;
+    mmio_clear32(GPIO_AFSEL(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_int_equal(sqw_capture_start(), 0);
+    model_sqw_start(model_clocks() + 1000u, 50000000u);
+    model_advance_us(1500000u);
+    uint64_t t;
+    assert_int_equal(sqw_capture_take(&t), -EAGAIN);
+    assert_int_equal(model_gptm1_captures(), 0);
+    /* And the level on the pin reads as GPIO: low in the first half of the second. */
+    assert_int_equal(mmio_read32(GPIO_DATA(GPIO_PORTD_BASE, BOARD_SQW_PIN)), 0);
+    assert_no_violation();
+}
+
+/* The model's rule: GPTM1 enabled in a mode it does not model. */
+static void test_model_catches_gptm_misuse(void **state)
+{
+    (void)state;
+    mmio_write32(GPTM_CFG(GPTM1), GPTM_CFG_16BIT);
+    mmio_write32(GPTM_TAMR(GPTM1), GPTM_TAMR_PERIODIC);
+    mmio_write32(GPTM_CTL(GPTM1), GPTM_CTL_TAEN);
+    assert_violation("GPTM1 enabled with CFG 4");
+    model_clear_violations();
+    mmio_write32(GPTM_TAMR(GPTM1), GPTM_TAMR_CAPTURE);
+    assert_violation("GPTM1 GPTMTAMR written while Timer A is enabled");
+}
+
 /* ---- Ethernet ---- */
 
 static const uint8_t test_mac[6] = { 0x00, 0x1A, 0xB6, 0x01, 0x02, 0x03 };
@@ -1415,6 +1541,10 @@ int main(void)
         cmocka_unit_test_setup(test_system_reset_request, booted),
         cmocka_unit_test_setup(test_factory_mac, fresh_chip),
         cmocka_unit_test_setup(test_timer_wakeup_start, booted),
+        cmocka_unit_test_setup(test_sqw_capture_set_up_as_the_datasheet_says, capture_booted),
+        cmocka_unit_test_setup(test_sqw_capture_stamps_each_fall_to_a_tick, capture_booted),
+        cmocka_unit_test_setup(test_sqw_capture_needs_its_pin, capture_booted),
+        cmocka_unit_test_setup(test_model_catches_gptm_misuse, capture_booted),
         cmocka_unit_test_setup(test_timer_now_counts_clocks, booted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,6 +24,13 @@ int board_init(void);
 /* Returns the board's name ("lm3s6965evb"). */
 const char *board_name(void);
 
+/*
+ * Returns true when the board is built with the RTC's square wave wired to
+ * its capture input (hal/sqw.h): the edges' source unless the operator
+ * says otherwise (`rtc sqw`).
+ */
+bool board_sqw_capture_default(void);
+
 /* How the core clock came up. */
 struct board_clock {
     uint32_t cpu_hz;     /* what the core and the timestamp counter run at */

@@ -42,6 +42,7 @@ static const struct block blocks[] = {
     { 0x40025000u, 0x1000u, GATE_GPIOF, 5, "GPIO port F", gpio_read, gpio_write },
     { 0x40026000u, 0x1000u, GATE_GPIOG, 6, "GPIO port G", gpio_read, gpio_write },
     { 0x40030000u, 0x1000u, GATE_TIMER0, 0, "GPTM0", gptm_read, gptm_write_reg },
+    { 0x40031000u, 0x1000u, GATE_TIMER1, 1, "GPTM1", gptm_read, gptm_write_reg },
     { 0x40048000u, 0x1000u, GATE_EMAC0, 0, "Ethernet MAC", eth_read, eth_write_reg },
     { 0x400FE000u, 0x1000u, GATE_NONE, 0, "system control", sysctl_read, sysctl_write },
     { 0xE000E000u, 0x1000u, GATE_NONE, 0, "system control space", scs_read, scs_write },

@@ -183,6 +183,19 @@ unsigned model_i2c_gpio_stops(void);
 /* Returns how many times SRCR1 reset the I2C controller. */
 unsigned model_i2c_controller_resets(void);
 
+/* ---- GPTM1 and the square wave on PD5 (CCP2) ---- */
+
+/*
+ * Drives PD5 with a square wave: falling in system clock first_fall_clock
+ * and every period_clocks after, rising half a period after each fall (the
+ * RTC's 1 Hz output). model_sqw_stop() leaves the pin high.
+ */
+void model_sqw_start(uint64_t first_fall_clock, uint64_t period_clocks);
+void model_sqw_stop(void);
+
+/* Returns how many edges GPTM1 captured. */
+unsigned model_gptm1_captures(void);
+
 /* ---- Ethernet ---- */
 
 /* The PHY's identifier (MR2/MR3; 0/0 reads as QEMU's model, which has no PHY registers). */

@@ -22,8 +22,9 @@
  * whether silicon keeps the bit of an input pin the datasheet leaves open,
  * and the drivers do not rely on it); a read returns what was written for
  * an output pin and the level on the pin for an input, 0 without GPIODEN.
- * Pin levels: PB2/PB3 are the I2C bus's lines (the I2C model); any other
- * input reads 1 with its pull-up, else 0.
+ * Pin levels: PB2/PB3 are the I2C bus's lines (the I2C model), PD5 the
+ * square wave a test drives onto CCP2 (the timers model); any other input
+ * reads 1 with its pull-up, else 0.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -96,6 +97,8 @@ static uint8_t pin_levels(unsigned port)
     uint8_t v = (uint8_t)ports[port].pur;
     if (port == 1u) {
         v = (uint8_t)((v & ~0x0Cu) | i2c_line_levels());
+    } else if (port == 3u) {
+        v = (uint8_t)((v & ~0x20u) | timers_ccp_levels());
     }
     return v;
 }

@@ -30,6 +30,7 @@ enum model_gate {
     GATE_UART0,
     GATE_I2C0,
     GATE_TIMER0,
+    GATE_TIMER1,
     GATE_EMAC0,
     GATE_EPHY0,
 };
@@ -38,6 +39,7 @@ enum model_gate {
 #define MODEL_IRQ_UART0   5u
 #define MODEL_IRQ_WDT     18u
 #define MODEL_IRQ_TIMER0A 19u
+#define MODEL_IRQ_TIMER1A 21u
 #define MODEL_IRQ_ETH     42u
 #define MODEL_IRQ_COUNT   54u
 
@@ -135,5 +137,7 @@ bool wdt_write_reg(unsigned unit, uint32_t off, uint32_t val);
 bool gptm_read(unsigned unit, uint32_t off, uint32_t *val, bool peek);
 bool gptm_write_reg(unsigned unit, uint32_t off, uint32_t val);
 void timers_advance(uint64_t clocks);
+/* The levels of the timers' CCP pins the model drives: PD5 (CCP2, bit 5). */
+uint8_t timers_ccp_levels(void);
 
 #endif /* TESTS_FAKES_LM3S6965_MODEL_PRIV_H */

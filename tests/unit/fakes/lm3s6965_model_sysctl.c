@@ -86,8 +86,8 @@ static const struct {
     [GATE_GPIOD] = { 2, 3, "GPIOD" },    [GATE_GPIOE] = { 2, 4, "GPIOE" },
     [GATE_GPIOF] = { 2, 5, "GPIOF" },    [GATE_GPIOG] = { 2, 6, "GPIOG" },
     [GATE_UART0] = { 1, 0, "UART0" },    [GATE_I2C0] = { 1, 12, "I2C0" },
-    [GATE_TIMER0] = { 1, 16, "TIMER0" }, [GATE_EMAC0] = { 2, 28, "EMAC0" },
-    [GATE_EPHY0] = { 2, 30, "EPHY0" },
+    [GATE_TIMER0] = { 1, 16, "TIMER0" }, [GATE_TIMER1] = { 1, 17, "TIMER1" },
+    [GATE_EMAC0] = { 2, 28, "EMAC0" },   [GATE_EPHY0] = { 2, 30, "EPHY0" },
 };
 
 /* The clock-tree fields in effect (RCC, or RCC2 where USERCC2 says so). */
