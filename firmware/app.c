@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mac.h"
 #include "net/net.h"
+#include "rtctrim.h"
 
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
 {
@@ -73,18 +74,6 @@ void appliance_refresh_mgmt(void)
     a->applied_local_mask = ns.mask;
 }
 
-int8_t appliance_aging_lsb(int32_t trim_ppb)
-{
-    int32_t half = RTC_AGING_PPB_PER_LSB / 2;
-    int32_t lsb = -((trim_ppb >= 0 ? trim_ppb + half : trim_ppb - half) / RTC_AGING_PPB_PER_LSB);
-    if (lsb > INT8_MAX) {
-        lsb = INT8_MAX;
-    } else if (lsb < INT8_MIN) {
-        lsb = INT8_MIN;
-    }
-    return (int8_t)lsb;
-}
-
 void appliance_clock_config(const struct settings *s, struct clock_config *cc)
 {
     cc->tick_hz = timer_hz();
@@ -92,8 +81,7 @@ void appliance_clock_config(const struct settings *s, struct clock_config *cc)
     cc->rtc_drift_ppb = (uint32_t)s->rtc_drift_ppb;
     cc->trim_ppb = s->clock_trim_ppb;
     if (appliance.rtc_has_aging) {
-        /* What the chip's offset does not carry (its steps are 100 ppb). */
-        cc->trim_ppb += appliance_aging_lsb(s->clock_trim_ppb) * RTC_AGING_PPB_PER_LSB;
+        cc->trim_ppb = rtctrim_rest_ppb(s->clock_trim_ppb, rtctrim_aging_lsb(s->clock_trim_ppb));
     }
     cc->strict = s->strict_enabled;
     cc->strict_max_disp_us = s->strict_max_ms * 1000u;
@@ -179,7 +167,7 @@ void appliance_apply_aging(void)
     if (!a->rtc_has_aging || a->rtc == NULL) {
         return;
     }
-    int8_t lsb = appliance_aging_lsb(a->settings.clock_trim_ppb);
+    int8_t lsb = rtctrim_aging_lsb(a->settings.clock_trim_ppb);
     if (lsb == a->rtc_aging_lsb) {
         return;
     }

@@ -84,17 +84,10 @@ const char *appliance_choose_mac(uint8_t mac[6]);
 
 /*
  * Builds the clock configuration from settings. On a DS3231 the trim is
- * split: the chip's aging offset takes what it can (appliance_aging_lsb),
- * the served time the rest.
+ * split (rtctrim.h): the chip's aging offset takes what it can, the served
+ * time the rest.
  */
 void appliance_clock_config(const struct settings *s, struct clock_config *cc);
-
-/*
- * The DS3231 aging offset that carries trim_ppb (served time = RTC * (1 +
- * trim): a positive trim is an RTC that runs slow, which a negative offset
- * speeds up), RTC_AGING_PPB_PER_LSB a step, rounded, within -128..127.
- */
-int8_t appliance_aging_lsb(int32_t trim_ppb);
 
 /*
  * Logs the I2C bus's recoveries since the last look. A recovery follows a
