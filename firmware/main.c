@@ -331,6 +331,7 @@ int main(void)
     probe_rtc_module();
     load_settings();
     start_rtc();
+    appliance_i2c_watch(); /* a bus cleared while the settings or the RTC were read */
     start_clock();
     ntp_server_init(&a->ntp, (uint32_t)net_rand() ^ (uint32_t)timer_now());
     (void)appliance_apply(&a->settings, true);
