@@ -16,6 +16,10 @@
  *       s.tick_after = timer_now();
  *       clock_feed_rtc(c, &s);                        errors go in as they are
  *   }
+ *   with a timer capturing the RTC's square wave (clock_set_edge_capture),
+ *   for each stamped edge, a little after it:
+ *       e.edge_tick = the stamp; e.read as s above;   the second it began
+ *       clock_feed_rtc_edge(c, &e);                   (no polling while they come)
  *   if (clock_rtc_write_due(c, timer_now(), &w) == 0) {
  *       b = timer_now(); err = rtc_set_time(rtc, w); a = timer_now();
  *       clock_rtc_written(c, w, b, a, err);           at once: no logging between

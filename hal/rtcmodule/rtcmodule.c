@@ -18,6 +18,8 @@ static struct at24 eeprom;
 static struct board_rtc_module found;
 static enum ds13xx_chip found_chip;
 static bool has_found_chip;
+/* NACKs of the probe's search (every address without an EEPROM): expected, not errors. */
+static uint32_t probe_errors;
 
 void rtcmodule_attach(const struct rtcmodule_config *cfg)
 {
@@ -74,6 +76,10 @@ int board_rtc_module_probe(void)
         eeprom_at(a);
     }
 
+    struct i2c_stats st;
+    i2c_get_stats(bus, &st);
+    probe_errors = st.errors;
+
     int err = ds13xx_detect(bus, module->rtc_addr7, &found_chip);
     has_found_chip = err == 0;
     found.rtc_found = has_found_chip ? ds13xx_chip_name(found_chip) : NULL;
@@ -116,6 +122,7 @@ void board_rtc_module_get(struct board_rtc_module *m, struct i2c_stats *bus)
     *m = found;
     if (module != NULL) {
         i2c_get_stats(module->bus, bus);
+        bus->errors = bus->errors >= probe_errors ? bus->errors - probe_errors : 0;
     } else {
         *bus = (struct i2c_stats){ 0 };
     }

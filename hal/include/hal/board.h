@@ -88,7 +88,11 @@ struct board_rtc_module {
     int bus_check_err; /* the boot check of the bus: 0, or it stayed stuck */
 };
 
-/* Fills *m (valid after board_rtc_module_probe) and the bus's counters in *bus. */
+/*
+ * Fills *m (valid after board_rtc_module_probe) and the bus's counters in
+ * *bus (its errors less the probe's search for the EEPROM, whose NACKs are
+ * expected).
+ */
 void board_rtc_module_get(struct board_rtc_module *m, struct i2c_stats *bus);
 
 /* Returns the RTC's and the settings EEPROM's I2C addresses (0: none), for messages. */
