@@ -14,12 +14,16 @@
 #include "hal/board.h"
 #include "hal/cpu.h"
 #include "hal/eth.h"
+#include "hal/i2c.h"
+#include "hal/rtc.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
 #include "log.h"
 #include "mac.h"
 #include "net/net.h"
+#include "rtctrim.h"
 
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
 {
@@ -77,6 +81,9 @@ void appliance_clock_config(const struct settings *s, struct clock_config *cc)
     cc->min_valid_unix_s = APPLIANCE_BUILD_UNIX_S;
     cc->rtc_drift_ppb = (uint32_t)s->rtc_drift_ppb;
     cc->trim_ppb = s->clock_trim_ppb;
+    if (appliance.rtc_has_aging) {
+        cc->trim_ppb = rtctrim_rest_ppb(s->clock_trim_ppb, rtctrim_aging_lsb(s->clock_trim_ppb));
+    }
     cc->strict = s->strict_enabled;
     cc->strict_max_disp_us = s->strict_max_ms * 1000u;
 }
@@ -90,6 +97,91 @@ static void net_config_from(const struct settings *s, struct net_config *nc)
 }
 
 static const char *mac_from(const struct settings *s, uint8_t mac[6]);
+
+void appliance_i2c_watch(void)
+{
+    struct appliance *a = &appliance;
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
+    if (bus.recoveries == a->i2c_recoveries_logged) {
+        return;
+    }
+    a->i2c_recoveries_logged = bus.recoveries;
+    log_event(LOG_WARNING, "i2c: bus recovered (%lu so far; SDA held low freed %lu, failed %lu)",
+              (unsigned long)bus.recoveries, (unsigned long)bus.stuck_freed,
+              (unsigned long)bus.stuck_failed);
+}
+
+static bool is_capture_wanted(const struct settings *s)
+{
+    switch (s->rtc_sqw) {
+    case CONFIG_RTC_SQW_CAPTURE: return true;
+    case CONFIG_RTC_SQW_POLL: return false;
+    default: return board_sqw_capture_default();
+    }
+}
+
+void appliance_apply_edges(void)
+{
+    struct appliance *a = &appliance;
+    bool want = is_capture_wanted(&a->settings) && a->rtc != NULL;
+    if (want == a->is_capture_on) {
+        return;
+    }
+    if (!want) {
+        sqw_capture_stop();
+        (void)rtc_set_sqw_1hz(a->rtc, false);
+        clock_set_edge_capture(&a->clock, false);
+        a->is_capture_on = false;
+        a->has_pending_edge = false;
+        log_event(LOG_INFO, "rtc: edges polled (seconds register read around each edge)");
+        return;
+    }
+    int err = sqw_capture_start();
+    if (err != 0) {
+        log_event(LOG_WARNING, "rtc: no capture input on this board: edges polled");
+        return;
+    }
+    err = rtc_set_sqw_1hz(a->rtc, true);
+    if (err != 0) {
+        sqw_capture_stop();
+        a->rtc_errors++;
+        log_event(LOG_ERR, "rtc: square wave not turned on (%d): edges polled", err);
+        return;
+    }
+    clock_set_edge_capture(&a->clock, true);
+    a->is_capture_on = true;
+    a->has_pending_edge = false;
+    a->capture_on_tick = timer_now();
+    a->was_capture_live = false;
+    a->is_capture_missing_logged = false;
+    log_event(LOG_INFO,
+              "rtc: edges from the 1 Hz square wave on %s, numbered by the seconds "
+              "register",
+              sqw_capture_pin());
+}
+
+void appliance_apply_aging(void)
+{
+    struct appliance *a = &appliance;
+    if (!a->rtc_has_aging || a->rtc == NULL) {
+        return;
+    }
+    int8_t lsb = rtctrim_aging_lsb(a->settings.clock_trim_ppb);
+    if (lsb == a->rtc_aging_lsb) {
+        return;
+    }
+    int err = rtc_set_aging_offset(a->rtc, lsb);
+    if (err == 0) {
+        a->rtc_aging_lsb = lsb;
+        log_event(LOG_INFO, "rtc: aging offset %d (clock trim %ld ppb)", lsb,
+                  (long)a->settings.clock_trim_ppb);
+    } else {
+        a->rtc_errors++;
+        log_event(LOG_ERR, "rtc: aging offset not written (%d)", err);
+    }
+}
 
 static bool net_differs(const struct settings *a, const struct settings *b)
 {
@@ -122,8 +214,15 @@ int appliance_apply(const struct settings *s, bool boot)
         }
         a->reboot_needed = memcmp(want, a->mac, sizeof(want)) != 0;
     }
+    if (!boot) {
+        a->reboot_needed = a->reboot_needed || s->rtc_chip != a->booted_rtc_chip;
+    }
     a->settings = *s;
     a->clock_cfg = cc;
+    appliance_apply_aging();
+    if (!boot) {
+        appliance_apply_edges();
+    }
     ntp_apply(&a->ntp, s);
     if (!boot) {
         if (net_changed) {
@@ -158,17 +257,42 @@ void app_get_status(struct app_status *st)
     st->leap = (enum app_leap)cs.leap;
     st->leap_at_unix_s = cs.leap_at_unix_s;
 
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
     if (a->rtc != NULL) {
         struct rtc_status rs;
+        st->rtc_addr = m.rtc_addr7;
+        st->rtc_how = m.rtc_how;
         if (rtc_read_status(a->rtc, &rs) == 0) {
             st->rtc_chip = rs.chip_name;
             st->is_rtc_osc_stopped = rs.is_osf_set;
             st->is_rtc_halted = rs.is_halted;
+            st->has_rtc_temp = rs.has_temp;
+            st->rtc_temp_quarter_c = rs.temp_quarter_c;
         } else {
             st->rtc_chip = "not answering";
         }
     }
+    if (a->is_capture_on) {
+        st->rtc_edges = cs.is_capture_live ? "captured" : "polled, waiting for the square wave";
+        st->rtc_edge_pin = sqw_capture_pin();
+    } else {
+        st->rtc_edges = a->rtc != NULL ? "polled" : NULL;
+    }
+    st->rtc_captured = cs.captured_edges;
+    st->rtc_capture_rejected = cs.capture_rejected;
+    st->has_rtc_aging = a->rtc_has_aging;
+    st->rtc_aging_lsb = a->rtc_aging_lsb;
+    st->rtc_trim_rest_ppb = a->clock_cfg.trim_ppb;
     st->rtc_errors = a->rtc_errors;
+    st->eeprom_addr = m.eeprom_addr7;
+    st->eeprom_how = m.eeprom_how;
+    st->i2c_hz = bus.bus_hz;
+    st->i2c_errors = bus.errors;
+    st->i2c_recoveries = bus.recoveries;
+    st->i2c_stuck_freed = bus.stuck_freed;
+    st->i2c_stuck_failed = bus.stuck_failed;
     st->uptime_s = (uint32_t)(net_uptime_ms() / 1000u);
     st->reset_cause = wdt_reset_cause_name(wdt_reset_cause());
     st->stack_used = cpu_stack_high_water(&st->stack_size);
@@ -275,6 +399,7 @@ int app_save_settings(void)
         log_event(LOG_NOTICE, "config: settings saved");
     } else {
         log_event(LOG_ERR, "config: save failed (%d)", err);
+        appliance_i2c_watch();
     }
     return err;
 }

@@ -41,8 +41,19 @@ struct appliance {
     bool hang_requested;     /* watchdog self-test */
     bool overflow_requested; /* stack guard self-test */
     bool reboot_needed;
-    uint8_t mac[6];      /* the Ethernet address in use since boot */
-    const char *mac_how; /* how it was chosen (appliance_choose_mac) */
+    uint32_t i2c_recoveries_logged; /* bus recoveries already in the log */
+    /* The RTC's square wave on the board's capture input (hal/sqw.h). */
+    bool is_capture_on;       /* capture started, the RTC's 1 Hz output on */
+    bool has_pending_edge;    /* a stamp waits for the read that numbers it */
+    uint64_t pending_edge;    /* ... at this tick */
+    uint64_t capture_on_tick; /* when capture started (or last came back) */
+    bool was_capture_live;    /* as last logged */
+    bool is_capture_missing_logged;
+    uint8_t booted_rtc_chip; /* settings.rtc_chip the RTC driver was bound with */
+    bool rtc_has_aging;      /* DS3231: the trim goes into its aging offset */
+    int8_t rtc_aging_lsb;    /* ... which holds this */
+    uint8_t mac[6];          /* the Ethernet address in use since boot */
+    const char *mac_how;     /* how it was chosen (appliance_choose_mac) */
 };
 
 extern struct appliance appliance;
@@ -71,7 +82,27 @@ void appliance_remember_set(enum config_time_source src, int64_t unix_s);
  */
 const char *appliance_choose_mac(uint8_t mac[6]);
 
-/* Builds the clock configuration from settings. */
+/*
+ * Builds the clock configuration from settings. On a DS3231 the trim is
+ * split (rtctrim.h): the chip's aging offset takes what it can, the served
+ * time the rest.
+ */
 void appliance_clock_config(const struct settings *s, struct clock_config *cc);
+
+/*
+ * Logs the I2C bus's recoveries since the last look. A recovery follows a
+ * failed transfer: call it after one.
+ */
+void appliance_i2c_watch(void);
+
+/*
+ * Starts or stops taking the RTC's edges from its square wave (the RTC's
+ * 1 Hz output, the board's capture input, the clock's mode) as the
+ * settings and the board say (rtc sqw), and logs what it did.
+ */
+void appliance_apply_edges(void);
+
+/* On a DS3231, writes the aging offset the trim in effect asks for, if the chip holds another. */
+void appliance_apply_aging(void);
 
 #endif /* FIRMWARE_APPLIANCE_H */

@@ -16,6 +16,8 @@
 #include "hal/board.h"
 #include "hal/cpu.h"
 #include "hal/eth.h"
+#include "hal/i2c.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -26,6 +28,10 @@
 
 /* A full RTC read (with the oscillator-stop flag) at least this often, ms. */
 #define RTC_FULL_READ_MS 5000u
+/* A captured edge is numbered by a read this long after it, us. */
+#define SQW_NUMBER_DELAY_US 2000u
+/* Capture on and no edge this long: say so once, ms. */
+#define SQW_MISSING_MS 3000u
 
 struct appliance appliance;
 static uint64_t last_full_rtc_read_ms;
@@ -72,26 +78,87 @@ static void refresh_ntp_info(uint64_t now)
     ci->root_disp_us = cs.root_disp_us;
 }
 
+/*
+ * Reads the RTC for the clock into *s: the whole snapshot, with the
+ * oscillator-stop flags, every RTC_FULL_READ_MS and after a write; the
+ * time registers alone otherwise.
+ */
+static void read_rtc(struct clock_rtc_sample *s)
+{
+    struct appliance *a = &appliance;
+    uint64_t now_ms = net_uptime_ms();
+    bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
+    s->tick_before = timer_now();
+    s->err = full ? rtc_read_time(a->rtc, &s->unix_s) : rtc_read_time_fast(a->rtc, &s->unix_s);
+    s->tick_after = timer_now();
+    if (full && s->err != -EIO && s->err != -ETIMEDOUT) {
+        last_full_rtc_read_ms = now_ms;
+        rtc_full_read_due = false;
+    }
+    if (s->err == -EIO || s->err == -ETIMEDOUT) {
+        a->rtc_errors++;
+        appliance_i2c_watch();
+    }
+}
+
+/*
+ * The RTC's square wave, when it is captured: each stamp is numbered by a
+ * read of the time registers SQW_NUMBER_DELAY_US after it (the registers
+ * have surely counted on by then), and the capture is watched: edges that
+ * stop (a wire off, an RTC that lost all power and with it its 1 Hz
+ * setting) leave the clock polling, and the output is turned on again.
+ */
+static void capture_service(void)
+{
+    struct appliance *a = &appliance;
+    uint64_t t;
+    while (sqw_capture_take(&t) == 0) {
+        a->pending_edge = t;
+        a->has_pending_edge = true;
+    }
+    uint64_t now = timer_now();
+    uint64_t ticks_per_ms = timer_hz() / 1000u;
+    if (a->has_pending_edge &&
+        now - a->pending_edge >= SQW_NUMBER_DELAY_US * ticks_per_ms / 1000u) {
+        struct clock_rtc_edge e = { .edge_tick = a->pending_edge };
+        read_rtc(&e.read);
+        (void)clock_feed_rtc_edge(&a->clock, &e);
+        a->has_pending_edge = false;
+    }
+    bool is_live = clock_is_capture_live(&a->clock, now);
+    if (is_live != a->was_capture_live) {
+        a->was_capture_live = is_live;
+        a->capture_on_tick = now;
+        if (is_live) {
+            log_event(LOG_INFO, "rtc: square-wave edges on %s: captured", sqw_capture_pin());
+        } else {
+            log_event(LOG_WARNING,
+                      "rtc: no square-wave edge on %s: edges polled until they come back",
+                      sqw_capture_pin());
+            (void)rtc_set_sqw_1hz(a->rtc, true);
+        }
+    } else if (!is_live && !a->is_capture_missing_logged &&
+               now - a->capture_on_tick > SQW_MISSING_MS * ticks_per_ms) {
+        a->is_capture_missing_logged = true;
+        log_event(
+            LOG_WARNING,
+            "rtc: no square-wave edge on %s yet (is the RTC's SQW wired to it?): edges polled",
+            sqw_capture_pin());
+    }
+}
+
 static void rtc_service(uint64_t now)
 {
     struct appliance *a = &appliance;
     if (a->rtc == NULL) {
         return;
     }
+    if (a->is_capture_on) {
+        capture_service();
+    }
     if (clock_is_rtc_read_due(&a->clock, now)) {
         struct clock_rtc_sample s = { 0 };
-        uint64_t now_ms = net_uptime_ms();
-        bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
-        s.tick_before = timer_now();
-        s.err = full ? rtc_read_time(a->rtc, &s.unix_s) : rtc_read_time_fast(a->rtc, &s.unix_s);
-        s.tick_after = timer_now();
-        if (full && s.err != -EIO && s.err != -ETIMEDOUT) {
-            last_full_rtc_read_ms = now_ms;
-            rtc_full_read_due = false;
-        }
-        if (s.err == -EIO || s.err == -ETIMEDOUT) {
-            a->rtc_errors++;
-        }
+        read_rtc(&s);
         (void)clock_feed_rtc(&a->clock, &s);
     }
     int64_t w;
@@ -101,6 +168,7 @@ static void rtc_service(uint64_t now)
         uint64_t after = timer_now();
         if (err) {
             a->rtc_errors++;
+            appliance_i2c_watch();
         }
         (void)clock_rtc_written(&a->clock, w, before, after, err);
         rtc_full_read_due = true;
@@ -138,6 +206,28 @@ static int store_write(void *ctx, uint16_t off, const void *buf, size_t len)
     return board_eeprom_write(off, buf, len);
 }
 
+/* What sits on the RTC module's bus: the bus's own health, the EEPROM, which chip. */
+static void probe_rtc_module(void)
+{
+    (void)board_rtc_module_probe();
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
+    if (m.bus_check_err != 0) {
+        log_event(LOG_ERR, "i2c: bus stuck at boot (%d): %s held low after %u clocks and a STOP",
+                  m.bus_check_err, m.bus_check_err == -EBUSY ? "SDA" : "SCL", I2C_BUS_CLEAR_CLOCKS);
+    } else if (bus.stuck_freed != 0) {
+        log_event(LOG_WARNING, "i2c: bus cleared at boot: SDA was held low, free after %u clocks",
+                  bus.last_clocks);
+    }
+    appliance.i2c_recoveries_logged = bus.recoveries;
+    if (m.eeprom_addr7 != 0) {
+        log_event(LOG_INFO, "eeprom: AT24C32 at 0x%02x (%s)", m.eeprom_addr7, m.eeprom_how);
+    } else {
+        log_event(LOG_WARNING, "eeprom: none found at 0x50..0x57: settings cannot be stored");
+    }
+}
+
 static void load_settings(void)
 {
     struct appliance *a = &appliance;
@@ -148,7 +238,9 @@ static void load_settings(void)
         a->store_state.status == CONFIG_STORE_OK || a->store_state.status == CONFIG_STORE_EMPTY;
     const char *text = config_status_text(a->store_state.status);
     unsigned ee = board_eeprom_addr();
-    if (err == 0) {
+    if (ee == 0) {
+        log_event(LOG_ERR, "config: %s (no AT24 found)", text);
+    } else if (err == 0) {
         log_event(LOG_INFO, "config: %s (AT24 at 0x%02x)", text, ee);
     } else {
         log_event(err == -ENODATA ? LOG_NOTICE : LOG_ERR, "config: %s (AT24 at 0x%02x)", text, ee);
@@ -158,17 +250,27 @@ static void load_settings(void)
 static void start_rtc(void)
 {
     struct appliance *a = &appliance;
-    int err = board_rtc_init(&a->rtc);
+    a->booted_rtc_chip = a->settings.rtc_chip;
+    int err = board_rtc_init(&a->rtc, (enum rtc_chip)a->settings.rtc_chip);
+    struct board_rtc_module m;
+    struct i2c_stats bus;
+    board_rtc_module_get(&m, &bus);
     if (err) {
         a->rtc = NULL;
-        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", board_rtc_addr(),
-                  err);
+        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", m.rtc_addr7, err);
         return;
     }
     struct rtc_status rs;
     char text[96];
+    char found[40] = "";
+    if (m.rtc_found != NULL && strcmp(m.rtc_found, m.rtc_chip) != 0) {
+        snprintf(found, sizeof(found), ", found %s", m.rtc_found);
+    }
     if (rtc_read_status(a->rtc, &rs) == 0 && rtc_format_status(&rs, text, sizeof(text)) >= 0) {
-        log_event(LOG_INFO, "rtc: at 0x%02x: %s", board_rtc_addr(), text);
+        log_event(LOG_INFO, "rtc: at 0x%02x: %s (%s%s; I2C at %lu kHz)", m.rtc_addr7, text,
+                  m.rtc_how, found, (unsigned long)(bus.bus_hz / 1000u));
+        a->rtc_has_aging = rs.has_aging;
+        a->rtc_aging_lsb = rs.aging_offset_lsb;
     }
 }
 
@@ -226,11 +328,14 @@ int main(void)
     banner(board_err);
     wdt_init(APPLIANCE_WDT_TIMEOUT_MS);
 
+    probe_rtc_module();
     load_settings();
     start_rtc();
+    appliance_i2c_watch(); /* a bus cleared while the settings or the RTC were read */
     start_clock();
     ntp_server_init(&a->ntp, (uint32_t)net_rand() ^ (uint32_t)timer_now());
     (void)appliance_apply(&a->settings, true);
+    appliance_apply_edges();
 
     uint8_t *mac = a->mac;
     a->mac_how = appliance_choose_mac(mac);

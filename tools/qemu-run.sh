@@ -4,17 +4,20 @@
 #   I2C bus, user networking with the NTP port forwarded to 127.0.0.1:PORT
 #   (or, with --tap IFNAME, the board's NIC on an existing TAP device, as a
 #   host on a real LAN), console on stdio.
+# --eeprom-addr puts the EEPROM elsewhere (0x57: the ZS-042 DS3231 module;
+# the image finds it at boot), --no-eeprom leaves it out (DS1338 breakouts).
 # The script execs QEMU, so its PID is QEMU's (tests stop it by PID). For a
 # TAP in a network namespace, run the script under `ip netns exec NS`,
 # which execs too.
 #
 #   tools/qemu-run.sh [--board B] [--elf F] [--port N | --tap IFNAME] [--rtc BASE]
-#                     [--eeprom FILE] [--no-eeprom] [--serial-socket PATH]
-#                     [--monitor-socket PATH]
+#                     [--eeprom FILE] [--eeprom-addr 0x50..0x57] [--no-eeprom]
+#                     [--serial-socket PATH] [--monitor-socket PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-board=lm3s6965evb port=12300 tap="" rtc=utc elf="" eeprom="" use_eeprom=1 serial=stdio monitor=none
+board=lm3s6965evb port=12300 tap="" rtc=utc elf="" eeprom="" eeprom_addr=0x50 use_eeprom=1
+serial=stdio monitor=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --board) board=$2; shift 2 ;;
@@ -23,6 +26,7 @@ while [ $# -gt 0 ]; do
         --tap) tap=$2; shift 2 ;;
         --rtc) rtc=$2; shift 2 ;;
         --eeprom) eeprom=$2; shift 2 ;;
+        --eeprom-addr) eeprom_addr=$2; shift 2 ;;
         --no-eeprom) use_eeprom=0; shift ;;
         --serial-socket) serial="unix:$2,server=on,wait=off"; shift 2 ;;
         --monitor-socket) monitor="unix:$2,server=on,wait=off"; shift 2 ;;
@@ -31,6 +35,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$elf" ] || elf=build/$board/firmware.elf
 [ -n "$eeprom" ] || eeprom=build/$board/eeprom.bin
+case "$eeprom_addr" in
+    0x5[0-7]) ;;
+    *) echo "qemu-run: --eeprom-addr $eeprom_addr: an AT24C32 answers at 0x50..0x57" >&2; exit 2 ;;
+esac
 
 machine=$(sed -nE 's/^BOARD_QEMU[[:space:]]*:=[[:space:]]*//p' "board/$board/board.mk")
 if [ "$serial" = stdio ] && [ -t 0 ]; then
@@ -58,6 +66,6 @@ if [ "$use_eeprom" = 1 ]; then
         head -c 4096 /dev/zero | tr '\0' '\377' > "$eeprom"
     fi
     args+=(-drive "if=none,id=ee,file=$eeprom,format=raw"
-           -device "at24c-eeprom,address=0x50,rom-size=4096,drive=ee")
+           -device "at24c-eeprom,address=$eeprom_addr,rom-size=4096,drive=ee")
 fi
 exec qemu-system-arm "${args[@]}"

@@ -2,7 +2,8 @@
  * EK-LM3S6965 bring-up: vector table, the 50 MHz system clock from the PLL,
  * brown-out reset, the clock gates and pins of every peripheral the
  * appliance uses, and the driver configurations for UART0, I2C0, the
- * Ethernet MAC, GPTM0 and the watchdog.
+ * Ethernet MAC, GPTM0 (the main loop's tick), GPTM1 (the RTC's square
+ * wave on PD5) and the watchdog.
  *
  * Order matters on the silicon (QEMU forgives all of it): a peripheral's
  * registers are touched only after its RCGC gate is on and the 3-clock
@@ -22,8 +23,11 @@
 #include "stellaris/stellaris.h"
 
 __attribute__((section(".vectors"), used)) static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    CORTEXM_CORE_VECTORS(Default_Handler),         [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
-    [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr, [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
+    CORTEXM_CORE_VECTORS(Default_Handler),
+    [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
+    [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr,
+    [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
+    [16 + BOARD_IRQ_TIMER1A] = stellaris_capture_isr,
     [16 + BOARD_IRQ_ETH] = stellaris_eth_isr,
 };
 
@@ -46,8 +50,13 @@ static struct stellaris_uart_config uart_cfg = {
 };
 static struct stellaris_i2c_config i2c_cfg = {
     .base = BOARD_I2C0_BASE,
-    .bus_hz = BOARD_I2C_HZ,
+    .bus_hz = I2C_STANDARD_HZ, /* until the module says what it takes */
     .timeout_us = 2000u,
+    .gpio_base = GPIO_PORTB_BASE,
+    .scl_pin = BOARD_I2C0_SCL_PIN,
+    .sda_pin = BOARD_I2C0_SDA_PIN,
+    .srcr = SYSCTL_SRCR1,
+    .srcr_bit = SYSCTL_SRCR1_I2C0,
 };
 static struct stellaris_eth_config eth_cfg = {
     .base = BOARD_ETH_BASE,
@@ -61,12 +70,18 @@ static struct stellaris_gptm_config gptm_cfg = {
     .base = BOARD_TIMER0_BASE,
     .irq = BOARD_IRQ_TIMER0A,
 };
+static const struct stellaris_capture_config capture_cfg = {
+    .base = BOARD_TIMER1_BASE,
+    .irq = BOARD_IRQ_TIMER1A,
+    .pin_name = BOARD_SQW_PIN_NAME,
+};
 static struct i2c_bus i2c0;
 static const struct rtcmodule_config rtc_module = {
     .bus = &i2c0,
     .rtc_addr7 = BOARD_RTC_ADDR,
     .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
+    .max_bus_hz = BOARD_I2C_MAX_HZ,
 };
 
 /* UART0 on PA0/PA1, clocked and muxed; safe to repeat (the fault path may). */
@@ -84,6 +99,7 @@ int board_init(void)
     stellaris_wdt_configure(&wdt_cfg);
     stellaris_eth_configure(&eth_cfg);
     stellaris_gptm_configure(&gptm_cfg);
+    stellaris_capture_configure(&capture_cfg);
     stellaris_brownout_reset_enable();
 
     clock_err = stellaris_clock_setup(&clock_cfg, &cpu_hz);
@@ -95,13 +111,16 @@ int board_init(void)
 
     /* Every gate, each followed by its 3-clock wait, before any register of the block. */
     stellaris_clock_gate_enable(SYSCTL_RCGC0, SYSCTL_RCGC0_WDT);
-    stellaris_clock_gate_enable(SYSCTL_RCGC1, SYSCTL_RCGC1_I2C0 | SYSCTL_RCGC1_TIMER0);
-    stellaris_clock_gate_enable(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOB | SYSCTL_RCGC2_GPIOF |
-                                                  SYSCTL_RCGC2_EMAC0 | SYSCTL_RCGC2_EPHY0);
+    stellaris_clock_gate_enable(SYSCTL_RCGC1,
+                                SYSCTL_RCGC1_I2C0 | SYSCTL_RCGC1_TIMER0 | SYSCTL_RCGC1_TIMER1);
+    stellaris_clock_gate_enable(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOB | SYSCTL_RCGC2_GPIOD |
+                                                  SYSCTL_RCGC2_GPIOF | SYSCTL_RCGC2_EMAC0 |
+                                                  SYSCTL_RCGC2_EPHY0);
     console_pins();
     stellaris_pins_for_peripheral(GPIO_PORTB_BASE, BOARD_I2C0_PINS,
                                   STELLARIS_PAD_OPEN_DRAIN_PULLUP);
     stellaris_pins_for_peripheral(GPIO_PORTF_BASE, BOARD_ETH_LED_PINS, STELLARIS_PAD_PUSH_PULL);
+    stellaris_pins_for_peripheral(BOARD_SQW_PORT_BASE, BOARD_SQW_PIN, STELLARIS_PAD_INPUT_PULLUP);
 
     rtcmodule_attach(&rtc_module);
     (void)stellaris_i2c_init(&i2c0, &i2c_cfg);
@@ -111,6 +130,11 @@ int board_init(void)
 const char *board_name(void)
 {
     return BOARD_NAME;
+}
+
+bool board_sqw_capture_default(void)
+{
+    return BOARD_RTC_SQW_CAPTURE != 0;
 }
 
 void board_get_clock(struct board_clock *bc)

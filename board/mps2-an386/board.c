@@ -11,6 +11,7 @@
 #include "cortexm/startup.h"
 #include "rtcmodule/rtcmodule.h"
 #include "hal/board.h"
+#include "hal/sqw.h"
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
 
@@ -42,7 +43,7 @@ static const struct lan9118_config eth_cfg = {
 };
 static const struct sbcon_i2c_config i2c_cfg = {
     .base = BOARD_I2C_BASE,
-    .bus_hz = BOARD_I2C_HZ,
+    .bus_hz = I2C_STANDARD_HZ, /* until the module says what it takes */
     .timeout_us = 2000u,
 };
 static struct i2c_bus i2c0;
@@ -51,6 +52,7 @@ static const struct rtcmodule_config rtc_module = {
     .rtc_addr7 = BOARD_RTC_ADDR,
     .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
+    .max_bus_hz = BOARD_I2C_MAX_HZ,
 };
 
 /*
@@ -71,6 +73,37 @@ int board_init(void)
 const char *board_name(void)
 {
     return BOARD_NAME;
+}
+
+/* hal/sqw.h: the CMSDK timers have no capture input; edges are polled. */
+bool board_sqw_capture_default(void)
+{
+    return false;
+}
+
+int sqw_capture_start(void)
+{
+    return -ENOTSUP;
+}
+
+void sqw_capture_stop(void)
+{
+}
+
+int sqw_capture_take(uint64_t *tick)
+{
+    (void)tick;
+    return -EAGAIN;
+}
+
+uint32_t sqw_capture_lost(void)
+{
+    return 0;
+}
+
+const char *sqw_capture_pin(void)
+{
+    return NULL;
 }
 
 void board_get_clock(struct board_clock *bc)

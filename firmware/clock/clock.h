@@ -16,6 +16,10 @@
  *       s.tick_after = timer_now();
  *       clock_feed_rtc(c, &s);                        errors go in as they are
  *   }
+ *   with a timer capturing the RTC's square wave (clock_set_edge_capture),
+ *   for each stamped edge, a little after it:
+ *       e.edge_tick = the stamp; e.read as s above;   the second it began
+ *       clock_feed_rtc_edge(c, &e);                   (no polling while they come)
  *   if (clock_rtc_write_due(c, timer_now(), &w) == 0) {
  *       b = timer_now(); err = rtc_set_time(rtc, w); a = timer_now();
  *       clock_rtc_written(c, w, b, a, err);           at once: no logging between
@@ -125,6 +129,16 @@ struct clock_rtc_sample {
     int64_t unix_s;       /* the RTC's time when err == 0 */
 };
 
+/*
+ * One RTC second edge stamped by a timer capture (the RTC's 1 Hz square
+ * wave, which falls as its seconds register counts on), and the read after
+ * it that says which second began there.
+ */
+struct clock_rtc_edge {
+    uint64_t edge_tick;           /* the counter at the falling edge, as the capture stamped it */
+    struct clock_rtc_sample read; /* the time registers, read after the edge */
+};
+
 struct clock_status {
     enum clock_state state;
     enum clock_leap leap;    /* pending leap second, from 00:00 UTC of its day */
@@ -144,15 +158,18 @@ struct clock_status {
                                       RTC's time counts as in the served century */
     int64_t last_set_unix_s; /* 0 = never */
     enum clock_source last_set_source;
-    int64_t age_s;           /* served time minus last_set_unix_s, 0 if never set */
-    uint32_t rtc_drift_ppb;  /* as configured */
-    int32_t trim_ppb;        /* as configured (a DS3231 driver may mirror it in aging) */
-    uint32_t rtc_fail_s;     /* seconds since the last good RTC reading while it fails */
-    int rtc_last_err;        /* last RTC error, 0 if the last reading was good */
-    uint32_t edges;          /* RTC edges measured since boot */
-    uint32_t rate_changes;   /* counter rate jumps detected (fit restarted) */
-    uint32_t rtc_writes;     /* successful RTC writes since boot */
-    uint32_t events_dropped; /* events lost to a full queue since boot */
+    int64_t age_s;             /* served time minus last_set_unix_s, 0 if never set */
+    uint32_t rtc_drift_ppb;    /* as configured */
+    int32_t trim_ppb;          /* as configured (a DS3231 driver may mirror it in aging) */
+    uint32_t rtc_fail_s;       /* seconds since the last good RTC reading while it fails */
+    int rtc_last_err;          /* last RTC error, 0 if the last reading was good */
+    uint32_t edges;            /* RTC edges measured since boot */
+    uint32_t rate_changes;     /* counter rate jumps detected (fit restarted) */
+    uint32_t rtc_writes;       /* successful RTC writes since boot */
+    uint32_t events_dropped;   /* events lost to a full queue since boot */
+    bool is_capture_live;      /* captured edges come: no polling reads */
+    uint32_t captured_edges;   /* captured edges taken since boot */
+    uint32_t capture_rejected; /* captured edges not taken: late read, glitch */
 };
 
 struct clock_event {
@@ -212,6 +229,30 @@ bool clock_is_rtc_read_due(const struct clock *c, uint64_t now_ticks);
  * or -EINVAL for ticks that go backwards.
  */
 int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s);
+
+/*
+ * A timer captures the RTC's square wave (is_on), or no longer does. While
+ * captured edges come (clock_feed_rtc_edge, one a second), the clock asks
+ * for no polling reads: they come back when none has come for
+ * CLOCK_CAPTURE_STALE_MS (a wire off, the RTC's output reset), and the
+ * polled edges carry on. The discipline is the same for both.
+ */
+void clock_set_edge_capture(struct clock *c, bool is_on);
+
+/* Returns true while captured edges come (the clock polls no more). */
+bool clock_is_capture_live(const struct clock *c, uint64_t now_ticks);
+
+/*
+ * Takes a captured edge: the second e->read shows began at e->edge_tick.
+ * The read must start after the edge, and less than half a second after it
+ * (or it could be the next second's); an edge whose second does not count
+ * on from the last captured one is a glitch; both are counted and dropped.
+ * The read also goes in as any reading does (health, century, the first
+ * second served). Returns 0 (also for an edge or read the clock had no use
+ * for: e->read.err is the news), or -EINVAL (ticks going backwards, a read
+ * that starts before the edge).
+ */
+int clock_feed_rtc_edge(struct clock *c, const struct clock_rtc_edge *e);
 
 /*
  * Asks whether the RTC must be written now: the served time (or, for a

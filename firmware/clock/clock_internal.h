@@ -136,6 +136,9 @@ void rtc_sched_write(struct clock *c, enum write_kind kind, uint64_t now);
 /* Asks for RTC reads back to back (no window) until the next edge. */
 void rtc_sched_continuous(struct clock *c);
 
+/* Returns true while captured edges come (no polling reads needed). */
+bool rtc_sched_capture_live(const struct clock *c, uint64_t now);
+
 /* --------------------------------------------------------------- status.c -- */
 
 /* Moves to state to, queueing the event, unless already there. */

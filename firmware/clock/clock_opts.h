@@ -74,6 +74,23 @@
 #define CLOCK_FREQ_MAX_PPB 1000000
 #endif
 
+/*
+ * Captured edges (the RTC's square wave on a timer input): the clock polls
+ * no more while one has come within this long, ms (a second and a half: one
+ * missed edge is not yet a wire gone).
+ */
+#ifndef CLOCK_CAPTURE_STALE_MS
+#define CLOCK_CAPTURE_STALE_MS 1500
+#endif
+
+/*
+ * A captured edge further than this from the fitted line is an outlier
+ * (a glitch on the wire), us; the fit's own spread is added.
+ */
+#ifndef CLOCK_CAPTURE_TOL_US
+#define CLOCK_CAPTURE_TOL_US 50
+#endif
+
 /* Wait after a failed RTC read when no edge is expected, ms. */
 #ifndef CLOCK_RETRY_MS
 #define CLOCK_RETRY_MS 100

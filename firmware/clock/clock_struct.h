@@ -72,6 +72,14 @@ struct clock {
     int last_err;
     uint32_t edges, writes;
 
+    /* Edges captured by a timer (the RTC's square wave). */
+    bool is_capture;       /* a timer captures the square wave (clock_set_edge_capture) */
+    bool has_capture;      /* capture_tick is the last captured edge taken */
+    bool has_capture_s;    /* capture_s numbers it (cleared when the RTC is written) */
+    uint64_t capture_tick; /* the last captured edge taken */
+    int64_t capture_s;     /* the RTC second it began */
+    uint32_t capture_edges, capture_rejected;
+
     /* RTC write: aligned on the served time (set) or the target time (re-phase). */
     uint8_t write_kind;
     int64_t write_armed_s; /* due once the aligned time passes a later second */

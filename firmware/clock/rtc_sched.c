@@ -8,6 +8,12 @@
  * target) second, and the edges after one measure where it put the RTC.
  * Readings are taken into the served century here (see "Century" in
  * clock.h).
+ *
+ * Captured edges: when a timer stamps the RTC's square wave, each edge
+ * comes stamped to a counter tick, and one read after it numbers it; it
+ * goes into the same fit, as an edge two ticks wide (the bracketed ones are
+ * hundreds of microseconds wide at real bus rates, and weigh next to
+ * nothing beside it). No polling while they keep coming.
  */
 #include "clock/clock_internal.h"
 
@@ -21,6 +27,8 @@
 
 /* Internal error for an RTC reading that contradicts the fitted phase. */
 #define ERR_INCONSISTENT (-ERANGE)
+/* A captured edge: stamped to a tick; the pin's input synchronizer adds about one more. */
+#define CAPTURE_WIDTH_TICKS 2u
 
 static uint64_t us_to_ticks(const struct clock *c, uint64_t us)
 {
@@ -155,8 +163,18 @@ static void check_write_landing(struct clock *c, int64_t shift_ns, uint64_t now)
     rtc_sched_write(c, WRITE_REPHASE, now);
 }
 
+/* How far an edge may lie off the fitted line before it is an outlier, ticks. */
+static uint64_t outlier_ticks(const struct clock *c, uint64_t width, bool is_captured)
+{
+    if (is_captured)
+        return us_to_ticks(c, CLOCK_CAPTURE_TOL_US) +
+               8u * wide_muldiv_u64(c->residual_ns, c->cfg.tick_hz, NS_PER_S) + width;
+    return 4u * window_half_ticks(c) + width;
+}
+
 /* An edge of RTC second s lies within [mid2 - width, mid2 + width] / 2. */
-static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width, uint64_t now)
+static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width, uint64_t now,
+                      bool is_captured)
 {
     bool is_first_after_write = c->has_write_point;
 
@@ -168,7 +186,7 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
         uint64_t mid = mid2 / 2u;
         uint64_t dev = mid > pred ? mid - pred : pred - mid;
 
-        if (dev > 4u * window_half_ticks(c) + width) {
+        if (dev > outlier_ticks(c, width, is_captured)) {
             /* Far off the line: a glitch, or the RTC's phase moved. */
             if (++c->outliers < 3) {
                 schedule_window(c, s + 1);
@@ -247,58 +265,128 @@ static void take_edge(struct clock *c, int64_t s, uint64_t mid2, uint64_t width,
     schedule_window(c, s + 1);
 }
 
+/*
+ * Takes one reading into the RTC's health: its second in the served
+ * century, checked against the build date and the fitted phase. Returns
+ * true with the reading in *out when it is good (and, before the first
+ * edge, serves it); false when it failed (already counted).
+ */
+static bool take_reading(struct clock *c, const struct clock_rtc_sample *s,
+                         struct clock_rtc_sample *out)
+{
+    uint64_t now = s->tick_after;
+    int err = s->err;
+
+    if (err > 0)
+        err = -EIO;
+    if (err == 0) {
+        *out = *s;
+        out->unix_s = rtc_unfold_s(s->unix_s, century_lo_s(century_ref_s(c, now)));
+    }
+    if (err == 0 && out->unix_s < c->cfg.min_valid_unix_s)
+        err = -ENODATA;
+    /* Right after a write the RTC may be anywhere: the next edge tells. */
+    if (err == 0 && !c->has_write_point && is_inconsistent(c, out))
+        err = ERR_INCONSISTENT;
+    if (err != 0) {
+        rtc_failed(c, now, err);
+        return false;
+    }
+    rtc_good(c, now);
+
+    if (!c->has_time && !c->is_coarse) {
+        /* Until the edge is found, serve the reading (a lower bound). */
+        served_reset(c, now, out->unix_s * NS_PER_S, c->ideal_mult_q32);
+        c->is_coarse = true;
+        served_plan_leap(c);
+    }
+    return true;
+}
+
 int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s)
 {
-    struct clock_rtc_sample sample;
+    struct clock_rtc_sample r;
     uint64_t now;
-    int err;
 
     if (s == NULL || s->tick_after < s->tick_before)
         return -EINVAL;
     if (c->write_kind != WRITE_NONE)
         return 0; /* the RTC is about to change: nothing to learn */
     now = s->tick_after;
-    err = s->err;
-    if (err > 0)
-        err = -EIO;
-    if (err == 0) {
-        sample = *s;
-        sample.unix_s = rtc_unfold_s(s->unix_s, century_lo_s(century_ref_s(c, now)));
-        s = &sample;
-    }
-    if (err == 0 && s->unix_s < c->cfg.min_valid_unix_s)
-        err = -ENODATA;
-    /* Right after a write the RTC may be anywhere: the next edge tells. */
-    if (err == 0 && !c->has_write_point && is_inconsistent(c, s))
-        err = ERR_INCONSISTENT;
-    if (err != 0) {
-        rtc_failed(c, now, err);
+    if (!take_reading(c, s, &r))
         return 0;
-    }
-    rtc_good(c, now);
 
-    if (!c->has_time && !c->is_coarse) {
-        /* Until the edge is found, serve the reading (a lower bound). */
-        served_reset(c, now, s->unix_s * NS_PER_S, c->ideal_mult_q32);
-        c->is_coarse = true;
-        served_plan_leap(c);
-    }
-
-    if (c->has_prev && s->unix_s == c->prev_s + 1) {
-        uint64_t width = s->tick_after - c->prev_before;
-        uint64_t mid2 = c->prev_before + s->tick_after;
+    if (c->has_prev && r.unix_s == c->prev_s + 1) {
+        uint64_t width = r.tick_after - c->prev_before;
+        uint64_t mid2 = c->prev_before + r.tick_after;
 
         if (width <= us_to_ticks(c, CLOCK_EDGE_MAX_WIDTH_US))
-            take_edge(c, s->unix_s, mid2, width, now);
+            take_edge(c, r.unix_s, mid2, width, now, false);
         else
             rtc_sched_continuous(c); /* the edge came outside the window */
-    } else if (c->has_prev && s->unix_s < c->prev_s) {
+    } else if (c->has_prev && r.unix_s < c->prev_s) {
         rtc_failed(c, now, ERR_INCONSISTENT);
         return 0;
     }
     c->has_prev = true;
-    c->prev_s = s->unix_s;
-    c->prev_before = s->tick_before;
+    c->prev_s = r.unix_s;
+    c->prev_before = r.tick_before;
+    return 0;
+}
+
+/* ------------------------------------------------------- captured edges -- */
+
+bool rtc_sched_capture_live(const struct clock *c, uint64_t now)
+{
+    uint64_t stale = wide_muldiv_u64(c->cfg.tick_hz, CLOCK_CAPTURE_STALE_MS, 1000);
+
+    return c->is_capture && c->has_capture && now >= c->capture_tick &&
+           now - c->capture_tick < stale;
+}
+
+bool clock_is_capture_live(const struct clock *c, uint64_t now_ticks)
+{
+    return rtc_sched_capture_live(c, now_ticks);
+}
+
+void clock_set_edge_capture(struct clock *c, bool is_on)
+{
+    c->is_capture = is_on;
+    c->has_capture = false;
+    c->has_capture_s = false;
+}
+
+int clock_feed_rtc_edge(struct clock *c, const struct clock_rtc_edge *e)
+{
+    const struct clock_rtc_sample *s = e != NULL ? &e->read : NULL;
+    struct clock_rtc_sample r;
+
+    if (s == NULL || s->tick_after < s->tick_before || s->tick_before < e->edge_tick)
+        return -EINVAL;
+    if (c->write_kind != WRITE_NONE)
+        return 0; /* the RTC is about to change: nothing to learn */
+    if (!take_reading(c, s, &r))
+        return 0;
+    c->has_prev = true; /* a reading like any other, should polling take over */
+    c->prev_s = r.unix_s;
+    c->prev_before = r.tick_before;
+
+    /* Read half a second or more after the edge, it may show the next second. */
+    if (s->tick_before - e->edge_tick >= c->rate_q16 >> 17) {
+        c->capture_rejected++;
+        return 0;
+    }
+    /* An edge whose second does not count on from the last one's is a glitch. */
+    if (c->has_capture_s && r.unix_s <= c->capture_s) {
+        c->capture_rejected++;
+        return 0;
+    }
+    c->has_capture = true;
+    c->has_capture_s = true;
+    c->capture_tick = e->edge_tick;
+    c->capture_s = r.unix_s;
+    c->capture_edges++;
+    take_edge(c, r.unix_s, 2u * e->edge_tick, CAPTURE_WIDTH_TICKS, s->tick_after, true);
     return 0;
 }
 
@@ -306,7 +394,7 @@ bool clock_is_rtc_read_due(const struct clock *c, uint64_t now_ticks)
 {
     bool is_in_window = c->is_window_mode && now_ticks >= c->window_open;
 
-    if (c->write_kind != WRITE_NONE)
+    if (c->write_kind != WRITE_NONE || rtc_sched_capture_live(c, now_ticks))
         return false;
     if (c->is_last_read_error && now_ticks < c->retry_at && !is_in_window)
         return false;
@@ -386,6 +474,7 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
     fit_solve(c);
     c->has_write_point = true;
     c->has_prev = false;
+    c->has_capture_s = false; /* the RTC counts from the written second now */
     c->update_ticks = tick_after;
     c->ref_ns = clock_ticks_to_ns(c, tick_after);
     rtc_sched_continuous(c);
@@ -423,6 +512,10 @@ int64_t clock_ticks_until_due(const struct clock *c, uint64_t now_ticks)
         if (c->write_kind == WRITE_REPHASE && c->has_fit)
             mult = c->ideal_mult_q32;
         best = wide_muldiv_u64((uint64_t)dt, (uint64_t)1 << 32, mult);
+    } else if (rtc_sched_capture_live(c, now_ticks)) {
+        /* Edges come by interrupt; wake when they should have come and did not. */
+        uint64_t stale = wide_muldiv_u64(c->cfg.tick_hz, CLOCK_CAPTURE_STALE_MS, 1000);
+        best = c->capture_tick + stale - now_ticks;
     } else {
         if (clock_is_rtc_read_due(c, now_ticks))
             return 0;

@@ -132,6 +132,9 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
     st->rate_changes = c->rate_changes;
     st->events_dropped = c->ev_dropped;
     st->rtc_writes = c->writes;
+    st->is_capture_live = rtc_sched_capture_live(c, now_ticks);
+    st->captured_edges = c->capture_edges;
+    st->capture_rejected = c->capture_rejected;
 }
 
 /* ------------------------------------------------------------------ names -- */

@@ -231,6 +231,12 @@ static const char *check_peers_and_clock(const struct settings *s)
         break;
     default: return "last-set source unknown";
     }
+    if (s->rtc_chip > CONFIG_RTC_CHIP_DS3231) {
+        return "RTC chip unknown";
+    }
+    if (s->rtc_sqw > CONFIG_RTC_SQW_CAPTURE) {
+        return "RTC edge source unknown";
+    }
     return NULL;
 }
 
@@ -340,7 +346,11 @@ static uint64_t take_u64(struct reader *r)
  *  95 last_set_unix_s i64  103 last_set_source   (104 bytes)
  * Format version 2 adds:
  * 104 mac[6]  110 mac_source   (111 bytes)
+ * Format version 3 adds:
+ * 111 rtc_chip  112 rtc_sqw   (113 bytes)
  * Unused acl entries and the mgmt subnet outside subnet mode are zero.
+ * Older records load with what the newer fields' defaults are (no MAC,
+ * the RTC chip as found, the edges as the board is built).
  */
 static void encode_payload(struct cursor *c, const struct settings *s)
 {
@@ -379,12 +389,13 @@ static void encode_payload(struct cursor *c, const struct settings *s)
         put_u8(c, s->mac[i]);
     }
     put_u8(c, s->mac_source);
+    put_u8(c, s->rtc_chip);
+    put_u8(c, s->rtc_sqw);
 }
 
 /*
- * Decodes a payload of format version 1 or 2 (len bytes). Returns 0, or
- * -EBADMSG when a flag byte is neither 0 nor 1 or the length is not the
- * version's.
+ * Decodes a payload of format version 1, 2 or 3 (len bytes, the
+ * version's). Returns 0, or -EBADMSG when a flag byte is neither 0 nor 1.
  */
 static int decode_payload(const uint8_t *p, size_t len, struct settings *s)
 {
@@ -422,11 +433,15 @@ static int decode_payload(const uint8_t *p, size_t len, struct settings *s)
     s->strict_max_ms = take_u32(&r);
     s->last_set_unix_s = (int64_t)take_u64(&r);
     s->last_set_source = take_u8(&r);
-    if (len == CONFIG_PAYLOAD_LEN) {
+    if (len >= CONFIG_PAYLOAD_LEN_V2) {
         for (unsigned i = 0; i < sizeof(s->mac); i++) {
             s->mac[i] = take_u8(&r);
         }
         s->mac_source = take_u8(&r);
+    }
+    if (len >= CONFIG_PAYLOAD_LEN) {
+        s->rtc_chip = take_u8(&r);
+        s->rtc_sqw = take_u8(&r);
     }
     if ((size_t)(r.p - p) != len || r.is_bad) {
         return -EBADMSG;
@@ -515,8 +530,9 @@ static enum config_store_status classify(struct settings *out, uint32_t *seq, bo
     *seq = get_u32(slot_buf + CONFIG_OFF_SEQ);
     *has_seq = true;
     bool is_current = version == CONFIG_FORMAT_VERSION && len == CONFIG_PAYLOAD_LEN;
+    bool is_v2 = version == 2u && len == CONFIG_PAYLOAD_LEN_V2;
     bool is_v1 = version == 1u && len == CONFIG_PAYLOAD_LEN_V1;
-    if (!is_current && !is_v1) {
+    if (!is_current && !is_v2 && !is_v1) {
         return CONFIG_STORE_BAD_VERSION;
     }
     if (decode_payload(slot_buf + CONFIG_OFF_PAYLOAD, len, out) != 0 ||

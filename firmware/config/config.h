@@ -38,7 +38,7 @@
 #define CONFIG_EEPROM_PAGE 32u
 #endif
 
-/* One slot: the v1 record is 120 bytes, the rest is room to grow. */
+/* One slot: the v3 record is 129 bytes, the rest is room to grow. */
 #ifndef CONFIG_SLOT_SIZE
 #define CONFIG_SLOT_SIZE 256u
 #endif
@@ -114,10 +114,12 @@
 /* -------------------------------------------------------------- record -- */
 
 #define CONFIG_MAGIC          0x4350544Eu /* "NTPC" as stored, little-endian */
-#define CONFIG_FORMAT_VERSION 2u
+#define CONFIG_FORMAT_VERSION 3u
 #define CONFIG_HEADER_LEN     12u  /* magic 4, version 2, length 2, sequence 4 */
-#define CONFIG_PAYLOAD_LEN    111u /* format version 2, see config.c */
-#define CONFIG_PAYLOAD_LEN_V1 104u /* format version 1 (still loaded: its MAC is none) */
+#define CONFIG_PAYLOAD_LEN    113u /* format version 3, see config.c */
+#define CONFIG_PAYLOAD_LEN_V2                                                                      \
+    111u /* format version 2 (still loaded: RTC chip and edges as found) */
+#define CONFIG_PAYLOAD_LEN_V1 104u /* format version 1 (still loaded: also its MAC is none) */
 #define CONFIG_CRC_LEN        4u
 #define CONFIG_RECORD_LEN     (CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN + CONFIG_CRC_LEN)
 /* Offsets inside a record (tests and tools reach into it). */
@@ -161,6 +163,24 @@ enum config_mac_source {
     CONFIG_MAC_GENERATED = 2, /* chosen at random once, for a chip with no factory address */
 };
 
+/*
+ * Which RTC chip to drive. The values are hal/rtc.h's enum rtc_chip's
+ * (firmware/ includes no driver header; main.c passes the value on).
+ */
+enum config_rtc_chip {
+    CONFIG_RTC_CHIP_AUTO = 0, /* the board's (board.h), else as found at boot */
+    CONFIG_RTC_CHIP_DS1307 = 1,
+    CONFIG_RTC_CHIP_DS1338 = 2,
+    CONFIG_RTC_CHIP_DS3231 = 3,
+};
+
+/* Where the RTC's second edges come from. */
+enum config_rtc_sqw {
+    CONFIG_RTC_SQW_BOARD = 0,   /* as the board is built (its BOARD_RTC_SQW_CAPTURE) */
+    CONFIG_RTC_SQW_POLL = 1,    /* reading the seconds register until it changes */
+    CONFIG_RTC_SQW_CAPTURE = 2, /* the 1 Hz square wave on the board's timer capture pin */
+};
+
 /* What last set the clock. */
 enum config_time_source {
     CONFIG_TIME_SOURCE_NONE = 0,     /* never set */
@@ -201,6 +221,10 @@ struct settings {
     uint32_t strict_max_ms;  /* root dispersion limit while strict */
     int64_t last_set_unix_s; /* when the time was last set, 0 = never */
     uint8_t last_set_source; /* enum config_time_source */
+
+    /* RTC module */
+    uint8_t rtc_chip; /* enum config_rtc_chip */
+    uint8_t rtc_sqw;  /* enum config_rtc_sqw */
 };
 
 /* ------------------------------------------------------------- storage -- */

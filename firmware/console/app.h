@@ -70,9 +70,29 @@ struct app_status {
 
     /* RTC */
     const char *rtc_chip;    /* "DS1307", "DS3231", ...; NULL = none found */
+    uint8_t rtc_addr;        /* its I2C address, 0 = not known */
+    const char *rtc_how;     /* "found at boot", "named in board.h", ...; NULL = not known */
     bool is_rtc_osc_stopped; /* OSF (or equivalent) was set: time lost */
     bool is_rtc_halted;      /* CH bit set: oscillator not running */
     uint32_t rtc_errors;     /* I2C transfers that failed */
+    bool has_rtc_temp;       /* DS3231: the chip's temperature */
+    int16_t rtc_temp_quarter_c;
+    const char *rtc_edges;         /* "polled", "captured", ...; NULL = no RTC */
+    const char *rtc_edge_pin;      /* the capture input ("PD5 (CCP2)") when captured */
+    uint32_t rtc_captured;         /* captured edges taken */
+    uint32_t rtc_capture_rejected; /* ... and not taken (glitches, late reads) */
+    bool has_rtc_aging;            /* DS3231: its aging offset carries the trim */
+    int8_t rtc_aging_lsb;          /* the offset in the chip */
+    int32_t rtc_trim_rest_ppb;     /* the part of the trim the served time carries */
+
+    /* settings EEPROM and the I2C bus */
+    uint8_t eeprom_addr;    /* 0 = none found */
+    const char *eeprom_how; /* "found at boot", "named in board.h" */
+    uint32_t i2c_hz;
+    uint32_t i2c_errors;       /* failed transfers */
+    uint32_t i2c_recoveries;   /* bus clears: after a time-out, or a line found held low */
+    uint32_t i2c_stuck_freed;  /* ... that freed SDA */
+    uint32_t i2c_stuck_failed; /* ... that could not */
 
     /* system */
     uint32_t uptime_s;

@@ -53,13 +53,25 @@ static void print_time_status(const struct app_status *st)
     }
 }
 
-static void print_system_status(const struct app_status *st)
+/* Writes a temperature in 0.25 C as "-10.25". Returns buf (TEXT_FIXED_SIZE bytes). */
+static char *fmt_quarter_c(char *buf, int16_t q)
 {
-    char a[TEXT_TIME_SIZE];
+    return text_fmt_fixed(buf, (int64_t)q * 25, 2, 2, false);
+}
+
+static void print_rtc_status(const struct app_status *st)
+{
+    char a[TEXT_FIXED_SIZE], b[TEXT_FIXED_SIZE];
     if (st->rtc_chip == NULL) {
         console_puts("rtc: none found\n");
     } else {
         console_printf("rtc: %s", st->rtc_chip);
+        if (st->rtc_addr != 0) {
+            console_printf(" at 0x%02x", st->rtc_addr);
+        }
+        if (st->rtc_how != NULL) {
+            console_printf(" (%s)", st->rtc_how);
+        }
         if (!st->is_rtc_osc_stopped && !st->is_rtc_halted) {
             console_puts(", running");
         }
@@ -71,6 +83,47 @@ static void print_system_status(const struct app_status *st)
         }
         console_printf(", %lu I/O errors\n", (unsigned long)st->rtc_errors);
     }
+    if (st->rtc_edges != NULL) {
+        console_printf("rtc edges: %s", st->rtc_edges);
+        if (st->rtc_edge_pin != NULL) {
+            console_printf(" on %s: %lu taken, %lu rejected", st->rtc_edge_pin,
+                           (unsigned long)st->rtc_captured,
+                           (unsigned long)st->rtc_capture_rejected);
+        }
+        console_puts("\n");
+    }
+    if (st->has_rtc_temp) {
+        console_printf("rtc temperature: %s C\n", fmt_quarter_c(a, st->rtc_temp_quarter_c));
+    }
+    if (st->has_rtc_aging) {
+        /* A negative offset speeds the oscillator up: the RTC gains. */
+        console_printf("rtc aging offset: %d (%s ppm), trim left to the served time: %ld ppb\n",
+                       st->rtc_aging_lsb,
+                       text_fmt_fixed(b, -(int64_t)st->rtc_aging_lsb * 100, 3, 1, true),
+                       (long)st->rtc_trim_rest_ppb);
+    }
+    if (st->eeprom_addr != 0) {
+        console_printf("eeprom: AT24C32 at 0x%02x (%s)\n", st->eeprom_addr,
+                       st->eeprom_how != NULL ? st->eeprom_how : "?");
+    } else if (st->i2c_hz != 0) {
+        console_puts("eeprom: none found at 0x50..0x57\n");
+    }
+    if (st->i2c_hz != 0) {
+        console_printf("i2c: %lu kHz, %lu errors, %lu recoveries",
+                       (unsigned long)(st->i2c_hz / 1000u), (unsigned long)st->i2c_errors,
+                       (unsigned long)st->i2c_recoveries);
+        if (st->i2c_stuck_freed != 0 || st->i2c_stuck_failed != 0) {
+            console_printf(" (SDA held low: freed %lu, still stuck %lu)",
+                           (unsigned long)st->i2c_stuck_freed, (unsigned long)st->i2c_stuck_failed);
+        }
+        console_puts("\n");
+    }
+}
+
+static void print_system_status(const struct app_status *st)
+{
+    char a[TEXT_TIME_SIZE];
+    print_rtc_status(st);
     console_printf("uptime: %s\n", text_fmt_duration(a, st->uptime_s));
     console_printf("reset cause: %s\n", st->reset_cause != NULL ? st->reset_cause : "unknown");
     if (st->cpu_hz != 0) {
@@ -210,6 +263,10 @@ int cmd_config_show(int argc, char *argv[])
     console_printf("upstream %s\n",
                    s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
     console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
+    static const char *const chips[] = { "auto", "ds1307", "ds1338", "ds3231" };
+    static const char *const sqws[] = { "board", "poll", "capture" };
+    console_printf("rtc chip %s\n", s->rtc_chip < 4u ? chips[s->rtc_chip] : "auto");
+    console_printf("rtc sqw %s\n", s->rtc_sqw < 3u ? sqws[s->rtc_sqw] : "board");
     console_printf("clock trim %ld\n", (long)s->clock_trim_ppb);
     console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb);
     if (s->strict_enabled) {

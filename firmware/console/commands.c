@@ -8,7 +8,7 @@
  * check them as a whole, and only then hands them to the app. A refusal
  * therefore prints one "error: ..." line and changes nothing. The commands
  * live in one file per group (cmd_time.c, cmd_net.c, cmd_ntp.c,
- * cmd_clock.c, cmd_status.c, cmd_system.c); what they print and parse goes
+ * cmd_clock.c, cmd_rtc.c, cmd_status.c, cmd_system.c); what they print and parse goes
  * through the console's text module (text.h).
  */
 #include "console/commands.h"
@@ -127,10 +127,15 @@ const struct console_cmd console_cmds[] = {
       cmd_ntp_mgmt },
     { "upstream", "<a.b.c.d> | off", "NTP server to take the time from", 1, 1, cmd_upstream },
     { "log", "<a.b.c.d> | off", "syslog target", 1, 1, cmd_log },
-    { "clock trim", "<ppb>", "oscillator correction (-500000..500000)", 1, 1, cmd_clock_trim },
+    { "clock trim", "<ppb>", "RTC rate correction (-500000..500000; DS3231: aging offset)", 1, 1,
+      cmd_clock_trim },
     { "clock drift", "<ppb>", "rated RTC drift (1000..500000)", 1, 1, cmd_clock_drift },
     { "clock strict", "on <max_ms> | off", "unsynchronized past max_ms dispersion", 1, 2,
       cmd_clock_strict },
+    { "rtc chip", "auto|ds1307|ds1338|ds3231", "the RTC chip, from the next boot (auto: as found)",
+      1, 1, cmd_rtc_chip },
+    { "rtc sqw", "capture|poll|board", "second edges from the RTC's square wave, or polled", 1, 1,
+      cmd_rtc_sqw },
     { "config show", "", "every setting, as commands to paste back", 0, 0, cmd_config_show },
     { "save", "", "keep the settings after a power cut", 0, 0, cmd_save },
     { "reboot", "", "restart the appliance", 0, 0, cmd_reboot },

@@ -105,6 +105,10 @@ int cmd_clock_trim(int argc, char *argv[]);
 int cmd_clock_drift(int argc, char *argv[]);
 int cmd_clock_strict(int argc, char *argv[]);
 
+/* cmd_rtc.c */
+int cmd_rtc_chip(int argc, char *argv[]);
+int cmd_rtc_sqw(int argc, char *argv[]);
+
 /* cmd_status.c */
 int cmd_status(int argc, char *argv[]);
 int cmd_config_show(int argc, char *argv[]);

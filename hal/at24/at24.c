@@ -74,16 +74,18 @@ int at24_read(const struct at24 *dev, uint32_t off, void *buf, size_t len)
 /*
  * Acknowledge polling (datasheet "Acknowledge Polling"): while the write
  * cycle runs the chip does not acknowledge its address. An address-only
- * write starts no cycle, so it is a harmless probe.
+ * write starts no cycle, so it is a harmless probe. The limit is a time on
+ * the timestamp counter from the end of the page write.
  */
 static int wait_write_cycle(const struct at24 *dev, const uint8_t *addr)
 {
-    for (uint32_t waited_us = 0;; waited_us += AT24_POLL_STEP_US) {
+    uint64_t deadline = timer_now() + (uint64_t)AT24_POLL_LIMIT_US * (timer_hz() / 1000000u);
+    for (;;) {
         int err = i2c_write(dev->bus, dev->addr7, addr, ADDR_BYTES);
         if (err != -EIO) {
             return err; /* 0: done; -ETIMEDOUT: the bus itself is stuck */
         }
-        if (waited_us >= AT24_POLL_LIMIT_US) {
+        if (timer_now() >= deadline) {
             return -ETIMEDOUT;
         }
         timer_delay_us(AT24_POLL_STEP_US);

@@ -3,9 +3,10 @@
  * AT24C512): probe, reads of any length, writes split at page boundaries
  * with acknowledge polling for the self-timed write cycle.
  *
- * Relies on hal/i2c.h for the bus and on timer_delay_us() (hal/timer.h)
- * for the bounded wait between polls. Stateless: the device is described
- * by a const struct at24 the board owns. Include as "at24/at24.h".
+ * Relies on hal/i2c.h for the bus and on the timestamp counter (hal/timer.h)
+ * for the time limit of the write cycle and the wait between polls.
+ * Stateless: the device is described by a const struct at24 the board
+ * owns. Include as "at24/at24.h".
  *
  * A write is not atomic: power lost during a write cycle can leave a page
  * partly programmed. Whoever stores settings here keeps a checksum and two
@@ -31,10 +32,18 @@ struct i2c_bus;
  */
 #define AT24_PAGE_SIZE_MAX 64u
 
-/* tWR, the write cycle time: 5 ms max (AT24C32C "AC Characteristics"). */
-#define AT24_WRITE_CYCLE_MAX_US 5000u
-/* Acknowledge polling gives up after twice tWR. */
-#define AT24_POLL_LIMIT_US 10000u
+/*
+ * tWR, the write cycle time: 5 ms max on the AT24C32C/D ("AC
+ * Characteristics"), 10 ms on the older AT24C32 the common modules still
+ * carry.
+ */
+#define AT24_WRITE_CYCLE_MAX_US 10000u
+/*
+ * Acknowledge polling gives up this long after the page write, measured
+ * on the timestamp counter (not by counting polls: a slow bus or a bus
+ * clear in between would stretch a count): twice the older parts' tWR.
+ */
+#define AT24_POLL_LIMIT_US 20000u
 /* Wait between two polls. */
 #define AT24_POLL_STEP_US 100u
 
@@ -64,8 +73,9 @@ int at24_read(const struct at24 *dev, uint32_t off, void *buf, size_t len);
  * each followed by acknowledge polling until the write cycle ends. Returns
  * when the last byte is programmed.
  * Returns 0, -EINVAL (out of range, bad dev), -EIO (a write not
- * acknowledged), -ETIMEDOUT (the chip stayed busy past AT24_POLL_LIMIT_US,
- * or the bus hung). On error, pages before the failing one are written.
+ * acknowledged), -ETIMEDOUT (the chip stayed busy AT24_POLL_LIMIT_US after
+ * the page write, or the bus hung). On error, pages before the failing one
+ * are written.
  * len 0 is a successful no-op.
  */
 int at24_write(const struct at24 *dev, uint32_t off, const void *buf, size_t len);

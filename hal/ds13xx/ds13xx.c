@@ -42,28 +42,40 @@
 #define HOURS_ZERO 0x80u
 #define DAY_ZERO   0xF8u
 
-/* DS1338 control register 07h: OUT . OSF SQWE . . RS1 RS0 */
+/* DS1307/DS1338 control register 07h: OUT . OSF SQWE . . RS1 RS0 (the DS1307 reads 0 in bit 5) */
 #define DS1338_REG_CONTROL 0x07u
 #define DS1338_OSF         0x20u
+#define DS13X7_SQWE        0x10u
+#define DS13X7_RS          0x03u /* 00: 1 Hz */
+#define DS13X7_ZERO        0x4Cu /* bits 6, 3, 2 read 0 on both */
 
 /* DS3231 control 0Eh: EOSC BBSQW CONV RS2 RS1 INTCN A2IE A1IE */
 #define DS3231_REG_CONTROL 0x0Eu
 #define DS3231_EOSC        0x80u
 #define DS3231_CONV        0x20u
+#define DS3231_RS          0x18u /* RS2:RS1, 00: 1 Hz */
+#define DS3231_INTCN       0x04u
 /* DS3231 status 0Fh: OSF 0 0 0 EN32kHz BSY A2F A1F */
-#define DS3231_REG_STATUS 0x0Fu
-#define DS3231_OSF        0x80u
-#define DS3231_BSY        0x04u
-#define DS3231_REG_AGING  0x10u
+#define DS3231_REG_STATUS  0x0Fu
+#define DS3231_OSF         0x80u
+#define DS3231_BSY         0x04u
+#define DS3231_STATUS_ZERO 0x70u
+#define DS3231_REG_AGING   0x10u
+/* DS3231 temperature 11h (signed whole degrees), 12h (bits 7:6: quarters; 5:0 read 0) */
+#define DS3231_REG_TEMP_MSB  0x11u
+#define DS3231_REG_TEMP_LSB  0x12u
+#define DS3231_TEMP_LSB_ZERO 0x3Fu
+#define DS3231_LAST_REG      DS3231_REG_TEMP_LSB
 
 #define YEAR_MIN        2000
 #define SECONDS_PER_DAY 86400
 
-/* The longest snapshot: DS3231 00h..10h. */
-#define FULL_READ_MAX 17u
+/* The longest snapshot: DS3231 00h..12h; also what detection reads on every chip. */
+#define FULL_READ_MAX (DS3231_LAST_REG + 1u)
 
 struct ds13xx_ops {
     const char *name;
+    uint32_t max_bus_hz;
     int32_t year_max;      /* last year rtc_set_time writes */
     uint8_t year_tens_max; /* highest tens digit the year register may read */
     uint8_t full_read_len; /* registers from 00h: time and every flag */
@@ -75,6 +87,8 @@ struct ds13xx_ops {
     int (*clear_flags)(struct rtc *rtc);
     /* Writes the aging offset. Returns 0, -ENOTSUP or a negative errno. */
     int (*set_aging)(struct rtc *rtc, int8_t offset_lsb);
+    /* Turns the 1 Hz square wave on or off. Returns 0 or a negative errno. */
+    int (*set_sqw)(struct rtc *rtc, bool on);
 };
 
 static int read_regs(const struct rtc *rtc, uint8_t first, uint8_t *buf, size_t len)
@@ -97,8 +111,24 @@ static int write_regs(const struct rtc *rtc, uint8_t first, const uint8_t *val, 
 
 static void ds1307_decode_flags(const uint8_t *regs, struct rtc_status *st)
 {
-    (void)regs;
     st->has_osf = false;
+    st->is_sqw_1hz = (regs[DS1338_REG_CONTROL] & (DS13X7_SQWE | DS13X7_RS)) == DS13X7_SQWE;
+}
+
+/* DS1307/DS1338 control 07h: SQWE with RS1:RS0 = 00; OUT and OSF as they were. */
+static int ds13x7_set_sqw(struct rtc *rtc, bool on)
+{
+    uint8_t control;
+    int err = read_regs(rtc, DS1338_REG_CONTROL, &control, 1);
+    if (err != 0) {
+        return err;
+    }
+    /* OSF written as read: a 1 leaves it as it is, so an OSF that is set stays set. */
+    control &= (uint8_t) ~(DS13X7_SQWE | DS13X7_RS);
+    if (on) {
+        control |= DS13X7_SQWE;
+    }
+    return write_regs(rtc, DS1338_REG_CONTROL, &control, 1);
 }
 
 static int no_flags(struct rtc *rtc)
@@ -116,8 +146,10 @@ static int no_aging(struct rtc *rtc, int8_t offset_lsb)
 
 static void ds1338_decode_flags(const uint8_t *regs, struct rtc_status *st)
 {
+    uint8_t control = regs[DS1338_REG_CONTROL];
     st->has_osf = true;
-    st->is_osf_set = (regs[DS1338_REG_CONTROL] & DS1338_OSF) != 0;
+    st->is_osf_set = (control & DS1338_OSF) != 0;
+    st->is_sqw_1hz = (control & (DS13X7_SQWE | DS13X7_RS)) == DS13X7_SQWE;
 }
 
 static int ds1338_clear_flags(struct rtc *rtc)
@@ -133,11 +165,33 @@ static int ds1338_clear_flags(struct rtc *rtc)
 
 static void ds3231_decode_flags(const uint8_t *regs, struct rtc_status *st)
 {
+    uint8_t control = regs[DS3231_REG_CONTROL];
     st->has_osf = true;
     st->is_osf_set = (regs[DS3231_REG_STATUS] & DS3231_OSF) != 0;
-    st->is_eosc_set = (regs[DS3231_REG_CONTROL] & DS3231_EOSC) != 0;
+    st->is_eosc_set = (control & DS3231_EOSC) != 0;
     st->has_aging = true;
     st->aging_offset_lsb = (int8_t)regs[DS3231_REG_AGING];
+    st->has_temp = true;
+    st->temp_quarter_c =
+        (int16_t)((int8_t)regs[DS3231_REG_TEMP_MSB] * 4 + (regs[DS3231_REG_TEMP_LSB] >> 6));
+    st->is_sqw_1hz = (control & (DS3231_INTCN | DS3231_RS)) == 0;
+}
+
+/* DS3231 control 0Eh: INTCN 0 and RS2:RS1 00 for the 1 Hz wave; INTCN 1 (its reset value) for off. */
+static int ds3231_set_sqw(struct rtc *rtc, bool on)
+{
+    uint8_t control;
+    int err = read_regs(rtc, DS3231_REG_CONTROL, &control, 1);
+    if (err != 0) {
+        return err;
+    }
+    control &= (uint8_t)~DS3231_CONV; /* start no conversion */
+    if (on) {
+        control &= (uint8_t) ~(DS3231_INTCN | DS3231_RS);
+    } else {
+        control |= DS3231_INTCN;
+    }
+    return write_regs(rtc, DS3231_REG_CONTROL, &control, 1);
 }
 
 static int ds3231_clear_flags(struct rtc *rtc)
@@ -177,30 +231,51 @@ static int ds3231_set_aging(struct rtc *rtc, int8_t offset_lsb)
     return write_regs(rtc, DS3231_REG_CONTROL, cs, 1);
 }
 
+/*
+ * Bus rates: the DS1307 is a Standard-mode part (100 kHz, its "AC
+ * Electrical Characteristics"); the DS1338 and DS3231 take Fast mode.
+ */
 static const struct ds13xx_ops chip_ops[] = {
     [DS13XX_DS1307] = {
-        .name = "DS1307", .year_max = 2099, .year_tens_max = 9, .full_read_len = TIME_REGS,
+        .name = "DS1307", .max_bus_hz = I2C_STANDARD_HZ,
+        .year_max = 2099, .year_tens_max = 9, .full_read_len = DS1338_REG_CONTROL + 1,
         .has_ch = true, .has_century = false,
         .decode_flags = ds1307_decode_flags, .clear_flags = no_flags,
-        .set_aging = no_aging,
+        .set_aging = no_aging, .set_sqw = ds13x7_set_sqw,
     },
     [DS13XX_DS1338] = {
         /* QEMU's ds1338 reads 2100..2159 as A0h..F9h (see ds13xx.h). */
-        .name = "DS1338", .year_max = 2099, .year_tens_max = 15,
+        .name = "DS1338", .max_bus_hz = I2C_FAST_HZ,
+        .year_max = 2099, .year_tens_max = 15,
         .full_read_len = DS1338_REG_CONTROL + 1,
         .has_ch = true, .has_century = false,
         .decode_flags = ds1338_decode_flags, .clear_flags = ds1338_clear_flags,
-        .set_aging = no_aging,
+        .set_aging = no_aging, .set_sqw = ds13x7_set_sqw,
     },
     [DS13XX_DS3231] = {
-        .name = "DS3231", .year_max = 2199, .year_tens_max = 9,
-        .full_read_len = DS3231_REG_AGING + 1,
+        .name = "DS3231", .max_bus_hz = I2C_FAST_HZ,
+        .year_max = 2199, .year_tens_max = 9,
+        .full_read_len = DS3231_LAST_REG + 1,
         .has_ch = false, .has_century = true,
         .decode_flags = ds3231_decode_flags, .clear_flags = ds3231_clear_flags,
-        .set_aging = ds3231_set_aging,
+        .set_aging = ds3231_set_aging, .set_sqw = ds3231_set_sqw,
+    },
+    [DS13XX_DS1307_OR_DS1338] = {
+        /* Driven as a DS1338 (its 07h exists on both) at the DS1307's rate. */
+        .name = "DS1307/DS1338", .max_bus_hz = I2C_STANDARD_HZ,
+        .year_max = 2099, .year_tens_max = 15,
+        .full_read_len = DS1338_REG_CONTROL + 1,
+        .has_ch = true, .has_century = false,
+        .decode_flags = ds1338_decode_flags, .clear_flags = ds1338_clear_flags,
+        .set_aging = no_aging, .set_sqw = ds13x7_set_sqw,
     },
 };
-_Static_assert(DS3231_REG_AGING + 1 <= FULL_READ_MAX, "snapshot buffer too small");
+#define CHIPS (sizeof(chip_ops) / sizeof(chip_ops[0]))
+
+static const struct ds13xx_ops *ops_of(enum ds13xx_chip chip)
+{
+    return (unsigned)chip < CHIPS && chip_ops[chip].name != NULL ? &chip_ops[chip] : NULL;
+}
 
 /* ------------------------------------------------------------- common -- */
 
@@ -317,7 +392,7 @@ static int read_snapshot(struct rtc *rtc, struct rtc_status *st, struct civil_ti
 int ds13xx_init(struct rtc *rtc, const struct ds13xx_config *cfg)
 {
     if (rtc == NULL || cfg == NULL || cfg->bus == NULL || cfg->addr7 > 0x7Fu ||
-        (unsigned)cfg->chip >= sizeof(chip_ops) / sizeof(chip_ops[0])) {
+        ops_of(cfg->chip) == NULL) {
         return -EINVAL;
     }
     rtc->cfg = cfg;
@@ -327,7 +402,66 @@ int ds13xx_init(struct rtc *rtc, const struct ds13xx_config *cfg)
     if (err != 0) {
         return err;
     }
-    rtc->ops = &chip_ops[cfg->chip];
+    rtc->ops = ops_of(cfg->chip);
+    return 0;
+}
+
+const char *ds13xx_chip_name(enum ds13xx_chip chip)
+{
+    const struct ds13xx_ops *ops = ops_of(chip);
+    return ops != NULL ? ops->name : "?";
+}
+
+uint32_t ds13xx_max_bus_hz(enum ds13xx_chip chip)
+{
+    const struct ds13xx_ops *ops = ops_of(chip);
+    return ops != NULL ? ops->max_bus_hz : I2C_STANDARD_HZ;
+}
+
+/*
+ * Detection. 00h..12h exist on all three chips, so reading them is safe
+ * whatever answers. Where they could be a DS3231's (status bits 6:4 and
+ * temperature bits 5:0 read 0, seconds bit 7 too), the temperature LSB is
+ * written with other values in bits 5:0 and read back: a DS3231 ignores
+ * the write (read-only), the DS1307/DS1338's RAM keeps it, and gets its
+ * byte back at once.
+ */
+int ds13xx_detect(struct i2c_bus *bus, uint8_t addr7, enum ds13xx_chip *chip)
+{
+    uint8_t r[FULL_READ_MAX];
+    uint8_t first = REG_SECONDS;
+    int err = i2c_write_read(bus, addr7, &first, 1, r, sizeof(r));
+    if (err != 0) {
+        return err;
+    }
+    bool could_be_ds3231 = (r[DS3231_REG_STATUS] & DS3231_STATUS_ZERO) == 0 &&
+                           (r[DS3231_REG_TEMP_LSB] & DS3231_TEMP_LSB_ZERO) == 0 &&
+                           (r[REG_SECONDS] & SECONDS_CH) == 0;
+    if (could_be_ds3231) {
+        uint8_t probe[2] = { DS3231_REG_TEMP_LSB, (uint8_t)(r[DS3231_REG_TEMP_LSB] | 0x15u) };
+        uint8_t back;
+        err = i2c_write(bus, addr7, probe, sizeof(probe));
+        if (err == 0) {
+            err = i2c_write_read(bus, addr7, probe, 1, &back, 1);
+        }
+        if (err != 0) {
+            return err;
+        }
+        if (back != probe[1]) {
+            *chip = DS13XX_DS3231; /* read-only: the temperature register */
+            return 0;
+        }
+        probe[1] = r[DS3231_REG_TEMP_LSB]; /* RAM: put its byte back */
+        err = i2c_write(bus, addr7, probe, sizeof(probe));
+        if (err != 0) {
+            return err;
+        }
+    }
+    uint8_t control = r[DS1338_REG_CONTROL];
+    if (control & DS13X7_ZERO) {
+        return -ENODEV;
+    }
+    *chip = (control & DS1338_OSF) ? DS13XX_DS1338 : DS13XX_DS1307_OR_DS1338;
     return 0;
 }
 
@@ -410,6 +544,14 @@ int rtc_set_aging_offset(struct rtc *rtc, int8_t offset_lsb)
     return rtc->ops->set_aging(rtc, offset_lsb);
 }
 
+int rtc_set_sqw_1hz(struct rtc *rtc, bool on)
+{
+    if (rtc == NULL || rtc->ops == NULL) {
+        return -ENODEV;
+    }
+    return rtc->ops->set_sqw(rtc, on);
+}
+
 int rtc_format_status(const struct rtc_status *status, char *buf, size_t len)
 {
     if (status == NULL || (buf == NULL && len > 0)) {
@@ -425,9 +567,17 @@ int rtc_format_status(const struct rtc_status *status, char *buf, size_t len)
     } else {
         state = "oscillator running";
     }
-    char aging[32] = "";
-    if (status->has_aging && status->aging_offset_lsb != 0) {
-        snprintf(aging, sizeof(aging), ", aging offset %d", status->aging_offset_lsb);
+    char aging[48] = "";
+    int n_aging = 0;
+    if (status->has_temp) {
+        int q = status->temp_quarter_c;
+        unsigned mag = (unsigned)(q < 0 ? -q : q);
+        n_aging = snprintf(aging, sizeof(aging), ", %s%u.%02u C", q < 0 ? "-" : "", mag / 4u,
+                           (mag % 4u) * 25u);
+    }
+    if (status->has_aging && status->aging_offset_lsb != 0 && n_aging >= 0) {
+        snprintf(aging + n_aging, sizeof(aging) - (size_t)n_aging, ", aging offset %d",
+                 status->aging_offset_lsb);
     }
     int n =
         snprintf(buf, len, "%s, %s%s%s%s", status->chip_name != NULL ? status->chip_name : "RTC",

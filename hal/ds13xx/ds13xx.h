@@ -25,6 +25,19 @@
  * leap rule (every fourth year) makes that exact: the chip's count repeats
  * every 36525 days.
  *
+ * Which chip answers at 0x68 is found at boot (ds13xx_detect), from what
+ * each register map has: the DS3231's temperature registers (11h-12h) are
+ * read-only and its status register reads 0 in bits 6:4, where the
+ * DS1307/DS1338 have battery-backed RAM; the DS1338 has an oscillator-stop
+ * flag (07h bit 5) where the DS1307 reads 0. A DS1307 and a DS1338 whose
+ * OSF is clear read alike: that is DS13XX_DS1307_OR_DS1338, driven as a
+ * DS1338 (its OSF reads 0 on a DS1307 and is never written 1) at the
+ * DS1307's 100 kHz. A board (board.h) or the operator (`rtc chip`) may
+ * name the chip instead. Once it is bound, the driver reads and writes
+ * only registers the chip has, as what they are on that chip: never 07h
+ * as a control register on a DS3231 (there it is an alarm register),
+ * never past 06h for flags on a DS1307.
+ *
  * QEMU's "ds1338" device (hw/rtc/ds1338.c) differs from the chip: CH is
  * ignored and OSF is never set, the time follows the host clock from every
  * reset, and second edges stay on the host's second boundaries (a seconds
@@ -52,9 +65,10 @@ struct i2c_bus;
 #define DS13XX_ADDR7 0x68u /* all three chips (DS1307 "Slave Address") */
 
 enum ds13xx_chip {
-    DS13XX_DS1307,
-    DS13XX_DS1338,
-    DS13XX_DS3231,
+    DS13XX_DS1307 = RTC_CHIP_DS1307,
+    DS13XX_DS1338 = RTC_CHIP_DS1338,
+    DS13XX_DS3231 = RTC_CHIP_DS3231,
+    DS13XX_DS1307_OR_DS1338 = RTC_CHIP_DS1307_OR_DS1338,
 };
 
 struct ds13xx_config {
@@ -78,5 +92,21 @@ struct rtc {
  * -ETIMEDOUT (bus).
  */
 int ds13xx_init(struct rtc *rtc, const struct ds13xx_config *cfg);
+
+/*
+ * Finds which chip answers at addr7 (see above). Reads 00h..12h, which all
+ * three have; where those could be a DS3231, writes 12h once and reads it
+ * back (read-only temperature on a DS3231, RAM on the others, restored at
+ * once). Returns 0 and *chip, -EIO (nothing answers), -ETIMEDOUT (bus),
+ * -ENODEV (something answers that is none of the three: reserved bits
+ * set).
+ */
+int ds13xx_detect(struct i2c_bus *bus, uint8_t addr7, enum ds13xx_chip *chip);
+
+/* Returns the chip's name ("DS1307/DS1338" for the pair), or "?" for another value. */
+const char *ds13xx_chip_name(enum ds13xx_chip chip);
+
+/* Returns the fastest SCL the chip takes: 100 kHz (DS1307, and the pair), 400 kHz. */
+uint32_t ds13xx_max_bus_hz(enum ds13xx_chip chip);
 
 #endif /* DS13XX_DS13XX_H */

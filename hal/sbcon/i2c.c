@@ -8,6 +8,13 @@
  * it back and waits, at most timeout_us, for a slave that stretches the
  * clock; a bus that stays low past that is -ETIMEDOUT, never a hang.
  *
+ * A bus found stuck (SDA low before a START: a target left inside a byte
+ * by a reset of the MCU, the battery keeping it alive), and every
+ * time-out, gets the bus clear of NXP UM10204 3.1.16: SCL pulsed until the
+ * target lets SDA go, at most I2C_BUS_CLEAR_CLOCKS times, then a STOP; the
+ * whole of it bounded by time. The SBCon has no controller to reset: the
+ * lines are all there is.
+ *
  * i2c_write_read() sends a real repeated START between the register
  * pointer and the read, as the DS1307 family datasheets draw it. QEMU's
  * SBCon model feeds every line change to its bit-bang I2C decoder
@@ -27,8 +34,13 @@
 #include "hal/timer.h"
 #include "sbcon.h"
 
-/* Clocks that free a slave holding SDA mid-byte (NXP UM10204, 3.1.16 "Bus clear"). */
-#define I2C_BUS_CLEAR_CLOCKS 9u
+/* The whole bus clear, clock stretching included. */
+#define CLEAR_LIMIT_US 2000u
+
+static uint64_t after_us(uint32_t us)
+{
+    return timer_now() + (uint64_t)us * (timer_hz() / 1000000u);
+}
 
 int sbcon_i2c_init(struct i2c_bus *bus, const struct sbcon_i2c_config *cfg)
 {
@@ -36,10 +48,27 @@ int sbcon_i2c_init(struct i2c_bus *bus, const struct sbcon_i2c_config *cfg)
         return -EINVAL;
     }
     bus->cfg = cfg;
+    bus->bus_hz = cfg->bus_hz;
     bus->half_ticks = timer_hz() / (2u * cfg->bus_hz);
-    bus->errors = 0;
-    SB_CONTROLS(cfg->base) = SB_SCL | SB_SDA; /* both released: bus idle */
+    bus->stats = (struct i2c_stats){ 0 };
+    sb_release(cfg->base, SB_SCL | SB_SDA); /* both released: bus idle */
     return 0;
+}
+
+int i2c_set_bus_hz(struct i2c_bus *bus, uint32_t hz)
+{
+    if (hz == 0 || hz > I2C_FAST_HZ || timer_hz() / (2u * hz) == 0) {
+        return -EINVAL;
+    }
+    bus->bus_hz = hz;
+    bus->half_ticks = timer_hz() / (2u * hz);
+    return 0;
+}
+
+void i2c_get_stats(const struct i2c_bus *bus, struct i2c_stats *st)
+{
+    *st = bus->stats;
+    st->bus_hz = bus->bus_hz;
 }
 
 static void half_bit(const struct i2c_bus *bus)
@@ -51,24 +80,30 @@ static void half_bit(const struct i2c_bus *bus)
 
 static bool sda_is_high(uintptr_t b)
 {
-    return (SB_CONTROL(b) & SB_SDA) != 0;
+    return (sb_levels(b) & SB_SDA) != 0;
 }
 
-/* Releases SCL and waits for the line to follow. Returns 0 or -ETIMEDOUT. */
-static int scl_release(const struct i2c_bus *bus)
+/* Releases SCL and waits for the line to follow, until deadline. Returns 0 or -ETIMEDOUT. */
+static int scl_release_until(uintptr_t b, uint64_t deadline)
 {
-    uintptr_t b = bus->cfg->base;
-    SB_CONTROLS(b) = SB_SCL;
-    if (SB_CONTROL(b) & SB_SCL) {
-        return 0;
-    }
-    uint64_t deadline = timer_now() + (uint64_t)bus->cfg->timeout_us * (timer_hz() / 1000000u);
-    while ((SB_CONTROL(b) & SB_SCL) == 0) {
+    sb_release(b, SB_SCL);
+    while ((sb_levels(b) & SB_SCL) == 0) {
         if (timer_now() > deadline) {
             return -ETIMEDOUT;
         }
     }
     return 0;
+}
+
+/* Releases SCL and waits for a target that stretches it, at most timeout_us. */
+static int scl_release(const struct i2c_bus *bus)
+{
+    uintptr_t b = bus->cfg->base;
+    sb_release(b, SB_SCL);
+    if (sb_levels(b) & SB_SCL) {
+        return 0;
+    }
+    return scl_release_until(b, after_us(bus->cfg->timeout_us));
 }
 
 /*
@@ -80,9 +115,9 @@ static int clock_bit(const struct i2c_bus *bus, bool out, bool *in)
 {
     uintptr_t b = bus->cfg->base;
     if (out) {
-        SB_CONTROLS(b) = SB_SDA;
+        sb_release(b, SB_SDA);
     } else {
-        SB_CONTROLC(b) = SB_SDA;
+        sb_drive_low(b, SB_SDA);
     }
     half_bit(bus);
     int err = scl_release(bus);
@@ -91,7 +126,7 @@ static int clock_bit(const struct i2c_bus *bus, bool out, bool *in)
     }
     half_bit(bus);
     *in = sda_is_high(b);
-    SB_CONTROLC(b) = SB_SCL;
+    sb_drive_low(b, SB_SCL);
     return 0;
 }
 
@@ -146,7 +181,7 @@ static int read_byte(const struct i2c_bus *bus, uint8_t *byte, bool ack)
 static int start(const struct i2c_bus *bus)
 {
     uintptr_t b = bus->cfg->base;
-    SB_CONTROLS(b) = SB_SDA;
+    sb_release(b, SB_SDA);
     half_bit(bus);
     int err = scl_release(bus);
     if (err) {
@@ -156,9 +191,9 @@ static int start(const struct i2c_bus *bus)
     if (!sda_is_high(b)) {
         return -ETIMEDOUT; /* something holds SDA low: the bus is stuck */
     }
-    SB_CONTROLC(b) = SB_SDA;
+    sb_drive_low(b, SB_SDA);
     half_bit(bus);
-    SB_CONTROLC(b) = SB_SCL;
+    sb_drive_low(b, SB_SCL);
     return 0;
 }
 
@@ -166,59 +201,75 @@ static int start(const struct i2c_bus *bus)
 static int stop(const struct i2c_bus *bus)
 {
     uintptr_t b = bus->cfg->base;
-    SB_CONTROLC(b) = SB_SDA;
+    sb_drive_low(b, SB_SDA);
     half_bit(bus);
     int err = scl_release(bus);
     half_bit(bus);
-    SB_CONTROLS(b) = SB_SDA;
+    sb_release(b, SB_SDA);
     half_bit(bus);
     return err;
 }
 
 /*
- * Makes sure the bus is idle before a transfer. A slave left mid-byte
- * (the master reset during a read) holds SDA low: clock it out and end
- * with a STOP. Returns 0, or -ETIMEDOUT when SCL or SDA stay low.
+ * The bus clear (UM10204 3.1.16), bounded by CLEAR_LIMIT_US. is_after_error:
+ * a transfer hung, so this counts as a recovery even if the lines are high
+ * now. Returns 0, -EBUSY (SDA still low) or -ETIMEDOUT (SCL held low).
  */
-static int bus_ready(struct i2c_bus *bus)
+static int bus_clear(struct i2c_bus *bus, bool is_after_error)
 {
     uintptr_t b = bus->cfg->base;
-    SB_CONTROLS(b) = SB_SCL | SB_SDA;
-    int err = scl_release(bus);
-    if (err) {
-        return err;
-    }
-    if (sda_is_high(b)) {
+    uint64_t deadline = after_us(CLEAR_LIMIT_US);
+    sb_release(b, SB_SCL | SB_SDA);
+    half_bit(bus);
+    uint32_t levels = sb_levels(b);
+    bool is_stuck = (levels & (SB_SCL | SB_SDA)) != (SB_SCL | SB_SDA);
+    if (!is_stuck && !is_after_error) {
         return 0;
     }
-    bus->errors++;
-    for (unsigned i = 0; i < I2C_BUS_CLEAR_CLOCKS && !sda_is_high(b); i++) {
-        SB_CONTROLC(b) = SB_SCL;
+    bus->stats.recoveries++;
+    int err = scl_release_until(b, deadline);
+    bool was_sda_low = !sda_is_high(b);
+    unsigned clocks = 0;
+    while (err == 0 && clocks < I2C_BUS_CLEAR_CLOCKS && !sda_is_high(b)) {
+        sb_drive_low(b, SB_SCL);
         half_bit(bus);
-        err = scl_release(bus);
-        if (err) {
-            return err;
-        }
+        err = scl_release_until(b, deadline);
         half_bit(bus);
+        clocks++;
     }
-    if (!sda_is_high(b)) {
-        return -ETIMEDOUT;
+    if (err == 0 && !sda_is_high(b)) {
+        err = -EBUSY;
     }
-    SB_CONTROLC(b) = SB_SCL;
-    half_bit(bus);
-    return stop(bus);
+    if (err == 0) {
+        sb_drive_low(b, SB_SCL);
+        half_bit(bus);
+        err = stop(bus);
+    }
+    if (err == 0 && was_sda_low) {
+        bus->stats.stuck_freed++;
+        bus->stats.last_clocks = (uint8_t)clocks;
+    } else if (err != 0) {
+        bus->stats.stuck_failed++;
+        sb_release(b, SB_SCL | SB_SDA);
+    }
+    return err;
+}
+
+int i2c_recover(struct i2c_bus *bus)
+{
+    return bus_clear(bus, false);
 }
 
 /* One transaction: [START addr+W wbuf] [(repeated) START addr+R rbuf] STOP. */
 static int transfer(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen,
                     uint8_t *rbuf, size_t rlen)
 {
-    int err = bus_ready(bus);
-    if (err) {
-        bus->errors++;
-        return err;
+    int err = 0;
+    sb_release(bus->cfg->base, SB_SCL | SB_SDA);
+    if ((sb_levels(bus->cfg->base) & (SB_SCL | SB_SDA)) != (SB_SCL | SB_SDA)) {
+        err = bus_clear(bus, true); /* left stuck: clear it first */
     }
-    if (wlen > 0) {
+    if (err == 0 && wlen > 0) {
         err = start(bus);
         if (err == 0) {
             err = write_byte(bus, (uint8_t)(addr7 << 1));
@@ -241,7 +292,10 @@ static int transfer(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, siz
         err = stop_err;
     }
     if (err) {
-        bus->errors++;
+        bus->stats.errors++;
+    }
+    if (err == -ETIMEDOUT) {
+        (void)bus_clear(bus, true);
     }
     return err;
 }

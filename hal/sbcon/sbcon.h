@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cortexm/cortexm.h"
+#include "hal/i2c.h"
 
 #define SB_CONTROL(b)  REG32((b) + 0x000u) /* read: the bus levels */
 #define SB_CONTROLS(b) REG32((b) + 0x000u) /* write 1: release (set) the line */
@@ -21,9 +22,38 @@
 #define SB_SCL         (1u << 0)
 #define SB_SDA         (1u << 1)
 
+/*
+ * The driver's three operations on the lines. A host test builds the
+ * driver with SBCON_MODEL and provides them itself, to put a bit-level
+ * model of the bus and its targets behind them (tests/unit/fakes).
+ */
+#ifdef SBCON_MODEL
+uint32_t sb_levels(uintptr_t b);
+void sb_release(uintptr_t b, uint32_t lines);
+void sb_drive_low(uintptr_t b, uint32_t lines);
+#else
+/* Returns SB_SCL | SB_SDA as the lines are now. */
+static inline uint32_t sb_levels(uintptr_t b)
+{
+    return SB_CONTROL(b);
+}
+
+/* Lets lines go (the pull-ups take them high unless a target holds them). */
+static inline void sb_release(uintptr_t b, uint32_t lines)
+{
+    SB_CONTROLS(b) = lines;
+}
+
+/* Drives lines low. */
+static inline void sb_drive_low(uintptr_t b, uint32_t lines)
+{
+    SB_CONTROLC(b) = lines;
+}
+#endif
+
 struct sbcon_i2c_config {
     uintptr_t base;
-    uint32_t bus_hz;     /* SCL rate: 100000 for a DS1307; up to 400000 otherwise */
+    uint32_t bus_hz;     /* SCL rate at start: 100000, which every chip takes (i2c_set_bus_hz) */
     uint32_t timeout_us; /* longest clock stretch, and the stuck-bus limit */
 };
 
@@ -31,12 +61,14 @@ struct sbcon_i2c_config {
 struct i2c_bus {
     const struct sbcon_i2c_config *cfg;
     uint32_t half_ticks; /* half an SCL period in timer ticks */
-    uint32_t errors;     /* NACKs, stretch time-outs, stuck-bus recoveries */
+    uint32_t bus_hz;
+    struct i2c_stats stats;
 };
 
 /*
  * Binds bus to cfg (kept by pointer) and releases both lines. Transfers
- * time their bits on the timestamp counter: make them after timer_init().
+ * time their bits on the timestamp counter: make them after timer_init(),
+ * and call i2c_recover() before the first.
  * Returns 0, or -EINVAL for a bus_hz of 0 or faster than the counter allows.
  */
 int sbcon_i2c_init(struct i2c_bus *bus, const struct sbcon_i2c_config *cfg);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/i2c.h"
 #include "hal/wdt.h"
 
 struct stellaris_clock_config {
@@ -32,12 +33,21 @@ int stellaris_clock_setup(const struct stellaris_clock_config *cfg, uint32_t *cp
 void stellaris_clock_gate_enable(uintptr_t rcgc, uint32_t bits);
 
 enum stellaris_pad {
-    STELLARIS_PAD_PUSH_PULL,        /* GPIOPinTypeUART / EthernetLED: 2 mA */
-    STELLARIS_PAD_OPEN_DRAIN_PULLUP /* GPIOPinTypeI2C: 2 mA, open drain, weak pull-up */
+    STELLARIS_PAD_PUSH_PULL,         /* GPIOPinTypeUART / EthernetLED: 2 mA */
+    STELLARIS_PAD_OPEN_DRAIN_PULLUP, /* GPIOPinTypeI2C: 2 mA, open drain, weak pull-up */
+    STELLARIS_PAD_INPUT_PULLUP,      /* GPIOPinTypeTimer, with the weak pull-up an open-drain
+                                        source needs */
 };
 
 /* Hands pins (a bit mask) of the GPIO port at port to their peripheral (AFSEL, pad, DEN). */
 void stellaris_pins_for_peripheral(uintptr_t port, uint8_t pins, enum stellaris_pad pad);
+
+/*
+ * Resets a peripheral through SRCRn (srcr: the register's address; bits as
+ * in RCGCn): sets its bits, waits, clears them. Its registers are at their
+ * reset values afterwards; its clock gate and pins are untouched.
+ */
+void stellaris_peripheral_reset(uintptr_t srcr, uint32_t bits);
 
 /* Makes a brown-out reset the chip (PBORCTL.BORIOR) instead of raising an interrupt. */
 void stellaris_brownout_reset_enable(void);
@@ -55,8 +65,14 @@ struct stellaris_uart_config {
 struct stellaris_i2c_config {
     uintptr_t base;
     uint32_t clock_hz;
-    uint32_t bus_hz;     /* 100000 for a DS1307; 400000 otherwise */
+    uint32_t bus_hz;     /* SCL at start: 100000, which every chip takes (i2c_set_bus_hz) */
     uint32_t timeout_us; /* per byte; a stuck bus ends in -ETIMEDOUT */
+    /* For the bus clear: the pins as GPIO, and the controller's reset. */
+    uintptr_t gpio_base; /* the port of SCL and SDA */
+    uint8_t scl_pin;     /* bit masks in that port */
+    uint8_t sda_pin;
+    uintptr_t srcr;    /* SRCRn register ... */
+    uint32_t srcr_bit; /* ... and the controller's bit in it */
 };
 
 struct stellaris_eth_config {
@@ -71,6 +87,13 @@ struct stellaris_gptm_config {
     uint32_t clock_hz;
 };
 
+/* A GPTM's Timer A capturing the RTC's square wave on its CCP pin (hal/sqw.h). */
+struct stellaris_capture_config {
+    uintptr_t base; /* the GPTM */
+    unsigned irq;   /* its Timer A interrupt */
+    const char *pin_name;
+};
+
 struct stellaris_wdt_config {
     uintptr_t base;
     unsigned irq;
@@ -82,6 +105,7 @@ void stellaris_uart_configure(const struct stellaris_uart_config *cfg);
 void stellaris_eth_configure(const struct stellaris_eth_config *cfg);
 void stellaris_wdt_configure(const struct stellaris_wdt_config *cfg);
 void stellaris_gptm_configure(const struct stellaris_gptm_config *cfg);
+void stellaris_capture_configure(const struct stellaris_capture_config *cfg);
 
 /*
  * Writes len bytes to the UART at cfg by polling, enabling it first if
@@ -93,16 +117,22 @@ void stellaris_uart_write_polled(const struct stellaris_uart_config *cfg, const 
 /* The I2C bus object handed to hal/i2c.h callers. */
 struct i2c_bus {
     const struct stellaris_i2c_config *cfg;
-    uint32_t errors;
+    uint32_t bus_hz;
+    struct i2c_stats stats;
 };
 
-/* Enables the I2C master. Returns 0. */
+/*
+ * Enables the I2C master at cfg->bus_hz (registers only: its gate and pins
+ * are the board's). Returns 0. Call i2c_recover() once the timestamp
+ * counter runs, before the first transfer.
+ */
 int stellaris_i2c_init(struct i2c_bus *bus, const struct stellaris_i2c_config *cfg);
 
 /* Interrupt handlers the board's vector table names. */
 void stellaris_uart_isr(void);
 void stellaris_eth_isr(void);
 void stellaris_gptm_isr(void);
+void stellaris_capture_isr(void);
 void stellaris_wdt_isr(void);
 
 #endif /* HAL_STELLARIS_DRIVERS_H */

@@ -15,6 +15,9 @@
 /* System control, base 0x400FE000 (datasheet table 6-3). */
 #define SYSCTL_BASE           0x400FE000u
 #define SYSCTL_PBORCTL        (SYSCTL_BASE + 0x030u)
+#define SYSCTL_SRCR0          (SYSCTL_BASE + 0x040u)
+#define SYSCTL_SRCR1          (SYSCTL_BASE + 0x044u)
+#define SYSCTL_SRCR2          (SYSCTL_BASE + 0x048u)
 #define SYSCTL_RIS            (SYSCTL_BASE + 0x050u)
 #define SYSCTL_MISC           (SYSCTL_BASE + 0x058u)
 #define SYSCTL_RESC           (SYSCTL_BASE + 0x05Cu)
@@ -53,8 +56,11 @@
 #define SYSCTL_RCGC1_UART0      (1u << 0)
 #define SYSCTL_RCGC1_I2C0       (1u << 12)
 #define SYSCTL_RCGC1_TIMER0     (1u << 16)
+#define SYSCTL_RCGC1_TIMER1     (1u << 17)
+#define SYSCTL_SRCR1_I2C0       (1u << 12) /* SRCR1 has RCGC1's bit layout */
 #define SYSCTL_RCGC2_GPIOA      (1u << 0)
 #define SYSCTL_RCGC2_GPIOB      (1u << 1)
+#define SYSCTL_RCGC2_GPIOD      (1u << 3)
 #define SYSCTL_RCGC2_GPIOF      (1u << 5)
 #define SYSCTL_RCGC2_GPIO(port) (1u << (port)) /* port A = 0 ... G = 6 */
 #define SYSCTL_RCGC2_EMAC0      (1u << 28)
@@ -63,16 +69,19 @@
 /* GPIO ports on the APB (datasheet table 8-3), A = 0 ... G = 6. */
 #define GPIO_PORTA_BASE 0x40004000u
 #define GPIO_PORTB_BASE 0x40005000u
+#define GPIO_PORTD_BASE 0x40007000u
 #define GPIO_PORTF_BASE 0x40025000u
-#define GPIO_DIR(b)     ((b) + 0x400u)
-#define GPIO_AFSEL(b)   ((b) + 0x420u)
-#define GPIO_DR2R(b)    ((b) + 0x500u)
-#define GPIO_DR4R(b)    ((b) + 0x504u)
-#define GPIO_DR8R(b)    ((b) + 0x508u)
-#define GPIO_ODR(b)     ((b) + 0x50Cu)
-#define GPIO_PUR(b)     ((b) + 0x510u)
-#define GPIO_PDR(b)     ((b) + 0x514u)
-#define GPIO_DEN(b)     ((b) + 0x51Cu)
+/* GPIODATA: address bits 9:2 mask the pins a read or write touches ("Data Register Operation"). */
+#define GPIO_DATA(b, pins) ((b) + ((uint32_t)(pins) << 2))
+#define GPIO_DIR(b)        ((b) + 0x400u)
+#define GPIO_AFSEL(b)      ((b) + 0x420u)
+#define GPIO_DR2R(b)       ((b) + 0x500u)
+#define GPIO_DR4R(b)       ((b) + 0x504u)
+#define GPIO_DR8R(b)       ((b) + 0x508u)
+#define GPIO_ODR(b)        ((b) + 0x50Cu)
+#define GPIO_PUR(b)        ((b) + 0x510u)
+#define GPIO_PDR(b)        ((b) + 0x514u)
+#define GPIO_DEN(b)        ((b) + 0x51Cu)
 
 /* UART (PL011 compatible), datasheet table 12-3. */
 #define UART_DR(b)       ((b) + 0x000u)
@@ -112,6 +121,8 @@
 #define I2C_MCS_ADRACK (1u << 2)
 #define I2C_MCS_DATACK (1u << 3)
 #define I2C_MCS_ARBLST (1u << 4)
+#define I2C_MCS_IDLE   (1u << 5)
+#define I2C_MCS_BUSBSY (1u << 6) /* a START was seen on the bus, its STOP not yet */
 #define I2C_MCR_MFE    (1u << 4)
 
 /* Ethernet controller, datasheet table 15-3. */
@@ -162,16 +173,22 @@
 #define PHY_MR18_RATE  (1u << 10) /* 1: 100 Mb/s */
 
 /* General-purpose timer, datasheet table 10-3. */
-#define GPTM_CFG(b)        ((b) + 0x000u)
-#define GPTM_TAMR(b)       ((b) + 0x004u)
-#define GPTM_CTL(b)        ((b) + 0x00Cu)
-#define GPTM_IMR(b)        ((b) + 0x018u)
-#define GPTM_ICR(b)        ((b) + 0x024u)
-#define GPTM_TAILR(b)      ((b) + 0x028u)
-#define GPTM_CFG_32BIT     0x0u
-#define GPTM_TAMR_PERIODIC 0x2u
-#define GPTM_CTL_TAEN      (1u << 0)
-#define GPTM_IMR_TATOIM    (1u << 0)
+#define GPTM_CFG(b)          ((b) + 0x000u)
+#define GPTM_TAMR(b)         ((b) + 0x004u)
+#define GPTM_CTL(b)          ((b) + 0x00Cu)
+#define GPTM_IMR(b)          ((b) + 0x018u)
+#define GPTM_ICR(b)          ((b) + 0x024u)
+#define GPTM_TAILR(b)        ((b) + 0x028u)
+#define GPTM_TAR(b)          ((b) + 0x048u) /* edge-time mode: the counter at the last edge */
+#define GPTM_CFG_32BIT       0x0u
+#define GPTM_CFG_16BIT       0x4u
+#define GPTM_TAMR_PERIODIC   0x2u
+#define GPTM_TAMR_CAPTURE    0x3u
+#define GPTM_TAMR_TACMR      (1u << 2) /* capture mode: 1 = edge time */
+#define GPTM_CTL_TAEN        (1u << 0)
+#define GPTM_CTL_TAEVENT_NEG (1u << 2) /* TAEVENT (bits 3:2) = 1: falling edges */
+#define GPTM_IMR_TATOIM      (1u << 0)
+#define GPTM_IMR_CAEIM       (1u << 2) /* capture event (ICR: CAECINT, same bit) */
 
 /* Watchdog timer, datasheet table 11-1. */
 #define WDT_LOAD(b)    ((b) + 0x000u)

@@ -136,6 +136,10 @@ void stellaris_pins_for_peripheral(uintptr_t port, uint8_t pins, enum stellaris_
         mmio_set32(GPIO_ODR(port), pins);
         mmio_clear32(GPIO_PDR(port), pins);
         mmio_set32(GPIO_PUR(port), pins);
+    } else if (pad == STELLARIS_PAD_INPUT_PULLUP) {
+        mmio_clear32(GPIO_ODR(port), pins);
+        mmio_clear32(GPIO_PDR(port), pins);
+        mmio_set32(GPIO_PUR(port), pins);
     } else {
         mmio_clear32(GPIO_ODR(port), pins);
     }
@@ -172,4 +176,16 @@ enum reset_cause stellaris_reset_cause_take(uint32_t *resc)
         return RESET_CAUSE_PIN;
     }
     return RESET_CAUSE_UNKNOWN;
+}
+
+void stellaris_peripheral_reset(uintptr_t srcr, uint32_t bits)
+{
+    mmio_set32(srcr, bits);
+    /*
+     * The block is held in reset while its bit is set; the datasheet names
+     * no minimum, the read-back keeps it there a few clocks.
+     */
+    (void)mmio_read32(srcr);
+    mmio_clear32(srcr, bits);
+    (void)mmio_read32(srcr);
 }

@@ -110,7 +110,7 @@ class Appliance:
     """One QEMU instance running the appliance image."""
 
     def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None,
-                 monitor=False, netns=None, tap=None):
+                 monitor=False, netns=None, tap=None, eeprom_addr=0x50):
         # On a LAN (tap, inside network namespace netns) there is no forwarded port.
         self.netns = netns
         self.tap = tap
@@ -119,6 +119,7 @@ class Appliance:
         self.rtc = rtc
         self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
         self.use_eeprom = use_eeprom
+        self.eeprom_addr = eeprom_addr
         self.proc = None
         self.output = ""
         self._lock = threading.Lock()
@@ -135,7 +136,8 @@ class Appliance:
         if self.netns:
             # `ip netns exec` execs the script, which execs QEMU: the PID stays QEMU's.
             cmd = ["ip", "netns", "exec", self.netns] + cmd
-        cmd += ["--eeprom", self.eeprom] if self.use_eeprom else ["--no-eeprom"]
+        cmd += ["--eeprom", self.eeprom, "--eeprom-addr", "0x%02x" % self.eeprom_addr] \
+            if self.use_eeprom else ["--no-eeprom"]
         if self.monitor_path:
             cmd += ["--monitor-socket", self.monitor_path]
         self.output = ""

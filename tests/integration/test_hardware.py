@@ -17,7 +17,7 @@ from appliance import BOARD, ELF, ROOT, query
 lm3s_only = pytest.mark.skipif(BOARD != "lm3s6965evb", reason="LM3S6965 registers")
 
 SYSCTL = 0x400FE000
-GPIO_A, GPIO_B, GPIO_F = 0x40004000, 0x40005000, 0x40025000
+GPIO_A, GPIO_B, GPIO_D, GPIO_F = 0x40004000, 0x40005000, 0x40007000, 0x40025000
 AFSEL, DR2R, ODR, PUR, DEN = 0x420, 0x500, 0x50C, 0x510, 0x51C
 
 
@@ -42,6 +42,10 @@ def test_pins_clock_tree_and_brownout_as_the_datasheet_asks(make_appliance):
     # Ethernet LEDs on PF2/PF3.
     assert rd(GPIO_F + AFSEL) & 0x0C == 0x0C
     assert rd(GPIO_F + DEN) & 0x0C == 0x0C
+    # PD5 carries CCP2 (GPTM1's capture input, for the RTC's square wave): an input with pull-up.
+    for reg in (AFSEL, DEN, PUR):
+        assert rd(GPIO_D + reg) & 0x20 == 0x20, hex(reg)
+    assert rd(GPIO_D + ODR) & 0x20 == 0
 
     rcc = rd(SYSCTL + 0x060)
     assert rcc & 0x1 == 0, "main oscillator enabled (MOSCDIS clear)"
@@ -56,8 +60,9 @@ def test_pins_clock_tree_and_brownout_as_the_datasheet_asks(make_appliance):
     assert rd(SYSCTL + 0x030) & 0x2, "PBORCTL.BORIOR: brown-out resets"
     # Gates of every peripheral in use.
     assert rd(SYSCTL + 0x100) & (1 << 3), "RCGC0: watchdog"
-    assert rd(SYSCTL + 0x104) & ((1 << 0) | (1 << 12) | (1 << 16)) == (1 << 0) | (1 << 12) | (1 << 16)
-    gates2 = (1 << 0) | (1 << 1) | (1 << 5) | (1 << 28) | (1 << 30)
+    gates1 = (1 << 0) | (1 << 12) | (1 << 16) | (1 << 17)  # UART0, I2C0, TIMER0, TIMER1
+    assert rd(SYSCTL + 0x104) & gates1 == gates1
+    gates2 = (1 << 0) | (1 << 1) | (1 << 3) | (1 << 5) | (1 << 28) | (1 << 30)
     assert rd(SYSCTL + 0x108) & gates2 == gates2
     assert re.search(r"cpu: 50000000 Hz, PLL, 8 MHz crystal", a.output), a.output
 

@@ -37,6 +37,17 @@ void timer_delay_us(uint32_t us)
     i2c_fake_advance_us(&bus, us);
 }
 
+/* The timestamp counter: the bus's simulated time, 1 MHz. */
+uint64_t timer_now(void)
+{
+    return i2c_fake_now_us(&bus);
+}
+
+uint32_t timer_hz(void)
+{
+    return 1000000u;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -229,6 +240,18 @@ static void test_each_page_waits_for_its_cycle(void **state)
     assert_memory_equal(ee.mem, data, sizeof(data));
 }
 
+/* An older AT24C32 takes up to 10 ms a write cycle: still inside the limit. */
+static void test_slow_older_part_is_waited_for(void **state)
+{
+    (void)state;
+    uint8_t data[4] = { 1, 2, 3, 4 };
+    at24_model_init(&ee, AT24C32_SIZE, AT24C32_PAGE_SIZE, 10000);
+    uint64_t t0 = i2c_fake_now_us(&bus);
+    assert_int_equal(at24_write(&dev, 0x40, data, sizeof(data)), 0);
+    assert_true(i2c_fake_now_us(&bus) - t0 >= 10000u);
+    assert_true(AT24_POLL_LIMIT_US >= 20000u);
+}
+
 static void test_write_cycle_timeout(void **state)
 {
     (void)state;
@@ -239,6 +262,26 @@ static void test_write_cycle_timeout(void **state)
     uint64_t waited = i2c_fake_now_us(&bus) - t0;
     assert_true(waited >= AT24_POLL_LIMIT_US);
     assert_true(waited <= AT24_POLL_LIMIT_US + AT24_POLL_STEP_US);
+}
+
+/*
+ * The limit is time, not a count of polls: on a slow bus (each poll 1 ms,
+ * as transfers that clear a hung bus take) a chip that never finishes is
+ * given up on 20 ms after the page write, not after 200 polls.
+ */
+static void test_write_cycle_limit_is_time_not_polls(void **state)
+{
+    (void)state;
+    uint8_t b = 0x42;
+    bus.transaction_us = 1000u;
+    at24_model_set_stuck_busy(&ee, false);
+    at24_model_init(&ee, AT24C32_SIZE, AT24C32_PAGE_SIZE, 1000000u);
+    uint64_t t0 = i2c_fake_now_us(&bus);
+    assert_int_equal(at24_write(&dev, 0, &b, 1), -ETIMEDOUT);
+    uint64_t waited = i2c_fake_now_us(&bus) - t0;
+    assert_true(waited >= AT24_POLL_LIMIT_US);
+    assert_true(waited <= AT24_POLL_LIMIT_US + 2000u + AT24_POLL_STEP_US);
+    assert_true(ee.n_nacks < 25u);
 }
 
 static void test_timeout_stops_a_multi_page_write(void **state)
@@ -332,7 +375,9 @@ int main(void)
         cmocka_unit_test_setup(test_smaller_declared_page_is_safe, setup),
         cmocka_unit_test_setup(test_polls_until_write_cycle_ends, setup),
         cmocka_unit_test_setup(test_each_page_waits_for_its_cycle, setup),
+        cmocka_unit_test_setup(test_slow_older_part_is_waited_for, setup),
         cmocka_unit_test_setup(test_write_cycle_timeout, setup),
+        cmocka_unit_test_setup(test_write_cycle_limit_is_time_not_polls, setup),
         cmocka_unit_test_setup(test_timeout_stops_a_multi_page_write, setup),
         cmocka_unit_test_setup(test_busy_chip_refuses_write, setup),
         cmocka_unit_test_setup(test_nack_during_data, setup),

@@ -64,6 +64,16 @@ struct run {
     int64_t last_write_s;
     int64_t last_write_frac_ns; /* served fraction of a second when written */
     int64_t write_offset_ns;    /* target - RTC just after the last write: its latency */
+
+    /* the RTC's square wave captured by a timer (clock_feed_rtc_edge) */
+    bool is_capture;
+    bool has_pending_edge;
+    uint64_t pending_edge_tick;
+
+    /* how far each edge the clock took lay from the RTC's true second boundary */
+    uint32_t edges_seen;
+    double edge_err_sum, edge_err_sum2, edge_err_max_abs;
+    uint32_t edge_err_n;
 };
 
 static struct run g_run;
@@ -148,6 +158,27 @@ static void check_now(struct run *r)
     }
 }
 
+/* The newest edge in the fit against where that RTC second truly began. */
+static void note_edge(struct run *r)
+{
+    const struct clock *c = &r->clk;
+    long double true_tick;
+
+    if (c->edges == r->edges_seen || c->edge_count == 0)
+        return;
+    r->edges_seen = c->edges;
+    const struct clock_edge *e = &c->edge[(c->edge_first + c->edge_count - 1u) % CLOCK_FIT_POINTS];
+    if (!r->is_measuring || clock_sim_true_edge(&r->sim, e->s, &true_tick) != 0)
+        return;
+    double err_ns =
+        (double)(((long double)e->mid2_ticks / 2.0L - true_tick) * 1e9L / (long double)TICK_HZ);
+    r->edge_err_sum += err_ns;
+    r->edge_err_sum2 += err_ns * err_ns;
+    r->edge_err_n++;
+    if (fabs(err_ns) > r->edge_err_max_abs)
+        r->edge_err_max_abs = fabs(err_ns);
+}
+
 static void loop_once(struct run *r)
 {
     uint64_t now = clock_sim_counter(&r->sim);
@@ -160,6 +191,22 @@ static void loop_once(struct run *r)
         struct clock_rtc_sample s;
         clock_sim_rtc_read(&r->sim, &s);
         assert_int_equal(clock_feed_rtc(&r->clk, &s), 0);
+        note_edge(r);
+    }
+    if (r->is_capture) {
+        /* The capture interrupt queued the edge's stamp; the loop reads the second it began. */
+        uint64_t t;
+        while (clock_sim_sqw_take(&r->sim, &t) == 0) {
+            r->pending_edge_tick = t;
+            r->has_pending_edge = true;
+        }
+        if (r->has_pending_edge) {
+            struct clock_rtc_edge e = { .edge_tick = r->pending_edge_tick };
+            clock_sim_rtc_read(&r->sim, &e.read);
+            assert_int_equal(clock_feed_rtc_edge(&r->clk, &e), 0);
+            r->has_pending_edge = false;
+            note_edge(r);
+        }
     }
     now = clock_sim_counter(&r->sim);
     if (clock_rtc_write_due(&r->clk, now, &w) == 0) {
@@ -209,6 +256,8 @@ static void run_for(struct run *r, int64_t dur_ns)
 
 static void measure_start(struct run *r, int64_t expect_ns)
 {
+    r->edge_err_sum = r->edge_err_sum2 = r->edge_err_max_abs = 0;
+    r->edge_err_n = 0;
     r->is_measuring = true;
     r->expect_ns = expect_ns;
     r->err_max_abs_ns = 0;
@@ -1317,6 +1366,206 @@ static void test_leap_during_rtc_outage(void **state)
     }
 }
 
+/* Boots with the square wave captured on a real 100 kHz bus and runs until settled. */
+static void boot_captured(struct run *r, uint64_t seed, double rtc_err_ppm)
+{
+    struct clock_sim_config sc = sim_defaults(61.0, seed);
+    struct clock_config cc = clock_defaults();
+
+    sc.rtc_err_ppm = rtc_err_ppm;
+    sc.bus_hz = 100000u;
+    sc.read_bytes = 7;
+    sc.is_sqw = true;
+    sc.sqw_isr_ns = 5000;
+    run_init(r, &sc, &cc);
+    r->is_capture = true;
+    r->sleep_max_ns = 50 * NS_PER_MS;
+    clock_set_edge_capture(&r->clk, true);
+    assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
+    run_for(r, 60 * NS_PER_S);
+}
+
+/* The wire comes off (or the RTC's output resets): polling takes over, and hands back. */
+static void test_capture_stops_polling_resumes(void **state)
+{
+    (void)state;
+    struct run *r = &g_run;
+    boot_captured(r, 601, 12.0);
+    uint32_t reads0 = r->sim.reads;
+    run_for(r, 20 * NS_PER_S);
+    assert_true(r->sim.reads - reads0 <= 21); /* one numbering read a second */
+    r->sim.cfg.is_sqw = false;
+    measure_start(r, 0);
+    run_for(r, 60 * NS_PER_S);
+    struct clock_status st = status_now(r);
+    assert_false(st.is_capture_live);
+    assert_int_equal(st.state, CLOCK_STATE_SYNCED);
+    /* Polled edges carried on: the served time stayed with the RTC to polling's error. */
+    assert_true(r->err_max_abs_ns < 1000 * NS_PER_US);
+    uint32_t edges = st.edges;
+    run_for(r, 10 * NS_PER_S);
+    assert_true(status_now(r).edges >= edges + 9);
+    /* The wire is back. */
+    r->sim.cfg.is_sqw = true;
+    run_for(r, 30 * NS_PER_S);
+    st = status_now(r);
+    assert_true(st.is_capture_live);
+    reads0 = r->sim.reads;
+    measure_start(r, 0);
+    run_for(r, 120 * NS_PER_S);
+    assert_true(r->sim.reads - reads0 <= 121);
+    printf("  after the wire came back: edges within %.3f us, served within %.3f us\n",
+           r->edge_err_max_abs / 1e3, r->err_max_abs_ns / 1e3);
+    assert_true(r->edge_err_max_abs < 100.0);
+    assert_true(r->err_max_abs_ns < 3 * NS_PER_US);
+    assert_int_equal(count_transitions(r), 1); /* UNSET -> SYNCED at boot, nothing since */
+}
+
+/* A glitch on the wire mid-second is numbered with the second that was running: dropped. */
+static void test_capture_glitch_is_dropped(void **state)
+{
+    (void)state;
+    struct run *r = &g_run;
+    boot_captured(r, 602, 12.0);
+    measure_start(r, 0);
+    uint32_t rejected0 = status_now(r).capture_rejected;
+    for (int i = 0; i < 20; i++) {
+        run_for(r, 400 * NS_PER_MS);
+        /* A spike on the line: the capture stamps it like an edge. */
+        r->pending_edge_tick = clock_sim_counter(&r->sim) - 1000u;
+        r->has_pending_edge = true;
+        run_for(r, 600 * NS_PER_MS);
+    }
+    struct clock_status st = status_now(r);
+    assert_true(st.capture_rejected >= rejected0 + 15);
+    assert_true(r->err_max_abs_ns < 3 * NS_PER_US);
+    assert_int_equal(st.state, CLOCK_STATE_SYNCED);
+    /* And a stamp whose read came half a second after it cannot number it. */
+    struct clock_rtc_edge e = { .edge_tick = clock_sim_counter(&r->sim) - TICK_HZ * 6u / 10u };
+    clock_sim_rtc_read(&r->sim, &e.read);
+    uint32_t rej = status_now(r).capture_rejected;
+    assert_int_equal(clock_feed_rtc_edge(&r->clk, &e), 0);
+    assert_int_equal(status_now(r).capture_rejected, rej + 1);
+    /* A read that starts before the edge it numbers is a caller's bug. */
+    e.edge_tick = e.read.tick_before + 1u;
+    assert_int_equal(clock_feed_rtc_edge(&r->clk, &e), -EINVAL);
+    assert_int_equal(clock_feed_rtc_edge(&r->clk, NULL), -EINVAL);
+}
+
+/* A set writes the RTC; its divider (and square wave) restart; the next captured edge measures it. */
+static void test_capture_set_time(void **state)
+{
+    (void)state;
+    struct run *r = &g_run;
+    boot_captured(r, 603, 0.0); /* so that true time is the RTC's rate */
+    int64_t to_ns = clock_sim_true_ns(&r->sim) + 7 * NS_PER_S + 123 * NS_PER_MS;
+    assert_int_equal(
+        clock_set_time(&r->clk, clock_sim_counter(&r->sim), to_ns, CLOCK_SOURCE_OPERATOR), 0);
+    run_for(r, 30 * NS_PER_S);
+    struct clock_status st = status_now(r);
+    assert_int_equal(st.state, CLOCK_STATE_SYNCED);
+    assert_true(st.is_capture_live);
+    /* Served as set, against true time: within the write's transfer. */
+    r->is_vs_true = true;
+    measure_start(r, 7 * NS_PER_S + 123 * NS_PER_MS);
+    run_for(r, 60 * NS_PER_S);
+    printf("  set with capture: served vs set time within %.1f us\n", r->err_max_abs_ns / 1e3);
+    assert_true(r->err_max_abs_ns < 1500 * NS_PER_US);
+}
+
+/* ------------------------------------------------- edges: poll vs capture -- */
+
+struct edge_result {
+    double edge_mean_ns, edge_rms_ns, edge_max_ns; /* each edge against the true boundary */
+    double served_max_ns, served_rms_ns;           /* the served time against the RTC */
+    uint32_t edges, reads_per_s, disp_us;
+};
+
+/*
+ * Boots and runs for 10 minutes on a bus of bus_hz with real transfer
+ * times (clock_sim.h: a 7-byte read is 94 SCL periods plus the driver's
+ * few microseconds a byte), the edges polled or captured from the square
+ * wave (interrupt latency 2..20 us, which the capture does not see).
+ */
+static struct edge_result edge_run(uint32_t bus_hz, bool is_capture, uint64_t seed)
+{
+    struct run *r = &g_run;
+    struct clock_sim_config sc = sim_defaults(-37.0, seed);
+    struct clock_config cc = clock_defaults();
+    struct edge_result res;
+
+    sc.bus_hz = bus_hz;
+    sc.read_bytes = 7;
+    sc.is_sqw = is_capture;
+    sc.sqw_isr_ns = (uint32_t)(2000 + seed % 18000);
+    run_init(r, &sc, &cc);
+    r->is_capture = is_capture;
+    clock_set_edge_capture(&r->clk, is_capture);
+    if (is_capture)
+        r->sleep_max_ns = 50 * NS_PER_MS; /* the capture interrupt wakes the loop */
+    assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
+    run_for(r, 120 * NS_PER_S);
+    uint32_t reads0 = r->sim.reads;
+    int64_t t0 = r->sim.t_ns;
+    measure_start(r, 0);
+    run_for(r, 600 * NS_PER_S);
+    struct clock_status st = status_now(r);
+    res.edge_mean_ns = r->edge_err_sum / r->edge_err_n;
+    res.edge_rms_ns = sqrt(r->edge_err_sum2 / r->edge_err_n);
+    res.edge_max_ns = r->edge_err_max_abs;
+    res.served_max_ns = (double)r->err_max_abs_ns;
+    res.served_rms_ns = measure_rms_ns(r);
+    res.edges = r->edge_err_n;
+    res.reads_per_s = (uint32_t)((r->sim.reads - reads0) / ((r->sim.t_ns - t0) / NS_PER_S));
+    res.disp_us = st.root_disp_us;
+    assert_int_equal(st.state, CLOCK_STATE_SYNCED);
+    assert_int_equal(r->mono_violations, 0);
+    assert_int_equal(r->past_violations, 0);
+    assert_int_equal(st.is_capture_live, is_capture);
+    if (is_capture)
+        assert_true(st.captured_edges >= 600);
+    return res;
+}
+
+static void print_edge_result(const char *what, uint32_t bus_hz, const struct edge_result *e)
+{
+    printf("  %-8s %3u kHz (read %4.0f us): edge error mean %+9.3f us rms %8.3f us max %8.3f us; "
+           "served max %8.3f us rms %8.3f us; disp %u us, %u reads/s\n",
+           what, bus_hz / 1000u, 94e6 / bus_hz, e->edge_mean_ns / 1e3, e->edge_rms_ns / 1e3,
+           e->edge_max_ns / 1e3, e->served_max_ns / 1e3, e->served_rms_ns / 1e3, e->disp_us,
+           e->reads_per_s);
+}
+
+/*
+ * The RTC's second edge found by polling its seconds register at real bus
+ * rates, against the square wave captured by a timer. Polling brackets each
+ * edge by reads 0.94 ms (100 kHz) or 0.24 ms (400 kHz) long, and the chip
+ * latches its registers at the read's START, a fifth of the way in, so the
+ * bracket's middle is late by a fixed part of a read; the capture stamps the
+ * edge to a tick whatever the interrupt's latency.
+ */
+static void test_edge_error_capture_against_polling(void **state)
+{
+    (void)state;
+    static const uint32_t rates[] = { 100000u, 400000u };
+    for (size_t i = 0; i < 2; i++) {
+        struct edge_result poll = edge_run(rates[i], false, 500 + i);
+        struct edge_result cap = edge_run(rates[i], true, 510 + i);
+        print_edge_result("polled", rates[i], &poll);
+        print_edge_result("captured", rates[i], &cap);
+        /* The capture: each edge to a couple of ticks (40 ns), the served time to a few us. */
+        assert_true(cap.edges >= 590);
+        assert_true(cap.edge_max_ns < 100.0);
+        assert_true(cap.served_max_ns < 3000.0);
+        assert_true(cap.disp_us < 20);
+        /* Polling at these rates: hundreds (100 kHz) or tens (400 kHz) of microseconds. */
+        double read_ns = 94e9 / rates[i];
+        assert_true(poll.edge_rms_ns > read_ns / 10.0 && poll.edge_max_ns < 2.0 * read_ns);
+        assert_true(poll.served_max_ns > 10.0 * cap.served_max_ns);
+        assert_true(cap.reads_per_s <= 1u && poll.reads_per_s > 1u);
+    }
+}
+
 static void test_ticks_to_ns_arithmetic(void **state)
 {
     (void)state;
@@ -1466,6 +1715,10 @@ int main(void)
         cmocka_unit_test(test_old_stamps_stable_across_updates),
         cmocka_unit_test(test_set_with_dead_rtc_goes_unset),
         cmocka_unit_test(test_leap_during_rtc_outage),
+        cmocka_unit_test(test_edge_error_capture_against_polling),
+        cmocka_unit_test(test_capture_stops_polling_resumes),
+        cmocka_unit_test(test_capture_glitch_is_dropped),
+        cmocka_unit_test(test_capture_set_time),
         cmocka_unit_test(test_ticks_to_ns_arithmetic),
         cmocka_unit_test(test_api_errors_and_names),
     };

@@ -65,6 +65,8 @@ static void make_custom(struct settings *s)
     static const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
     memcpy(s->mac, mac, sizeof(mac));
     s->mac_source = CONFIG_MAC_OPERATOR;
+    s->rtc_chip = CONFIG_RTC_CHIP_DS3231;
+    s->rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
 }
 
 static void load_expect(int want_ret, enum config_store_status want_status, struct settings *out)
@@ -286,7 +288,7 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     uint8_t rec[CONFIG_RECORD_LEN];
     make_custom(&s);
     config_encode(&s, 0x01020304u, rec);
-    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 2, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
+    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 3, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
     assert_memory_equal(rec, header, sizeof(header));
     const uint8_t *p = rec + CONFIG_OFF_PAYLOAD;
     assert_int_equal(p[0], 0);                           /* dhcp off */
@@ -309,13 +311,15 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     assert_memory_equal(p + 95, last, sizeof(last));
     static const uint8_t mac[] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, CONFIG_MAC_OPERATOR };
     assert_memory_equal(p + 104, mac, sizeof(mac));
+    static const uint8_t rtc[] = { CONFIG_RTC_CHIP_DS3231, CONFIG_RTC_SQW_CAPTURE };
+    assert_memory_equal(p + 111, rtc, sizeof(rtc));
     uint32_t crc = crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
     uint8_t crc_le[4];
     put32(crc_le, crc);
     assert_memory_equal(rec + CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN, crc_le, 4);
 }
 
-/* A record the previous firmware (format 1, no MAC) wrote still loads. */
+/* A record an older firmware (format 1, no MAC) wrote still loads. */
 static void test_format1_record_still_loads(void **unused)
 {
     (void)unused;
@@ -324,6 +328,8 @@ static void test_format1_record_still_loads(void **unused)
     make_custom(&s);
     memset(s.mac, 0, sizeof(s.mac));
     s.mac_source = CONFIG_MAC_NONE;
+    s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
+    s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 7, rec);
     rec[CONFIG_OFF_VERSION] = 1;
@@ -334,13 +340,76 @@ static void test_format1_record_still_loads(void **unused)
     assert_true(config_is_equal(&s, &back));
     assert_int_equal(back.mac_source, CONFIG_MAC_NONE);
 
-    /* A format-1 header on a format-2 length is not a format-1 record. */
+    /* A format-1 header on a format-3 length is not a format-1 record. */
     config_encode(&s, 8, rec);
     rec[CONFIG_OFF_VERSION] = 1;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, CONFIG_RECORD_LEN);
     write_slot(1, rec, CONFIG_RECORD_LEN);
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
+}
+
+/*
+ * A record the previous firmware (format 2: MAC, no RTC fields) wrote still
+ * loads, with the RTC chip as found and the edges as the board is built;
+ * the next save writes format 3, which keeps what format 2 held.
+ */
+static void test_format2_record_still_loads(void **unused)
+{
+    (void)unused;
+    struct settings s, back;
+    uint8_t rec[CONFIG_SLOT_SIZE];
+    make_custom(&s);
+    s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
+    s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
+    memset(rec, 0, sizeof(rec));
+    config_encode(&s, 9, rec);
+    rec[CONFIG_OFF_VERSION] = 2;
+    rec[CONFIG_OFF_LENGTH] = CONFIG_PAYLOAD_LEN_V2;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN_V2);
+    write_slot(0, rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN_V2 + CONFIG_CRC_LEN);
+    load_expect(0, CONFIG_STORE_OK, &back);
+    assert_true(config_is_equal(&s, &back));
+    assert_int_equal(back.mac_source, CONFIG_MAC_OPERATOR);
+    assert_int_equal(back.rtc_chip, CONFIG_RTC_CHIP_AUTO);
+    assert_int_equal(back.rtc_sqw, CONFIG_RTC_SQW_BOARD);
+
+    /* Saved again: format 3 in the other slot, numbered after it, and it wins. */
+    back.rtc_chip = CONFIG_RTC_CHIP_DS1338;
+    assert_int_equal(config_save(&state, &back), 0);
+    assert_int_equal(state.seq, 10);
+    assert_int_equal(eeprom.mem[CONFIG_SLOT_SIZE + CONFIG_OFF_VERSION], 3);
+    struct settings again;
+    load_expect(0, CONFIG_STORE_OK, &again);
+    assert_true(config_is_equal(&back, &again));
+
+    /* A format-2 header on a format-3 length is not a format-2 record. */
+    config_encode(&s, 20, rec);
+    rec[CONFIG_OFF_VERSION] = 2;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN);
+    write_slot(0, rec, CONFIG_RECORD_LEN);
+    write_slot(1, rec, CONFIG_RECORD_LEN);
+    load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
+}
+
+static void test_rtc_fields_checked(void **unused)
+{
+    (void)unused;
+    struct settings s;
+    const char *why = NULL;
+    config_defaults(&s);
+    assert_int_equal(s.rtc_chip, CONFIG_RTC_CHIP_AUTO);
+    assert_int_equal(s.rtc_sqw, CONFIG_RTC_SQW_BOARD);
+    s.rtc_chip = CONFIG_RTC_CHIP_DS3231;
+    s.rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
+    assert_int_equal(config_validate(&s, NULL), 0);
+    s.rtc_chip = 4; /* the DS1307-or-DS1338 pair is found, never chosen */
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "RTC chip unknown");
+    s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
+    s.rtc_sqw = 3;
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "RTC edge source unknown");
 }
 
 static void test_mac_checked(void **unused)
@@ -668,19 +737,19 @@ static void test_other_version_is_reported(void **unused)
     uint8_t rec[CONFIG_SLOT_SIZE];
     make_custom(&s);
 
-    /* same length, version 3 */
+    /* same length, version 4 */
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 3;
+    rec[CONFIG_OFF_VERSION] = 4;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, CONFIG_RECORD_LEN);
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
     assert_defaults(&back);
     assert_string_equal(config_status_text(state.status), "unknown format version, using defaults");
 
-    /* a longer version-3 record: still recognised as intact, not as damage */
+    /* a longer version-4 record: still recognised as intact, not as damage */
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 3;
+    rec[CONFIG_OFF_VERSION] = 4;
     rec[CONFIG_OFF_LENGTH] = 140;
     fix_crc(rec, 140);
     write_slot(0, rec, CONFIG_HEADER_LEN + 140 + 4);
@@ -888,6 +957,8 @@ int main(void)
         cmocka_unit_test_setup(test_failed_write_keeps_state, setup),
         cmocka_unit_test_setup(test_lost_write_is_caught_by_read_back, setup),
         cmocka_unit_test_setup(test_other_version_is_reported, setup),
+        cmocka_unit_test_setup(test_format2_record_still_loads, setup),
+        cmocka_unit_test_setup(test_rtc_fields_checked, setup),
         cmocka_unit_test_setup(test_format1_record_still_loads, setup),
         cmocka_unit_test(test_mac_checked),
         cmocka_unit_test_setup(test_length_past_slot_is_damage, setup),

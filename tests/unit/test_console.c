@@ -505,6 +505,8 @@ static void test_help_lists_every_command_with_syntax(void **unused)
         "selftest stack",
         "net mac",
         "net stats",
+        "rtc chip",
+        "rtc sqw",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -1211,6 +1213,96 @@ static void test_app_refusal_changes_nothing(void **unused)
     assert_null(strstr(out, "unsaved"));
 }
 
+/* ------------------------------------------------------------------ rtc -- */
+
+static void test_rtc_chip(void **unused)
+{
+    (void)unused;
+    app_fake.is_reboot_needed = true;
+    exec("rtc chip DS3231");
+    expect_in(out, "ok (not saved yet");
+    expect_in(out, "note: takes effect after save and reboot\r\n");
+    assert_int_equal(app_fake.settings.rtc_chip, CONFIG_RTC_CHIP_DS3231);
+    exec("rtc chip ds1307");
+    assert_int_equal(app_fake.settings.rtc_chip, CONFIG_RTC_CHIP_DS1307);
+    exec("rtc chip ds1338");
+    assert_int_equal(app_fake.settings.rtc_chip, CONFIG_RTC_CHIP_DS1338);
+    exec("rtc chip auto");
+    assert_int_equal(app_fake.settings.rtc_chip, CONFIG_RTC_CHIP_AUTO);
+    exec("config show");
+    expect_in(out, "rtc chip auto\r\n");
+    unsigned calls = app_fake.apply_calls;
+    expect_refused("rtc chip ds1302", "rtc chip: 'ds1302' is none of auto, ds1307, ds1338, ds3231");
+    expect_refused("rtc chip", "usage: rtc chip auto|ds1307|ds1338|ds3231");
+    assert_int_equal(app_fake.apply_calls, calls);
+}
+
+static void test_rtc_sqw(void **unused)
+{
+    (void)unused;
+    exec("rtc sqw capture");
+    expect_in(out, "ok (not saved yet");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_CAPTURE);
+    exec("rtc sqw POLL");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_POLL);
+    exec("rtc sqw board");
+    assert_int_equal(app_fake.settings.rtc_sqw, CONFIG_RTC_SQW_BOARD);
+    exec("config show");
+    expect_in(out, "rtc sqw board\r\n");
+    unsigned calls = app_fake.apply_calls;
+    expect_refused("rtc sqw on", "rtc sqw: 'on' is none of capture, poll, board");
+    assert_int_equal(app_fake.apply_calls, calls);
+
+    struct app_status *st = &app_fake.status;
+    st->rtc_chip = "DS3231";
+    st->rtc_edges = "captured";
+    st->rtc_edge_pin = "PD5 (CCP2)";
+    st->rtc_captured = 3600;
+    st->rtc_capture_rejected = 2;
+    exec("status");
+    expect_in(out, "rtc edges: captured on PD5 (CCP2): 3600 taken, 2 rejected\r\n");
+    st->rtc_edges = "polled";
+    st->rtc_edge_pin = NULL;
+    exec("status");
+    expect_in(out, "rtc edges: polled\r\n");
+}
+
+static void test_status_rtc_module(void **unused)
+{
+    (void)unused;
+    struct app_status *st = &app_fake.status;
+    st->rtc_chip = "DS3231";
+    st->rtc_addr = 0x68;
+    st->rtc_how = "found at boot";
+    st->has_rtc_temp = true;
+    st->rtc_temp_quarter_c = -41;
+    st->has_rtc_aging = true;
+    st->rtc_aging_lsb = -20;
+    st->rtc_trim_rest_ppb = 12;
+    st->eeprom_addr = 0x57;
+    st->eeprom_how = "found at boot";
+    st->i2c_hz = 400000;
+    st->i2c_errors = 3;
+    st->i2c_recoveries = 2;
+    st->i2c_stuck_freed = 1;
+    exec("status");
+    expect_in(out, "rtc: DS3231 at 0x68 (found at boot), running, 0 I/O errors\r\n");
+    expect_in(out, "rtc temperature: -10.25 C\r\n");
+    expect_in(out, "rtc aging offset: -20 (+2.0 ppm), trim left to the served time: 12 ppb\r\n");
+    expect_in(out, "eeprom: AT24C32 at 0x57 (found at boot)\r\n");
+    expect_in(out,
+              "i2c: 400 kHz, 3 errors, 2 recoveries (SDA held low: freed 1, still stuck 0)\r\n");
+    st->eeprom_addr = 0;
+    st->i2c_stuck_freed = 0;
+    st->has_rtc_temp = false;
+    st->has_rtc_aging = false;
+    exec("status");
+    expect_in(out, "eeprom: none found at 0x50..0x57\r\n");
+    expect_in(out, "i2c: 400 kHz, 3 errors, 2 recoveries\r\n");
+    assert_null(strstr(out, "temperature"));
+    assert_null(strstr(out, "aging"));
+}
+
 /* --------------------------------------------------------------- config -- */
 
 static void test_config_show_defaults(void **unused)
@@ -1227,6 +1319,8 @@ static void test_config_show_defaults(void **unused)
                              "ntp mgmt local\r\n"
                              "upstream off\r\n"
                              "log off\r\n"
+                             "rtc chip auto\r\n"
+                             "rtc sqw board\r\n"
                              "clock trim 0\r\n"
                              "clock drift 20000\r\n"
                              "clock strict off\r\n");
@@ -1294,6 +1388,8 @@ static void test_config_show_pastes_back(void **unused)
     s.strict_max_ms = 900;
     s.last_set_unix_s = NOW_S;
     s.last_set_source = CONFIG_TIME_SOURCE_OPERATOR;
+    s.rtc_chip = CONFIG_RTC_CHIP_DS3231;
+    s.rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
     assert_int_equal(config_validate(&s, NULL), 0);
     round_trip(&s);
 
@@ -1306,7 +1402,9 @@ static void test_config_show_pastes_back(void **unused)
         "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
     expect_in(out, "ntp mgmt 10.0.2.0/24\r\n");
     expect_in(out, "upstream 10.0.2.3\r\nlog 10.0.2.4\r\n");
-    expect_in(out, "clock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
+    expect_in(
+        out,
+        "rtc chip ds3231\r\nrtc sqw capture\r\nclock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
 
     /* and the defaults (DHCP, no static address) */
     config_defaults(&s);
@@ -1440,6 +1538,9 @@ int main(void)
         cmocka_unit_test_setup(test_upstream_and_log, setup),
         cmocka_unit_test_setup(test_clock_settings, setup),
         cmocka_unit_test_setup(test_app_refusal_changes_nothing, setup),
+        cmocka_unit_test_setup(test_rtc_chip, setup),
+        cmocka_unit_test_setup(test_status_rtc_module, setup),
+        cmocka_unit_test_setup(test_rtc_sqw, setup),
         cmocka_unit_test_setup(test_config_show_defaults, setup),
         cmocka_unit_test_setup(test_config_show_pastes_back, setup),
         cmocka_unit_test_setup(test_save, setup),

@@ -46,7 +46,7 @@ static struct rtc rtc;
 
 static void bring_up(enum ds13xx_chip which)
 {
-    static const enum ds1338_model_chip model_of[] = {
+    static const enum ds1338_model_chip model_of[DS13XX_DS3231 + 1] = {
         [DS13XX_DS1307] = DS1338_MODEL_DS1307,
         [DS13XX_DS1338] = DS1338_MODEL_DS1338,
         [DS13XX_DS3231] = DS1338_MODEL_DS3231,
@@ -754,6 +754,227 @@ static void test_model_pointer_wraps_ds3231(void **state)
     assert_int_equal(out[0], 25); /* 25 C */
 }
 
+/* ---------------------------------------------------- detection -- */
+
+/* Runs detection on the chip the test set up; returns what it found, or the error (negative). */
+static int detect(void)
+{
+    enum ds13xx_chip found = (enum ds13xx_chip)0;
+    int err = ds13xx_detect(&bus, RTC_ADDR7, &found);
+    return err != 0 ? err : (int)found;
+}
+
+/* RAM 08h..3Fh as a DS1307/DS1338 holds it, for checking detection gave it back. */
+static void ram_copy(uint8_t ram[56])
+{
+    for (uint8_t i = 0; i < 56; i++) {
+        ram[i] = ds1338_model_peek(&chip, (uint8_t)(0x08 + i));
+    }
+}
+
+static void test_detect_ds3231(void **state)
+{
+    (void)state;
+    /* Fresh from the factory (OSF set), and running at -10.25 C with a 1 Hz wave. */
+    assert_int_equal(detect(), DS13XX_DS3231);
+    load_reference_time();
+    ds1338_model_set_temp(&chip, -41);
+    ds1338_model_poke(&chip, 0x0E, 0x00);
+    chip.writes_mask = 0;
+    assert_int_equal(detect(), DS13XX_DS3231);
+    /* It wrote only the read-only temperature register, which kept its value. */
+    assert_int_equal(chip.writes_mask, (uint64_t)1 << 0x12);
+    assert_int_equal(ds1338_model_peek(&chip, 0x12), 0xC0);
+    assert_int_equal(ds1338_model_peek(&chip, 0x11), 0xF5);
+}
+
+static void test_detect_ds1338_by_its_osf(void **state)
+{
+    (void)state;
+    /* A new DS1338 powers up with OSF set: only the DS1338 has that flag. */
+    assert_int_equal(detect(), DS13XX_DS1338);
+}
+
+static void test_detect_ds1307_or_ds1338(void **state)
+{
+    (void)state;
+    /* Running, OSF clear: a DS1338 reads as a DS1307 does. */
+    load_reference_time();
+    assert_int_equal(detect(), DS13XX_DS1307_OR_DS1338);
+    assert_string_equal(ds13xx_chip_name(DS13XX_DS1307_OR_DS1338), "DS1307/DS1338");
+    assert_int_equal(ds13xx_max_bus_hz(DS13XX_DS1307_OR_DS1338), I2C_STANDARD_HZ);
+}
+
+static void test_detect_ds1307(void **state)
+{
+    (void)state;
+    /* Power-on: halted (CH), RAM undefined: zeroed here, the case that looks most like a DS3231. */
+    for (uint8_t r = 0x08; r <= 0x3F; r++) {
+        ds1338_model_poke(&chip, r, 0x00);
+    }
+    uint8_t before[56], after[56];
+    ram_copy(before);
+    assert_int_equal(detect(), DS13XX_DS1307_OR_DS1338);
+    load_reference_time();
+    assert_int_equal(detect(), DS13XX_DS1307_OR_DS1338);
+    /* The RAM probe at 12h wrote RAM, and gave the byte back. */
+    ram_copy(after);
+    assert_memory_equal(before, after, sizeof(before));
+    assert_int_equal(chip.writes_mask, (uint64_t)1 << 0x12);
+    /* RAM that cannot be a DS3231's (status bits 6:4 set): no write at all. */
+    ds1338_model_poke(&chip, 0x0F, 0x70);
+    chip.writes_mask = 0;
+    assert_int_equal(detect(), DS13XX_DS1307_OR_DS1338);
+    assert_int_equal(chip.writes_mask, 0);
+}
+
+static void test_detect_something_else_or_nothing(void **state)
+{
+    (void)state;
+    /* Bits 6, 3, 2 of 07h read 0 on all three: something else answers at 0x68. */
+    load_reference_time();
+    ds1338_model_poke(&chip, 0x0F, 0xFF);
+    ds1338_model_poke(&chip, 0x07, 0x4C);
+    assert_int_equal(detect(), -ENODEV);
+    assert_int_equal(i2c_fake_detach(&bus, RTC_ADDR7), 0);
+    assert_int_equal(detect(), -EIO);
+    i2c_fake_fail_next(&bus, RTC_ADDR7, -ETIMEDOUT, 1);
+    assert_int_equal(detect(), -ETIMEDOUT);
+}
+
+/* ---------------------------------------- registers the chip has -- */
+
+/* A day's work: set, read, status, flags, aging, square wave on and off. */
+static void exercise(void)
+{
+    int64_t t;
+    struct rtc_status st;
+    assert_int_equal(rtc_set_time(&rtc, T_2026_11_25_184000), 0);
+    (void)rtc_read_time(&rtc, &t);
+    (void)rtc_read_time_fast(&rtc, &t);
+    assert_int_equal(rtc_read_status(&rtc, &st), 0);
+    (void)rtc_set_aging_offset(&rtc, -3);
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, true), 0);
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, false), 0);
+}
+
+static void test_ds3231_never_touches_its_alarms(void **state)
+{
+    (void)state;
+    chip.writes_mask = chip.reads_mask = 0;
+    exercise();
+    /* 07h..0Dh are the DS3231's alarm registers: never written (07h is not its control). */
+    assert_int_equal(chip.writes_mask & 0x3F80u, 0);
+    /* Nothing past 12h: the DS3231 has no more. */
+    assert_int_equal((chip.reads_mask | chip.writes_mask) >> 0x13, 0);
+    assert_true(chip.writes_mask & ((uint64_t)1 << 0x0E));
+}
+
+static void test_ds13x7_never_touches_its_ram(void **state)
+{
+    (void)state;
+    chip.writes_mask = chip.reads_mask = 0;
+    exercise();
+    /* 00h..07h only: no DS3231 register (0Eh..12h is RAM here), no RAM. */
+    assert_int_equal((chip.reads_mask | chip.writes_mask) >> 0x08, 0);
+}
+
+/* ------------------------------------------------ the square wave -- */
+
+static void test_sqw_1hz_ds13x7(void **state)
+{
+    (void)state;
+    load_reference_time();
+    ds1338_model_poke(&chip, 0x07, 0x83); /* OUT, 32.768 kHz selected, SQWE off */
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, true), 0);
+    assert_int_equal(ds1338_model_peek(&chip, 0x07), 0x90); /* OUT kept, SQWE, RS = 00 */
+    struct rtc_status st;
+    assert_int_equal(rtc_read_status(&rtc, &st), 0);
+    assert_true(st.is_sqw_1hz);
+    /* Low for the first half of each second, from the register's count on. */
+    assert_false(ds1338_model_sqw_level(&chip));
+    i2c_fake_advance_us(&bus, 600000u);
+    assert_true(ds1338_model_sqw_level(&chip));
+    i2c_fake_advance_us(&bus, 400000u);
+    assert_false(ds1338_model_sqw_level(&chip));
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, false), 0);
+    assert_int_equal(ds1338_model_peek(&chip, 0x07), 0x80);
+    assert_true(ds1338_model_sqw_level(&chip)); /* OUT */
+}
+
+static void test_sqw_keeps_ds1338_osf(void **state)
+{
+    (void)state;
+    /* Power-on state: OSF set. Turning the wave on must not clear it (the time is still invalid). */
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, true), 0);
+    assert_true(ds1338_model_peek(&chip, 0x07) & 0x20);
+    int64_t t;
+    assert_int_equal(rtc_read_time(&rtc, &t), -ENODATA);
+}
+
+static void test_sqw_1hz_ds3231(void **state)
+{
+    (void)state;
+    load_reference_time();
+    ds1338_model_poke(&chip, 0x0E, 0x9F); /* EOSC, RS = 11, INTCN, both alarm interrupts */
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, true), 0);
+    assert_int_equal(ds1338_model_peek(&chip, 0x0E), 0x83); /* EOSC and A2IE/A1IE kept */
+    assert_true(ds1338_model_sqw_level(&chip) == false);
+    assert_int_equal(rtc_set_sqw_1hz(&rtc, false), 0);
+    assert_int_equal(ds1338_model_peek(&chip, 0x0E), 0x87); /* INTCN again */
+}
+
+/* ------------------------------------------------ DS3231 extras -- */
+
+static void test_ds3231_temperature(void **state)
+{
+    (void)state;
+    load_reference_time();
+    ds1338_model_set_temp(&chip, 99); /* 24.75 C */
+    struct rtc_status st;
+    char buf[128];
+    assert_int_equal(rtc_read_status(&rtc, &st), 0);
+    assert_true(st.has_temp);
+    assert_int_equal(st.temp_quarter_c, 99);
+    rtc_format_status(&st, buf, sizeof(buf));
+    assert_string_equal(buf, "DS3231, oscillator running, 24.75 C");
+    ds1338_model_set_temp(&chip, -41); /* -10.25 C */
+    assert_int_equal(rtc_read_status(&rtc, &st), 0);
+    assert_int_equal(st.temp_quarter_c, -41);
+    rtc_format_status(&st, buf, sizeof(buf));
+    assert_string_equal(buf, "DS3231, oscillator running, -10.25 C");
+}
+
+static int setup_pair(void **state)
+{
+    (void)state;
+    i2c_fake_init(&bus);
+    ds1338_model_init(&chip, DS1338_MODEL_DS1338);
+    assert_int_equal(i2c_fake_attach(&bus, RTC_ADDR7, &ds1338_model_ops, &chip), 0);
+    cfg =
+        (struct ds13xx_config){ .bus = &bus, .addr7 = RTC_ADDR7, .chip = DS13XX_DS1307_OR_DS1338 };
+    memset(&rtc, 0, sizeof(rtc));
+    assert_int_equal(ds13xx_init(&rtc, &cfg), 0);
+    return 0;
+}
+
+/* The pair is driven as a DS1338: its OSF counts (it reads 0 on a DS1307). */
+static void test_pair_honours_osf(void **state)
+{
+    (void)state;
+    int64_t t;
+    assert_int_equal(rtc_read_time(&rtc, &t), -ENODATA);
+    assert_int_equal(rtc_set_time(&rtc, T_2026_11_25_184000), 0);
+    assert_int_equal(rtc_read_time(&rtc, &t), 0);
+    struct rtc_status st;
+    assert_int_equal(rtc_read_status(&rtc, &st), 0);
+    assert_string_equal(st.chip_name, "DS1307/DS1338");
+    assert_int_equal(ds13xx_max_bus_hz(DS13XX_DS1307), I2C_STANDARD_HZ);
+    assert_int_equal(ds13xx_max_bus_hz(DS13XX_DS1338), I2C_FAST_HZ);
+    assert_int_equal(ds13xx_max_bus_hz(DS13XX_DS3231), I2C_FAST_HZ);
+    assert_string_equal(ds13xx_chip_name((enum ds13xx_chip)0), "?");
+}
+
 #define T(fn, setup) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
@@ -809,6 +1030,21 @@ int main(void)
         T(test_status_from_chip, setup_ds1338),
         T(test_model_pointer_wraps, setup_ds1338),
         T(test_model_pointer_wraps_ds3231, setup_ds3231),
+        T(test_detect_ds3231, setup_ds3231),
+        T(test_detect_ds1338_by_its_osf, setup_ds1338),
+        T(test_detect_ds1307_or_ds1338, setup_ds1338),
+        T(test_detect_ds1307, setup_ds1307),
+        T(test_detect_something_else_or_nothing, setup_ds1338),
+        T(test_ds3231_never_touches_its_alarms, setup_ds3231),
+        T(test_ds13x7_never_touches_its_ram, setup_ds1307),
+        T(test_ds13x7_never_touches_its_ram, setup_ds1338),
+        T(test_ds13x7_never_touches_its_ram, setup_pair),
+        T(test_sqw_1hz_ds13x7, setup_ds1307),
+        T(test_sqw_1hz_ds13x7, setup_ds1338),
+        T(test_sqw_keeps_ds1338_osf, setup_ds1338),
+        T(test_sqw_1hz_ds3231, setup_ds3231),
+        T(test_ds3231_temperature, setup_ds3231),
+        T(test_pair_honours_osf, setup_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

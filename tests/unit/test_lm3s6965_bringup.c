@@ -34,6 +34,7 @@
 #include "hal/eth.h"
 #include "hal/i2c.h"
 #include "hal/rtc.h"
+#include "hal/sqw.h"
 #include "hal/timer.h"
 #include "hal/uart.h"
 #include "hal/wdt.h"
@@ -559,14 +560,21 @@ static void attach_rtc_module(void)
     ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
     at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
     assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
-    assert_int_equal(model_i2c_attach(BOARD_EEPROM_ADDR, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(model_i2c_attach(0x50, &at24_model_ops, &eeprom_chip), 0);
 }
 
 static void assert_scl_at_most_bus_hz(void)
 {
     assert_true(model_i2c_starts() > 0);
-    assert_in_range(model_i2c_scl_hz_max(), 1u, BOARD_I2C_HZ);
-    assert_in_range(model_i2c_scl_hz_min(), BOARD_I2C_HZ * 9u / 10u, BOARD_I2C_HZ);
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    assert_in_range(model_i2c_scl_hz_min(), I2C_STANDARD_HZ * 9u / 10u, I2C_STANDARD_HZ);
+}
+
+static struct board_rtc_module module_found(struct i2c_stats *bus)
+{
+    struct board_rtc_module m;
+    board_rtc_module_get(&m, bus);
+    return m;
 }
 
 static void test_rtc_reads_through_the_driver(void **state)
@@ -574,7 +582,8 @@ static void test_rtc_reads_through_the_driver(void **state)
     (void)state;
     attach_rtc_module();
     struct rtc *rtc = NULL;
-    assert_int_equal(board_rtc_init(&rtc), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
     int64_t t = 0;
     assert_int_equal(rtc_read_time(rtc, &t), 0);
     assert_in_range(t, T_2024_05_06_070809, T_2024_05_06_070809 + 1);
@@ -593,6 +602,7 @@ static void test_eeprom_reads_and_writes(void **state)
 {
     (void)state;
     attach_rtc_module();
+    assert_int_equal(board_rtc_module_probe(), 0);
     uint8_t out[40], in[40];
     for (size_t i = 0; i < sizeof(out); i++) {
         out[i] = (uint8_t)(0xA5u ^ (i * 13u));
@@ -618,15 +628,450 @@ static void test_eeprom_reads_and_writes(void **state)
 static void test_i2c_transfer_right_after_a_nack(void **state)
 {
     (void)state;
+    static struct i2c_bus bus;
+    static const struct stellaris_i2c_config cfg = {
+        .base = BOARD_I2C0_BASE,
+        .clock_hz = CPU_HZ,
+        .bus_hz = I2C_STANDARD_HZ,
+        .timeout_us = 2000u,
+        .gpio_base = GPIO_PORTB_BASE,
+        .scl_pin = BOARD_I2C0_SCL_PIN,
+        .sda_pin = BOARD_I2C0_SDA_PIN,
+        .srcr = SYSCTL_SRCR1,
+        .srcr_bit = SYSCTL_SRCR1_I2C0,
+    };
     ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338);
     assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(stellaris_i2c_init(&bus, &cfg), 0);
+    const struct at24 ee = { &bus, 0x50, AT24C32_SIZE, AT24C32_PAGE_SIZE };
     uint8_t buf[8];
-    /* No EEPROM on this module: the read is not acknowledged. Then store_read's retry. */
-    assert_int_equal(board_eeprom_read(0, buf, sizeof(buf)), -EIO);
+    /* No EEPROM at 0x50: the read is not acknowledged. Then store_read's retry. */
+    assert_int_equal(at24_read(&ee, 0, buf, sizeof(buf)), -EIO);
     assert_no_violation();
-    int err = board_eeprom_read(0, buf, sizeof(buf));
+    int err = at24_read(&ee, 0, buf, sizeof(buf));
     assert_no_violation();
     assert_int_equal(err, -EIO);
+}
+
+/* ---- the RTC module as people buy it, found at boot ---- */
+
+/* The "ZS-042" DS3231 module: its AT24C32 at 0x57. Fast mode once the DS3231 is known. */
+static void test_module_zs042_ds3231_eeprom_at_0x57(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS3231);
+    ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
+    at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(model_i2c_attach(0x57, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_found, "DS3231");
+    assert_int_equal(m.eeprom_addr7, 0x57);
+    assert_string_equal(m.eeprom_how, "found at boot");
+    assert_int_equal(board_eeprom_addr(), 0x57);
+    /* Found at 100 kHz, which every chip takes. */
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS3231");
+    assert_string_equal(m.rtc_how, "found at boot");
+    assert_int_equal(bus.bus_hz, I2C_FAST_HZ);
+    int64_t t = 0;
+    assert_int_equal(rtc_read_time(rtc, &t), 0);
+    assert_in_range(t, T_2024_05_06_070809, T_2024_05_06_070809 + 1);
+    assert_in_range(model_i2c_scl_hz_max(), 357000u, I2C_FAST_HZ);
+    uint8_t out[4] = { 1, 2, 3, 4 }, in[4];
+    assert_int_equal(board_eeprom_write(0x100u, out, sizeof(out)), 0);
+    assert_int_equal(board_eeprom_read(0x100u, in, sizeof(in)), 0);
+    assert_memory_equal(in, out, sizeof(out));
+    assert_memory_equal(&eeprom_chip.mem[0x100], out, sizeof(out));
+    /* Nothing on the DS3231 was written as what it is not: no alarm register. */
+    assert_int_equal(rtc_chip.writes_mask & 0x3F80u, 0);
+    assert_no_violation();
+}
+
+/* The "Tiny RTC" DS1307 module: AT24C32 at 0x50, and the DS1307's 100 kHz. */
+static void test_module_tiny_rtc_ds1307(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1307);
+    ds1338_model_set_time(&rtc_chip, 2024, 5, 6, 7, 8, 9, 1);
+    at24_model_init(&eeprom_chip, AT24C32_SIZE, AT24C32_PAGE_SIZE, AT24_WRITE_CYCLE_MAX_US);
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    assert_int_equal(model_i2c_attach(0x50, &at24_model_ops, &eeprom_chip), 0);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS1307/DS1338");
+    assert_int_equal(m.eeprom_addr7, 0x50);
+    assert_int_equal(bus.bus_hz, I2C_STANDARD_HZ);
+    int64_t t = 0;
+    assert_int_equal(rtc_read_time(rtc, &t), 0);
+    assert_in_range(model_i2c_scl_hz_max(), 1u, I2C_STANDARD_HZ);
+    /* The operator knows it is a DS1307: still 100 kHz. */
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_DS1307), 0);
+    m = module_found(&bus);
+    assert_string_equal(m.rtc_chip, "DS1307");
+    assert_string_equal(m.rtc_how, "set with 'rtc chip'");
+    assert_int_equal(bus.bus_hz, I2C_STANDARD_HZ);
+    assert_no_violation();
+}
+
+/* A DS1338 breakout: no EEPROM anywhere (looked for twice, a write cycle apart). */
+static void test_module_ds1338_breakout_without_eeprom(void **state)
+{
+    (void)state;
+    ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338); /* new: OSF set */
+    assert_int_equal(model_i2c_attach(BOARD_RTC_ADDR, &ds1338_model_ops, &rtc_chip), 0);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(board_rtc_module_probe(), 0);
+    assert_true(model_time_ns() - t0 >= AT24_WRITE_CYCLE_MAX_US * 1000ull);
+    assert_true(model_time_ns() - t0 < 50000000ull);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_string_equal(m.rtc_found, "DS1338");
+    assert_int_equal(m.eeprom_addr7, 0);
+    assert_int_equal(board_eeprom_addr(), 0);
+    uint8_t b;
+    assert_int_equal(board_eeprom_read(0, &b, 1), -ENODEV);
+    assert_int_equal(board_eeprom_write(0, &b, 1), -ENODEV);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), 0);
+    assert_int_equal(module_found(&bus).rtc_chip[0], 'D');
+    assert_int_equal(bus.bus_hz, I2C_FAST_HZ);
+    /* Not one of the NACKs was taken for a stuck bus, nor is counted as an error. */
+    assert_int_equal(bus.recoveries, 0);
+    assert_int_equal(bus.errors, 0);
+    assert_no_violation();
+}
+
+/* A reset in the middle of a read left the RTC holding SDA: the probe clears it first. */
+static void test_module_probe_clears_a_stuck_bus(void **state)
+{
+    (void)state;
+    attach_rtc_module();
+    model_i2c_hold_sda(8);
+    assert_int_equal(board_rtc_module_probe(), 0);
+    struct i2c_stats bus;
+    struct board_rtc_module m = module_found(&bus);
+    assert_int_equal(m.bus_check_err, 0);
+    assert_int_equal(bus.stuck_freed, 1);
+    assert_int_equal(bus.last_clocks, 8);
+    assert_int_equal(m.eeprom_addr7, 0x50);
+    assert_non_null(m.rtc_found);
+    assert_no_violation();
+}
+
+static void test_module_nothing_answers(void **state)
+{
+    (void)state;
+    assert_int_equal(board_rtc_module_probe(), -EIO);
+    struct i2c_stats bus;
+    assert_null(module_found(&bus).rtc_found);
+    struct rtc *rtc = NULL;
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_AUTO), -ENODEV);
+    /* Named by the operator, it is bound, and then does not answer. */
+    assert_int_equal(board_rtc_init(&rtc, RTC_CHIP_DS3231), -EIO);
+    assert_no_violation();
+}
+
+/* ---- I2C0: a bus that hangs, and its clear ---- */
+
+/* I2C0 as board.c sets it up, on a bus object of the test's own. */
+static const struct stellaris_i2c_config test_i2c_cfg = {
+    .base = BOARD_I2C0_BASE,
+    .clock_hz = CPU_HZ,
+    .bus_hz = I2C_STANDARD_HZ,
+    .timeout_us = 2000u,
+    .gpio_base = GPIO_PORTB_BASE,
+    .scl_pin = BOARD_I2C0_SCL_PIN,
+    .sda_pin = BOARD_I2C0_SDA_PIN,
+    .srcr = SYSCTL_SRCR1,
+    .srcr_bit = SYSCTL_SRCR1_I2C0,
+};
+static struct i2c_bus test_bus;
+
+static struct i2c_stats bus_stats(void)
+{
+    struct i2c_stats st;
+    i2c_get_stats(&test_bus, &st);
+    return st;
+}
+
+static int read_seconds(void)
+{
+    uint8_t reg = 0, regs[7];
+    return i2c_write_read(&test_bus, BOARD_RTC_ADDR, &reg, 1, regs, sizeof(regs));
+}
+
+static int bus_booted(void **state)
+{
+    (void)state;
+    boot();
+    attach_rtc_module();
+    assert_int_equal(stellaris_i2c_init(&test_bus, &test_i2c_cfg), 0);
+    return 0;
+}
+
+/*
+ * The MCU was reset in the middle of a read: the RTC, alive on its battery,
+ * holds SDA low for the rest of its byte. The next transfer loses
+ * arbitration; the driver clocks the RTC free, sends a STOP, resets the
+ * controller, and the transfer after it works.
+ */
+static void test_i2c_stuck_sda_is_cleared_after_arbitration_loss(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(6);
+    unsigned resets = model_i2c_controller_resets();
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -EIO);
+    uint64_t took_ns = model_time_ns() - t0;
+    assert_false(model_i2c_is_sda_held());
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_freed, 1);
+    assert_int_equal(st.stuck_failed, 0);
+    assert_int_equal(st.last_clocks, 6);
+    assert_int_equal(model_i2c_gpio_pulses(), 6 + 1); /* six to free SDA, one for the STOP */
+    assert_int_equal(model_i2c_gpio_stops(), 1);
+    assert_int_equal(model_i2c_controller_resets(), resets + 1);
+    /* Six 10 us pulses and a STOP: well under a millisecond. */
+    assert_true(took_ns < 500000u);
+    /* The pins are the controller's again, with their pads as the board set them. */
+    assert_bits(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_bits(GPIO_ODR(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_int_equal(read_seconds(), 0);
+    assert_int_equal(bus_stats().recoveries, 1);
+    assert_no_violation();
+}
+
+/* At boot the check finds the bus held and frees it with all nine pulses. */
+static void test_i2c_boot_check_frees_nine_clocks(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(9);
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    assert_false(model_i2c_is_sda_held());
+    assert_int_equal(bus_stats().last_clocks, 9);
+    assert_int_equal(bus_stats().stuck_freed, 1);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* A healthy bus: the check sends a STOP, resets the controller and counts nothing. */
+static void test_i2c_boot_check_of_an_idle_bus(void **state)
+{
+    (void)state;
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.recoveries, 0);
+    assert_int_equal(st.errors, 0);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* A target that never lets go: nine pulses, then the driver gives up, in bounded time. */
+static void test_i2c_sda_held_for_good_is_bounded(void **state)
+{
+    (void)state;
+    model_i2c_hold_sda(1000);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(i2c_recover(&test_bus), -EBUSY);
+    assert_true(model_time_ns() - t0 < 2000000u); /* CLEAR_LIMIT_US */
+    assert_int_equal(model_i2c_gpio_pulses(), I2C_BUS_CLEAR_CLOCKS);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_failed, 1);
+    assert_int_equal(st.stuck_freed, 0);
+    /* Transfers fail, each bounded, and the pins always go back to the controller. */
+    t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -EIO);
+    assert_true(model_time_ns() - t0 < 5000000u);
+    assert_bits(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_PINS);
+    assert_no_violation();
+}
+
+/* SCL held low: the command never ends; the time-out runs the clear, which cannot help. */
+static void test_i2c_scl_held_times_out_and_is_counted(void **state)
+{
+    (void)state;
+    model_i2c_hold_scl(true);
+    uint64_t t0 = model_time_ns();
+    assert_int_equal(read_seconds(), -ETIMEDOUT);
+    /* One command's time-out (2 ms) and the clear's limit (2 ms). */
+    assert_true(model_time_ns() - t0 < 5000000u);
+    struct i2c_stats st = bus_stats();
+    assert_int_equal(st.errors, 1);
+    assert_int_equal(st.recoveries, 1);
+    assert_int_equal(st.stuck_failed, 1);
+    /* The short goes away: the next transfer works on the reset controller. */
+    model_i2c_hold_scl(false);
+    assert_int_equal(read_seconds(), 0);
+    assert_no_violation();
+}
+
+/* The controller follows i2c_set_bus_hz: 400 kHz for the chips that take it. */
+static void test_i2c_fast_mode(void **state)
+{
+    (void)state;
+    assert_int_equal(i2c_set_bus_hz(&test_bus, I2C_FAST_HZ), 0);
+    assert_int_equal(read_seconds(), 0);
+    /* TPR 6: 50 MHz / (20 * 7) = 357 kHz, the fastest at or under 400 kHz (TPR 5 is 417 kHz). */
+    assert_in_range(model_i2c_scl_hz_max(), 357000u, I2C_FAST_HZ);
+    assert_int_equal(bus_stats().bus_hz, I2C_FAST_HZ);
+    /* A controller reset (a bus clear) keeps the rate. */
+    assert_int_equal(i2c_recover(&test_bus), 0);
+    assert_int_equal(model_peek32(I2C_MTPR(BOARD_I2C0_BASE)), 6);
+    assert_int_equal(i2c_set_bus_hz(&test_bus, 1000000u), -EINVAL);
+    assert_no_violation();
+}
+
+/* The model's own rules: the controller held in reset, a line driven high push-pull. */
+static void test_model_catches_i2c_misuse(void **state)
+{
+    (void)state;
+    mmio_set32(SYSCTL_SRCR1, SYSCTL_SRCR1_I2C0);
+    (void)mmio_read32(I2C_MCS(BOARD_I2C0_BASE));
+    assert_violation("held in reset");
+    mmio_clear32(SYSCTL_SRCR1, SYSCTL_SRCR1_I2C0);
+    model_clear_violations();
+    mmio_clear32(GPIO_ODR(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    mmio_set32(GPIO_DIR(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    mmio_write32(GPIO_DATA(GPIO_PORTB_BASE, BOARD_I2C0_SDA_PIN), BOARD_I2C0_SDA_PIN);
+    mmio_clear32(GPIO_AFSEL(GPIO_PORTB_BASE), BOARD_I2C0_SDA_PIN);
+    assert_violation("push-pull");
+}
+
+/* ---- GPTM1: the RTC's square wave captured on PD5 (CCP2) ---- */
+
+#define GPTM1 BOARD_TIMER1_BASE
+
+/* The clock a timer_now() value was read in: its counter read is the call's first bus access... */
+static uint64_t clock_of_tick0;
+static uint64_t tick0;
+
+/* ... so the model's clock count right after it, less the one access after the read, is its clock. */
+static void note_tick_origin(void)
+{
+    tick0 = timer_now();
+    clock_of_tick0 = model_clocks() - 1u; /* the ICSR read followed the SysTick read */
+}
+
+static uint64_t tick_of_clock(uint64_t clk)
+{
+    return tick0 + (clk - clock_of_tick0);
+}
+
+static int capture_booted(void **state)
+{
+    (void)state;
+    boot();
+    model_set_irq_handler(BOARD_IRQ_TIMER1A, stellaris_capture_isr);
+    return 0;
+}
+
+static void test_sqw_capture_set_up_as_the_datasheet_says(void **state)
+{
+    (void)state;
+    /* board_init: GPTM1 clocked, PD5 carries CCP2 as an input with its pull-up. */
+    assert_bits(SYSCTL_RCGC1, SYSCTL_RCGC1_TIMER1);
+    assert_bits(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOD);
+    assert_bits(GPIO_AFSEL(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_bits(GPIO_DEN(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_bits(GPIO_PUR(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_clear(GPIO_ODR(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_string_equal(sqw_capture_pin(), "PD5 (CCP2)");
+    assert_int_equal(sqw_capture_start(), 0);
+    assert_int_equal(model_peek32(GPTM_CFG(GPTM1)), GPTM_CFG_16BIT);
+    assert_int_equal(model_peek32(GPTM_TAMR(GPTM1)), GPTM_TAMR_CAPTURE | GPTM_TAMR_TACMR);
+    assert_int_equal(model_peek32(GPTM_CTL(GPTM1)), GPTM_CTL_TAEN | GPTM_CTL_TAEVENT_NEG);
+    assert_int_equal(model_peek32(GPTM_TAILR(GPTM1)), 0xFFFF);
+    assert_int_equal(model_peek32(GPTM_IMR(GPTM1)), GPTM_IMR_CAEIM);
+    assert_true(model_nvic_is_enabled(BOARD_IRQ_TIMER1A));
+    assert_int_equal(model_nvic_priority(BOARD_IRQ_TIMER1A), 0x00);
+    sqw_capture_stop();
+    assert_clear(GPTM_CTL(GPTM1), GPTM_CTL_TAEN);
+    assert_false(model_nvic_is_enabled(BOARD_IRQ_TIMER1A));
+    assert_no_violation();
+}
+
+/*
+ * Three falls of a 1 Hz wave whose RTC runs 17 ppm fast: each stamp is the
+ * timestamp counter at the fall, to a tick, though the counter is 16 bits
+ * and wraps 760 times a second, and though the interrupt was held off for
+ * a millisecond across one of them.
+ */
+static void test_sqw_capture_stamps_each_fall_to_a_tick(void **state)
+{
+    (void)state;
+    const uint64_t period = 50000850u; /* 1 s at 50 MHz, RTC 17 ppm fast */
+    assert_int_equal(sqw_capture_start(), 0);
+    note_tick_origin();
+    uint64_t first = model_clocks() + 5000000u; /* 100 ms from now */
+    model_sqw_start(first, period);
+    uint64_t got[4];
+    unsigned n = 0;
+    for (unsigned ms = 0; ms < 2600u; ms++) {
+        if (ms == 1100u) {
+            uint32_t primask = irq_save(); /* masked across the second fall */
+            model_advance_us(1000u);
+            irq_restore(primask);
+        } else {
+            model_advance_us(1000u);
+        }
+        uint64_t t;
+        while (n < 4u && sqw_capture_take(&t) == 0) {
+            got[n++] = t;
+        }
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(model_gptm1_captures(), 3);
+    for (unsigned k = 0; k < 3u; k++) {
+        uint64_t want = tick_of_clock(first + k * period);
+        int64_t err = (int64_t)(got[k] - want);
+        if (err < -1 || err > 1) {
+            fail_msg("edge %u stamped at %llu, fell at %llu (%lld ticks off)", k,
+                     (unsigned long long)got[k], (unsigned long long)want, (long long)err);
+        }
+    }
+    assert_int_equal(sqw_capture_lost(), 0);
+    assert_no_violation();
+}
+
+/* A pin that does not carry CCP2 (GPIOAFSEL clear) reaches no timer: nothing is stamped. */
+static void test_sqw_capture_needs_its_pin(void **state)
+{
+    (void)state;
+    mmio_clear32(GPIO_AFSEL(GPIO_PORTD_BASE), BOARD_SQW_PIN);
+    assert_int_equal(sqw_capture_start(), 0);
+    model_sqw_start(model_clocks() + 1000u, 50000000u);
+    model_advance_us(1500000u);
+    uint64_t t;
+    assert_int_equal(sqw_capture_take(&t), -EAGAIN);
+    assert_int_equal(model_gptm1_captures(), 0);
+    /* And the level on the pin reads as GPIO: low in the first half of the second. */
+    assert_int_equal(mmio_read32(GPIO_DATA(GPIO_PORTD_BASE, BOARD_SQW_PIN)), 0);
+    assert_no_violation();
+}
+
+/* The model's rule: GPTM1 enabled in a mode it does not model. */
+static void test_model_catches_gptm_misuse(void **state)
+{
+    (void)state;
+    mmio_write32(GPTM_CFG(GPTM1), GPTM_CFG_16BIT);
+    mmio_write32(GPTM_TAMR(GPTM1), GPTM_TAMR_PERIODIC);
+    mmio_write32(GPTM_CTL(GPTM1), GPTM_CTL_TAEN);
+    assert_violation("GPTM1 enabled with CFG 4");
+    model_clear_violations();
+    mmio_write32(GPTM_TAMR(GPTM1), GPTM_TAMR_CAPTURE);
+    assert_violation("GPTM1 GPTMTAMR written while Timer A is enabled");
 }
 
 /* ---- Ethernet ---- */
@@ -1067,6 +1512,18 @@ int main(void)
         cmocka_unit_test_setup(test_rtc_reads_through_the_driver, booted),
         cmocka_unit_test_setup(test_eeprom_reads_and_writes, booted),
         cmocka_unit_test_setup(test_i2c_transfer_right_after_a_nack, booted),
+        cmocka_unit_test_setup(test_module_zs042_ds3231_eeprom_at_0x57, booted),
+        cmocka_unit_test_setup(test_module_tiny_rtc_ds1307, booted),
+        cmocka_unit_test_setup(test_module_ds1338_breakout_without_eeprom, booted),
+        cmocka_unit_test_setup(test_module_probe_clears_a_stuck_bus, booted),
+        cmocka_unit_test_setup(test_module_nothing_answers, booted),
+        cmocka_unit_test_setup(test_i2c_stuck_sda_is_cleared_after_arbitration_loss, bus_booted),
+        cmocka_unit_test_setup(test_i2c_boot_check_frees_nine_clocks, bus_booted),
+        cmocka_unit_test_setup(test_i2c_boot_check_of_an_idle_bus, bus_booted),
+        cmocka_unit_test_setup(test_i2c_sda_held_for_good_is_bounded, bus_booted),
+        cmocka_unit_test_setup(test_i2c_scl_held_times_out_and_is_counted, bus_booted),
+        cmocka_unit_test_setup(test_i2c_fast_mode, bus_booted),
+        cmocka_unit_test_setup(test_model_catches_i2c_misuse, bus_booted),
 
         cmocka_unit_test_setup(test_eth_init_registers, eth_booted),
         cmocka_unit_test_setup(test_eth_link_100_full, eth_booted),
@@ -1085,6 +1542,10 @@ int main(void)
         cmocka_unit_test_setup(test_system_reset_request, booted),
         cmocka_unit_test_setup(test_factory_mac, fresh_chip),
         cmocka_unit_test_setup(test_timer_wakeup_start, booted),
+        cmocka_unit_test_setup(test_sqw_capture_set_up_as_the_datasheet_says, capture_booted),
+        cmocka_unit_test_setup(test_sqw_capture_stamps_each_fall_to_a_tick, capture_booted),
+        cmocka_unit_test_setup(test_sqw_capture_needs_its_pin, capture_booted),
+        cmocka_unit_test_setup(test_model_catches_gptm_misuse, capture_booted),
         cmocka_unit_test_setup(test_timer_now_counts_clocks, booted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,7 @@
 TEST_CFLAGS_test_lm3s6965_bringup := -DMMIO_MODEL -Iboard/lm3s6965evb
 TEST_SRCS_test_lm3s6965_bringup := board/lm3s6965evb/board.c \
     hal/stellaris/sysctl.c hal/stellaris/uart.c hal/stellaris/i2c.c \
-    hal/stellaris/eth.c hal/stellaris/gptm.c tests/unit/fakes/stellaris_wdt_host.c \
+    hal/stellaris/eth.c hal/stellaris/gptm.c hal/stellaris/capture.c tests/unit/fakes/stellaris_wdt_host.c \
     hal/cortexm/systick.c hal/cortexm/nvic.c hal/cortexm/resetmark.c \
     hal/rtcmodule/rtcmodule.c hal/ds13xx/ds13xx.c hal/at24/at24.c lib/calendar.c \
     hal/rxring/rxring.c hal/rxring/eth_ring.c hal/uartring/byte_ring.c hal/uartring/uart_rings.c \

@@ -18,6 +18,26 @@
 
 struct rtc;
 
+/*
+ * Which chip: what the driver was told (by the board, or the operator with
+ * `rtc chip`) or what it found at boot. The values are stored in the
+ * settings (config.h's CONFIG_RTC_CHIP_*): do not renumber.
+ */
+enum rtc_chip {
+    RTC_CHIP_AUTO = 0, /* as found at boot (or as the board names it) */
+    RTC_CHIP_DS1307 = 1,
+    RTC_CHIP_DS1338 = 2,
+    RTC_CHIP_DS3231 = 3,
+    /* Found only: a DS1307 and a DS1338 whose OSF is clear read alike. */
+    RTC_CHIP_DS1307_OR_DS1338 = 4,
+};
+
+/*
+ * The DS3231's aging offset (register 10h): one LSB moves its oscillator by
+ * about 0.1 ppm at 25 C (datasheet "Aging Offset"), a positive value slowing it.
+ */
+#define RTC_AGING_PPB_PER_LSB 100
+
 struct rtc_status {
     const char *chip_name;   /* "DS1338" */
     bool has_osf;            /* the chip has an oscillator-stop flag */
@@ -28,6 +48,9 @@ struct rtc_status {
     bool is_12h_mode;        /* the chip counts in 12-hour mode (read fine) */
     bool has_aging;          /* the chip has an aging offset trim (DS3231) */
     int8_t aging_offset_lsb; /* its value, about 0.1 ppm per LSB */
+    bool has_temp;           /* the chip measures its temperature (DS3231) */
+    int16_t temp_quarter_c;  /* its last conversion, in 0.25 C (99 = 24.75 C) */
+    bool is_sqw_1hz;         /* the square-wave output runs at 1 Hz */
 };
 
 /*
@@ -82,9 +105,22 @@ int rtc_format_status(const struct rtc_status *status, char *buf, size_t len);
 
 /*
  * Sets the aging offset trim (DS3231 register 10h, two's complement; a
- * positive value slows the oscillator by about 0.1 ppm per LSB at 25 C).
+ * positive value slows the oscillator by about 0.1 ppm per LSB at 25 C)
+ * and starts a temperature conversion, which applies it.
  * Returns 0, -ENOTSUP (the chip has none), -EIO, -ETIMEDOUT, -ENODEV.
  */
 int rtc_set_aging_offset(struct rtc *rtc, int8_t offset_lsb);
+
+/*
+ * Turns the 1 Hz square wave on (or off) at the chip's SQW/OUT pin
+ * (DS1307/DS1338: control 07h SQWE, RS1:RS0 = 00) or INT/SQW pin (DS3231:
+ * control 0Eh INTCN = 0, RS2:RS1 = 00; off is INTCN = 1, the pin's reset
+ * role). On all three the output falls as the seconds register counts on
+ * (DS1307 "Control Register": "the clock registers update on the falling
+ * edge of the square wave"; DS3231: the output goes high 500 ms after a
+ * seconds write, whose second ends 1 s after it). Other bits as they were.
+ * Returns 0, -EIO, -ETIMEDOUT, -ENODEV.
+ */
+int rtc_set_sqw_1hz(struct rtc *rtc, bool on);
 
 #endif /* HAL_RTC_H */

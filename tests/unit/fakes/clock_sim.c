@@ -51,12 +51,80 @@ void clock_sim_init(struct clock_sim *s, const struct clock_sim_config *cfg)
     s->is_rtc_halted = cfg->is_rtc_halted;
 }
 
+/* RTC second sec began at counter tick (fractional), true time t_ns: keep it, capture it. */
+static void rtc_second_began(struct clock_sim *s, int64_t sec, long double tick, int64_t t_ns)
+{
+    uint32_t i = s->n_true % CLOCK_SIM_TRUE_EDGES;
+    s->true_s[i] = sec;
+    s->true_tick[i] = tick;
+    s->n_true++;
+    if (!s->cfg.is_sqw)
+        return;
+    if (s->sqw_head - s->sqw_tail == CLOCK_SIM_SQW_RING) {
+        s->sqw_lost++;
+        return;
+    }
+    s->sqw_tick[s->sqw_head % CLOCK_SIM_SQW_RING] = (uint64_t)floorl(tick);
+    s->sqw_ready_ns[s->sqw_head % CLOCK_SIM_SQW_RING] = t_ns + (int64_t)s->cfg.sqw_isr_ns;
+    s->sqw_head++;
+}
+
 static void advance_piece(struct clock_sim *s, int64_t dt_ns)
 {
-    s->ticks += (long double)dt_ns * 1e-9L * (long double)s->cfg.tick_hz * (1.0L + s->freq_err);
-    if (!s->is_rtc_halted)
-        s->rtc_ns += (long double)dt_ns * (1.0L + (long double)s->cfg.rtc_err_ppm * 1e-6L);
+    long double ticks0 = s->ticks, rtc0 = s->rtc_ns;
+    long double dticks =
+        (long double)dt_ns * 1e-9L * (long double)s->cfg.tick_hz * (1.0L + s->freq_err);
+    long double rtc_rate = 1.0L + (long double)s->cfg.rtc_err_ppm * 1e-6L;
+
+    s->ticks += dticks;
+    if (!s->is_rtc_halted) {
+        int64_t sec0, sec1;
+
+        s->rtc_ns += (long double)dt_ns * rtc_rate;
+        sec0 = (int64_t)floorl(rtc0 / 1e9L);
+        sec1 = (int64_t)floorl(s->rtc_ns / 1e9L);
+        for (int64_t sec = sec0 + 1; sec <= sec1; sec++) {
+            long double f = ((long double)sec * 1e9L - rtc0) / (s->rtc_ns - rtc0);
+            rtc_second_began(s, sec, ticks0 + f * dticks, s->t_ns + (int64_t)(f * dt_ns));
+        }
+    }
     s->t_ns += dt_ns;
+}
+
+int clock_sim_sqw_take(struct clock_sim *s, uint64_t *tick)
+{
+    if (s->sqw_head == s->sqw_tail || s->sqw_ready_ns[s->sqw_tail % CLOCK_SIM_SQW_RING] > s->t_ns)
+        return -EAGAIN;
+    *tick = s->sqw_tick[s->sqw_tail % CLOCK_SIM_SQW_RING];
+    s->sqw_tail++;
+    return 0;
+}
+
+int clock_sim_true_edge(const struct clock_sim *s, int64_t rtc_s, long double *tick)
+{
+    uint32_t n = s->n_true < CLOCK_SIM_TRUE_EDGES ? s->n_true : CLOCK_SIM_TRUE_EDGES;
+
+    for (uint32_t k = 1; k <= n; k++) {
+        uint32_t i = (s->n_true - k) % CLOCK_SIM_TRUE_EDGES;
+        if (s->true_s[i] == rtc_s) {
+            *tick = s->true_tick[i];
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+/* SCL periods: pointer write (START, address, pointer, STOP), read (START, address, bytes, STOP). */
+#define PTR_WRITE_PERIODS      20u
+#define READ_START_PERIODS     11u
+#define PERIODS_PER_BYTE       9u
+#define DRIVER_NS_PER_BYTE_MAX 3000u
+
+uint32_t clock_sim_read_ns(const struct clock_sim *s)
+{
+    uint32_t periods =
+        PTR_WRITE_PERIODS + READ_START_PERIODS + PERIODS_PER_BYTE * s->cfg.read_bytes;
+    return (uint32_t)((uint64_t)periods * NS_PER_S / s->cfg.bus_hz);
 }
 
 void clock_sim_advance(struct clock_sim *s, int64_t dt_ns)
@@ -99,8 +167,18 @@ static int64_t rtc_register(const struct clock_sim *s)
 
 int clock_sim_rtc_read(struct clock_sim *s, struct clock_rtc_sample *out)
 {
-    uint64_t d = clock_sim_uniform(s, s->cfg.read_min_ns, s->cfg.read_max_ns);
-    uint64_t latch = clock_sim_uniform(s, 0, d);
+    uint64_t d, latch;
+
+    if (s->cfg.bus_hz != 0) {
+        uint32_t bytes = 2u + s->cfg.read_bytes; /* the commands: pointer, then each byte */
+        uint64_t drv = clock_sim_uniform(s, 0, (uint64_t)bytes * DRIVER_NS_PER_BYTE_MAX);
+        d = clock_sim_read_ns(s) + drv;
+        /* The chips latch their time registers at the read's START. */
+        latch = (uint64_t)PTR_WRITE_PERIODS * NS_PER_S / s->cfg.bus_hz + drv / bytes;
+    } else {
+        d = clock_sim_uniform(s, s->cfg.read_min_ns, s->cfg.read_max_ns);
+        latch = clock_sim_uniform(s, 0, d);
+    }
 
     s->reads++;
     out->tick_before = clock_sim_counter(s);
@@ -123,8 +201,16 @@ int clock_sim_rtc_read(struct clock_sim *s, struct clock_rtc_sample *out)
 int clock_sim_rtc_write(struct clock_sim *s, int64_t unix_s, uint64_t *tick_before,
                         uint64_t *tick_after)
 {
-    uint64_t d = clock_sim_uniform(s, s->cfg.write_min_ns, s->cfg.write_max_ns);
-    uint64_t at = clock_sim_uniform(s, 0, d);
+    uint64_t d, at;
+
+    if (s->cfg.bus_hz != 0) {
+        /* START, address, pointer, 7 registers, STOP; the seconds byte lands 28 periods in. */
+        d = 83ull * NS_PER_S / s->cfg.bus_hz + clock_sim_uniform(s, 0, 9u * DRIVER_NS_PER_BYTE_MAX);
+        at = 28ull * NS_PER_S / s->cfg.bus_hz;
+    } else {
+        d = clock_sim_uniform(s, s->cfg.write_min_ns, s->cfg.write_max_ns);
+        at = clock_sim_uniform(s, 0, d);
+    }
     int err = s->rtc_fail_err;
 
     *tick_before = clock_sim_counter(s);

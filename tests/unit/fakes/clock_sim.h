@@ -20,6 +20,23 @@
  * its year 00..99 rolling over from 2099 to 2000 (the chips' 36525-day
  * century); the count itself runs on (clock_sim_rtc_ns). Writes store the
  * second written.
+ *
+ * Bus timing. With bus_hz 0 a read takes read_min_ns..read_max_ns and
+ * latches its second anywhere inside (the idealised fast bus of QEMU-like
+ * tests). With bus_hz set it takes what the wire takes: the Stellaris
+ * driver writes the register pointer (START, address, pointer, STOP: 20 SCL
+ * periods) and then reads read_bytes (START, address, 9 periods a byte,
+ * STOP), each byte one command plus a little driver time (0..3 us), and the
+ * chip latches its time registers at the read's START. A 7-byte read is 94
+ * periods: 0.94 ms at 100 kHz, 0.26 ms at 357 kHz (the LM3S6965's 400 kHz
+ * setting). A write's seconds byte lands 28 periods in.
+ *
+ * The square wave: with is_sqw on, the RTC's 1 Hz output falls as its count
+ * moves to the next second, and a timer stamps each fall on the counter
+ * (rounded down to a tick, as a capture register holds it); the stamp can
+ * be taken once the capture interrupt has run (sqw_isr_ns after the edge).
+ * Every second boundary of the RTC's count is also kept (true_edges) for
+ * measuring how well the clock placed its edges.
  * Host-only: long double (x86 80-bit) keeps sub-ns phase over days.
  */
 #ifndef FAKES_CLOCK_SIM_H
@@ -50,10 +67,17 @@ struct clock_sim_config {
     bool is_rtc_halted;           /* oscillator stopped: reads give -ENODATA */
     enum clock_sim_rtc_model rtc_model;
     bool is_two_digit_year;              /* reads fold into 2000..2099 */
-    uint32_t read_min_ns, read_max_ns;   /* one I2C read */
-    uint32_t write_min_ns, write_max_ns; /* one I2C write */
+    uint32_t read_min_ns, read_max_ns;   /* one I2C read (bus_hz 0) */
+    uint32_t write_min_ns, write_max_ns; /* one I2C write (bus_hz 0) */
+    uint32_t bus_hz;                     /* 0: the times above; else real transfers (above) */
+    uint32_t read_bytes;                 /* registers a read takes (7: the time), bus_hz only */
+    bool is_sqw;                         /* the square wave is captured */
+    uint32_t sqw_isr_ns;                 /* capture interrupt latency */
     uint64_t seed;
 };
+
+#define CLOCK_SIM_TRUE_EDGES 256
+#define CLOCK_SIM_SQW_RING   8
 
 struct clock_sim {
     struct clock_sim_config cfg;
@@ -70,6 +94,14 @@ struct clock_sim {
     uint32_t tear_writes;       /* ... for this many good writes to come */
     uint32_t reads, writes;
     int64_t last_write_s; /* the second last written, as the bus carried it */
+    /* Every RTC second boundary: second (unfolded count), counter tick (fractional). */
+    int64_t true_s[CLOCK_SIM_TRUE_EDGES];
+    long double true_tick[CLOCK_SIM_TRUE_EDGES];
+    uint32_t n_true;
+    /* Captured falls not yet taken: stamp (ticks) and when the interrupt ran (true ns). */
+    uint64_t sqw_tick[CLOCK_SIM_SQW_RING];
+    int64_t sqw_ready_ns[CLOCK_SIM_SQW_RING];
+    uint32_t sqw_head, sqw_tail, sqw_lost;
 };
 
 void clock_sim_init(struct clock_sim *s, const struct clock_sim_config *cfg);
@@ -85,6 +117,18 @@ uint64_t clock_sim_uniform(struct clock_sim *s, uint64_t lo, uint64_t hi);
 
 /* Reads the RTC as the main loop does (fills every field of *out); returns out->err. */
 int clock_sim_rtc_read(struct clock_sim *s, struct clock_rtc_sample *out);
+
+/* The square wave: takes the oldest captured fall whose interrupt has run. Returns 0 or -EAGAIN. */
+int clock_sim_sqw_take(struct clock_sim *s, uint64_t *tick);
+
+/*
+ * Where RTC second rtc_s (unfolded count) truly began, in counter ticks.
+ * Returns 0, or -ENOENT when it is not (or no longer) kept.
+ */
+int clock_sim_true_edge(const struct clock_sim *s, int64_t rtc_s, long double *tick);
+
+/* Returns how long a read takes on the bus as configured (bus_hz set), ns. */
+uint32_t clock_sim_read_ns(const struct clock_sim *s);
 
 /* Writes the RTC as rtc_model says (at an instant inside the transfer); returns 0 or the bus error. */
 int clock_sim_rtc_write(struct clock_sim *s, int64_t unix_s, uint64_t *tick_before,

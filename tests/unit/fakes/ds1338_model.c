@@ -138,6 +138,39 @@ uint8_t ds1338_model_peek(const struct ds1338_model *m, uint8_t reg)
     return m->regs[reg % m->n_regs];
 }
 
+void ds1338_model_set_temp(struct ds1338_model *m, int quarter_c)
+{
+    int whole = quarter_c >= 0 ? quarter_c / 4 : -((-quarter_c + 3) / 4);
+    m->regs[DS3231_REG_TEMP_MSB] = (uint8_t)(int8_t)whole;
+    m->regs[DS3231_REG_TEMP_LSB] = (uint8_t)((quarter_c - whole * 4) << 6);
+}
+
+bool ds1338_model_sqw_level(const struct ds1338_model *m)
+{
+    bool is_1hz;
+    if (is_ds3231(m)) {
+        is_1hz = (m->regs[DS3231_REG_CONTROL] & 0x1Cu) == 0; /* INTCN 0, RS2:RS1 00 */
+        if (!is_1hz) {
+            return true; /* the interrupt output, inactive: released */
+        }
+    } else {
+        uint8_t c = m->regs[REG_CONTROL_07];
+        is_1hz = (c & 0x13u) == 0x10u; /* SQWE, RS1:RS0 00 */
+        if ((c & 0x10u) == 0) {
+            return (c & 0x80u) != 0; /* OUT */
+        }
+        if (!is_1hz) {
+            return true; /* a faster square wave: not modelled */
+        }
+    }
+    return ds1338_model_is_running(m) && m->divider_us >= US_PER_S / 2u;
+}
+
+uint64_t ds1338_model_us_to_next_second(const struct ds1338_model *m)
+{
+    return US_PER_S - m->divider_us;
+}
+
 void ds1338_model_stop_oscillator(struct ds1338_model *m)
 {
     set_osf(m);
@@ -250,6 +283,7 @@ static void write_reg(struct ds1338_model *m, uint8_t reg, uint8_t v)
 {
     uint8_t *r = m->regs;
     bool was_running = ds1338_model_is_running(m);
+    m->writes_mask |= (uint64_t)1 << reg;
     switch (reg) {
     case REG_SECONDS:
         r[reg] = is_ds3231(m) ? (v & 0x7Fu) : v;
@@ -329,6 +363,7 @@ static uint8_t op_recv(void *ctx)
 {
     struct ds1338_model *m = ctx;
     uint8_t v = m->ptr < DS1338_MODEL_TIME_REGS ? m->snapshot[m->ptr] : m->regs[m->ptr];
+    m->reads_mask |= (uint64_t)1 << m->ptr;
     advance_ptr(m);
     return v;
 }

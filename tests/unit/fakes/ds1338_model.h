@@ -23,10 +23,19 @@
  *    bit 7); OSF and the DS3231 alarm flags can only be written to 0;
  *  - power-on states: DS1307 halted (CH=1) at 2000-01-01; DS1338 and
  *    DS3231 running with OSF=1 (the "first time power is applied" case).
+ *  - the DS3231's temperature registers 11h-12h (read-only, 0.25 C in
+ *    bits 7:6 of 12h, bits 5:0 reading 0), set by the test;
+ *  - the square-wave output's level (SQW/OUT, INT/SQW) at 1 Hz: it falls as
+ *    the seconds register counts on and rises half a second later (DS1307
+ *    "Control Register"; DS3231 "Clock and Calendar": high 500 ms after a
+ *    seconds write); with the output off, OUT's level (DS1307/DS1338) or
+ *    released, high (DS3231 with INTCN set).
+ * Which registers a driver read and wrote is recorded (reads_mask,
+ * writes_mask: bit n for register n), so a test can check that a driver
+ * never touches one the chip does not have, or has as something else.
  * Simplifications: the registers count only while they hold valid BCD
  * (garbage poked in stays put, which is all the driver tests need); DS3231
- * alarms and the temperature sensor are not modelled (temperature reads a
- * fixed 25.00 C; CONV sets BSY for a fixed conversion time).
+ * alarms are not modelled; CONV sets BSY for a fixed conversion time.
  */
 #ifndef TESTS_FAKES_DS1338_MODEL_H
 #define TESTS_FAKES_DS1338_MODEL_H
@@ -57,6 +66,8 @@ struct ds1338_model {
     uint64_t divider_us;                      /* time since the last 1 Hz tick */
     uint64_t conv_left_us;                    /* DS3231 conversion in progress */
     unsigned n_divider_resets;                /* seconds-register writes seen */
+    uint64_t reads_mask;                      /* bit n: register n was read over I2C */
+    uint64_t writes_mask;                     /* bit n: register n was written over I2C */
 };
 
 /* The target operations to pass to i2c_fake_attach with the model as ctx. */
@@ -93,5 +104,14 @@ void ds1338_model_advance_us(struct ds1338_model *m, uint64_t us);
 
 /* Returns true if the oscillator is running (CH, EOSC and battery considered). */
 bool ds1338_model_is_running(const struct ds1338_model *m);
+
+/* DS3231: the temperature its next conversion reports, in 0.25 C (-160..508). */
+void ds1338_model_set_temp(struct ds1338_model *m, int quarter_c);
+
+/* Returns the level of the square-wave pin now (true: high). */
+bool ds1338_model_sqw_level(const struct ds1338_model *m);
+
+/* Returns the time until the 1 Hz output's next falling edge, us (when it runs). */
+uint64_t ds1338_model_us_to_next_second(const struct ds1338_model *m);
 
 #endif /* TESTS_FAKES_DS1338_MODEL_H */

@@ -106,6 +106,9 @@ static int finish(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_
     }
     bus->n_logged++;
     bus->n_transactions++;
+    if (bus->transaction_us != 0) {
+        i2c_fake_advance_us(bus, bus->transaction_us);
+    }
     return result;
 }
 
@@ -199,4 +202,25 @@ int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size
     }
     t->ops->stop(t->ctx);
     return finish(bus, addr7, wbuf, wlen, rlen, 0);
+}
+
+int i2c_set_bus_hz(struct i2c_bus *bus, uint32_t hz)
+{
+    if (hz == 0 || hz > I2C_FAST_HZ) {
+        return -EINVAL;
+    }
+    bus->bus_hz = hz;
+    return 0;
+}
+
+int i2c_recover(struct i2c_bus *bus)
+{
+    bus->recover_calls++;
+    return 0;
+}
+
+void i2c_get_stats(const struct i2c_bus *bus, struct i2c_stats *st)
+{
+    *st = bus->stats;
+    st->bus_hz = bus->bus_hz;
 }

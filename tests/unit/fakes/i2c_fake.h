@@ -58,6 +58,10 @@ struct i2c_bus {
     bool is_nack_armed;
     size_t nack_byte_index;
 
+    uint32_t bus_hz;         /* as i2c_set_bus_hz last set it (0: never) */
+    unsigned recover_calls;  /* i2c_recover() calls */
+    struct i2c_stats stats;  /* what i2c_get_stats() reports (a test may stage it) */
+    uint32_t transaction_us; /* simulated time each call takes (default 0) */
     uint64_t now_us;         /* simulated time since i2c_fake_init */
     unsigned n_transactions; /* every call, including failed ones */
     struct i2c_fake_log_entry log[I2C_FAKE_LOG_LEN];

@@ -42,6 +42,7 @@ static const struct block blocks[] = {
     { 0x40025000u, 0x1000u, GATE_GPIOF, 5, "GPIO port F", gpio_read, gpio_write },
     { 0x40026000u, 0x1000u, GATE_GPIOG, 6, "GPIO port G", gpio_read, gpio_write },
     { 0x40030000u, 0x1000u, GATE_TIMER0, 0, "GPTM0", gptm_read, gptm_write_reg },
+    { 0x40031000u, 0x1000u, GATE_TIMER1, 1, "GPTM1", gptm_read, gptm_write_reg },
     { 0x40048000u, 0x1000u, GATE_EMAC0, 0, "Ethernet MAC", eth_read, eth_write_reg },
     { 0x400FE000u, 0x1000u, GATE_NONE, 0, "system control", sysctl_read, sysctl_write },
     { 0xE000E000u, 0x1000u, GATE_NONE, 0, "system control space", scs_read, scs_write },
@@ -207,6 +208,16 @@ void mdl_reset_requested(bool is_watchdog)
         jmp_buf *jb = core.reset_jump;
         core.reset_jump = NULL;
         longjmp(*jb, 1);
+    }
+}
+
+/* ---- software resets (SRCRn, RCGCn's bit layout) ---- */
+
+void mdl_srcr_changed(unsigned reg, uint32_t old, uint32_t val)
+{
+    uint32_t changed = old ^ val;
+    if (reg == 1u && (changed & (1u << 12))) {
+        i2c_model_hold_reset((val & (1u << 12)) != 0);
     }
 }
 

@@ -163,6 +163,39 @@ uint32_t model_i2c_scl_hz_min(void);
 /* Returns the number of START conditions the master put on the bus. */
 unsigned model_i2c_starts(void);
 
+/*
+ * A target left inside a byte (the MCU reset in the middle of a read, the
+ * battery kept the target alive) holds SDA low until it has seen pulses
+ * more SCL pulses (1..9; more makes a target that never lets go). 0: none.
+ */
+void model_i2c_hold_sda(unsigned pulses);
+
+/* Returns true while a target still holds SDA low. */
+bool model_i2c_is_sda_held(void);
+
+/* SCL held low for good (a target stretching for ever, a short). */
+void model_i2c_hold_scl(bool held);
+
+/* SCL pulses, and STOPs, made on PB2/PB3 as GPIO (a bus clear). */
+unsigned model_i2c_gpio_pulses(void);
+unsigned model_i2c_gpio_stops(void);
+
+/* Returns how many times SRCR1 reset the I2C controller. */
+unsigned model_i2c_controller_resets(void);
+
+/* ---- GPTM1 and the square wave on PD5 (CCP2) ---- */
+
+/*
+ * Drives PD5 with a square wave: falling in system clock first_fall_clock
+ * and every period_clocks after, rising half a period after each fall (the
+ * RTC's 1 Hz output). model_sqw_stop() leaves the pin high.
+ */
+void model_sqw_start(uint64_t first_fall_clock, uint64_t period_clocks);
+void model_sqw_stop(void);
+
+/* Returns how many edges GPTM1 captured. */
+unsigned model_gptm1_captures(void);
+
 /* ---- Ethernet ---- */
 
 /* The PHY's identifier (MR2/MR3; 0/0 reads as QEMU's model, which has no PHY registers). */

@@ -114,8 +114,17 @@ static void systick_write(uint32_t off, uint32_t val)
 
 /* ---- NVIC ---- */
 
+/*
+ * Peripheral lines are levels (ARMv7-M B3.4.1): an asserted line makes its
+ * interrupt pending, except while its own handler runs, which has cleared
+ * the pending state on entry; a line still asserted after the handler
+ * pends it again (the peripheral models re-assert on every clock).
+ */
 void nvic_line_assert(unsigned irq)
 {
+    if (scs.active == 16u + irq) {
+        return;
+    }
     scs.ispr[irq / 32u] |= 1u << (irq % 32u);
 }
 

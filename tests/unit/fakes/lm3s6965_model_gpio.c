@@ -16,6 +16,15 @@
  * them, so their AFSEL/PUR/PDR/DEN bits change only after GPIOLOCK is
  * opened (0x1ACCE551) and GPIOCR written. A write that tries to change a
  * protected bit is ignored and recorded.
+ *
+ * GPIODATA (the register description): a write changes the bits its
+ * address mask selects, of output pins only (as QEMU's PL061 model does;
+ * whether silicon keeps the bit of an input pin the datasheet leaves open,
+ * and the drivers do not rely on it); a read returns what was written for
+ * an output pin and the level on the pin for an input, 0 without GPIODEN.
+ * Pin levels: PB2/PB3 are the I2C bus's lines (the I2C model), PD5 the
+ * square wave a test drives onto CCP2 (the timers model); any other input
+ * reads 1 with its pull-up, else 0.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -64,6 +73,44 @@ bool gpio_is_open_drain(unsigned port, unsigned pin)
     return (ports[port].odr >> pin) & 1u;
 }
 
+/* Pins software controls as outputs: AFSEL clear, DEN and DIR set. */
+static uint8_t gpio_outputs(const struct port *g)
+{
+    return (uint8_t)(~g->afsel & g->den & g->dir);
+}
+
+uint8_t gpio_driven_low(unsigned port)
+{
+    const struct port *g = &ports[port];
+    return (uint8_t)(gpio_outputs(g) & ~g->data);
+}
+
+uint8_t gpio_driven_high(unsigned port)
+{
+    const struct port *g = &ports[port];
+    return (uint8_t)(gpio_outputs(g) & g->data & ~g->odr);
+}
+
+/* The levels on port's pins as an input sees them. */
+static uint8_t pin_levels(unsigned port)
+{
+    uint8_t v = (uint8_t)ports[port].pur;
+    if (port == 1u) {
+        v = (uint8_t)((v & ~0x0Cu) | i2c_line_levels());
+    } else if (port == 3u) {
+        v = (uint8_t)((v & ~0x20u) | timers_ccp_levels());
+    }
+    return v;
+}
+
+/* Something that follows port B's pins (the I2C lines) hears of every change. */
+static void pins_changed(unsigned port)
+{
+    if (port == 1u) {
+        i2c_lines_changed();
+    }
+}
+
 /* A write to a committed register: bits GPIOCR protects keep their value. */
 static uint32_t committed(unsigned port, const char *reg, uint32_t old, uint32_t val)
 {
@@ -97,7 +144,8 @@ bool gpio_read(unsigned port, uint32_t off, uint32_t *val, bool peek)
     const struct port *g = &ports[port];
     if (off < 0x400u) {
         /* GPIODATA: address bits 9:2 mask the pins read ("Data Register Operation"). */
-        *val = g->data & ((off >> 2) & 0xFFu);
+        uint32_t v = (g->data & g->dir) | (pin_levels(port) & ~g->dir);
+        *val = v & g->den & ((off >> 2) & 0xFFu);
         return true;
     }
     switch (off) {
@@ -130,6 +178,7 @@ bool gpio_write(unsigned port, uint32_t off, uint32_t val)
     if (off < 0x400u) {
         uint32_t mask = (off >> 2) & 0xFFu & g->dir;
         g->data = (g->data & ~mask) | (val & mask);
+        pins_changed(port);
         return true;
     }
     switch (off) {
@@ -165,5 +214,6 @@ bool gpio_write(unsigned port, uint32_t off, uint32_t val)
         break;
     default: return false;
     }
+    pins_changed(port);
     return true;
 }

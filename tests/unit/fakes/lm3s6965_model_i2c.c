@@ -14,11 +14,27 @@
  * period MTPR gives: 2 * (1 + TPR) * 10 system clocks ("I2C Clock Generation"). The SCL
  * frequency of every command is recorded.
  *
+ * The lines: SCL and SDA are wired-AND of everything pulling them low. A
+ * stuck bus is a test's to make: model_i2c_hold_sda(n) is a target left
+ * inside a byte by a reset of the MCU (the battery kept it alive), holding
+ * SDA low until it has seen n more SCL pulses (at most 9: the rest of its
+ * byte and the acknowledge); model_i2c_hold_scl() a target (or a short)
+ * holding SCL low for good. While SDA is low the master cannot make a
+ * START: it loses arbitration (MCS ERROR and ARBLST); while SCL is low
+ * its command never ends (BUSY stays set). With GPIOAFSEL clear, PB2/PB3
+ * are plain GPIO (lm3s6965_model_gpio.c): software drives a line low as an
+ * output holding 0 and reads it as an input; SCL pulses, and STARTs and
+ * STOPs (SDA falling or rising while SCL is high) made that way, are
+ * counted. SRCR1 bit 12 holds the controller in reset: its registers go to
+ * their reset values, the transfer on the bus is abandoned.
+ *
  * Rules (violations): PB2/PB3 must have GPIOAFSEL, GPIODEN and GPIOODR
  * (open drain, as DriverLib's GPIOPinTypeI2C sets them) or nothing reaches
  * the bus and the transfer fails; MCS written while the master is
  * disabled (MCR.MFE) or still busy; RUN without START on an idle bus; MDR
- * read while a command runs.
+ * read while a command runs; PB2/PB3 driven high push-pull as GPIO (a
+ * short against a target holding the line low); a register accessed while
+ * the controller is held in reset.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -33,6 +49,7 @@
 #define MCS_ERROR   (1u << 1)
 #define MCS_ADRACK  (1u << 2)
 #define MCS_DATACK  (1u << 3)
+#define MCS_ARBLST  (1u << 4)
 #define MCS_IDLE    (1u << 5)
 #define MCS_BUSBSY  (1u << 6)
 #define MCR_MFE     (1u << 4)
@@ -40,7 +57,10 @@
 #define PORT_B      1u
 #define PIN_SCL     2u
 #define PIN_SDA     3u
+#define BIT_SCL     (1u << PIN_SCL)
+#define BIT_SDA     (1u << PIN_SDA)
 #define FS_PER_US   1000000000ull
+#define NEVER       UINT64_MAX
 
 struct target {
     uint8_t addr7;
@@ -61,13 +81,117 @@ static struct {
     uint64_t devices_fs; /* time the chip models have been brought up to */
     uint32_t scl_max, scl_min;
     unsigned starts;
+    bool is_held_in_reset;
+    unsigned resets;
+    /* The lines. */
+    unsigned sda_hold_pulses; /* a target holds SDA low for this many more SCL pulses */
+    bool is_scl_held;
+    uint8_t levels; /* BIT_SCL | BIT_SDA as they were last seen */
+    unsigned gpio_pulses, gpio_starts, gpio_stops;
 } ic;
+
+/* The controller's registers at their reset values (the targets and lines stay). */
+static void registers_reset(void)
+{
+    ic.msa = ic.mdr = ic.mimr = ic.mris = ic.mcr = 0;
+    ic.mtpr = 1u;
+    ic.status = 0;
+    ic.busy = false;
+    if (ic.engaged >= 0) {
+        const struct target *t = &ic.targets[ic.engaged];
+        t->ops->stop(t->ctx); /* the transfer on the bus is abandoned */
+    }
+    ic.engaged = -1;
+    ic.bus_owned = false;
+}
 
 void i2c_model_reset(void)
 {
     memset(&ic, 0, sizeof(ic));
-    ic.mtpr = 1u;
     ic.engaged = -1;
+    registers_reset();
+    ic.levels = BIT_SCL | BIT_SDA;
+}
+
+void i2c_model_hold_reset(bool held)
+{
+    if (held && !ic.is_held_in_reset) {
+        registers_reset();
+        ic.resets++;
+    }
+    ic.is_held_in_reset = held;
+}
+
+/* ---- the lines ---- */
+
+uint8_t i2c_line_levels(void)
+{
+    uint8_t low = gpio_driven_low(PORT_B);
+    uint8_t v = BIT_SCL | BIT_SDA;
+    if ((low & BIT_SCL) || ic.is_scl_held) {
+        v &= (uint8_t)~BIT_SCL;
+    }
+    if ((low & BIT_SDA) || ic.sda_hold_pulses > 0) {
+        v &= (uint8_t)~BIT_SDA;
+    }
+    return v;
+}
+
+void i2c_lines_changed(void)
+{
+    if (gpio_driven_high(PORT_B) & (BIT_SCL | BIT_SDA)) {
+        mdl_violation("PB2/PB3 driven high push-pull as GPIO (GPIOODR clear): a short against "
+                      "any target holding the I2C line low");
+    }
+    uint8_t before = ic.levels;
+    uint8_t now = i2c_line_levels();
+    if ((before & BIT_SCL) && !(now & BIT_SCL)) {
+        ic.gpio_pulses++; /* a pulse ends on its falling edge: the target moves on */
+        if (ic.sda_hold_pulses > 0) {
+            ic.sda_hold_pulses--;
+            now = i2c_line_levels();
+        }
+    }
+    if ((before & BIT_SCL) && (now & BIT_SCL) && ((before ^ now) & BIT_SDA)) {
+        if (now & BIT_SDA) {
+            ic.gpio_stops++;
+        } else {
+            ic.gpio_starts++;
+        }
+    }
+    ic.levels = now;
+}
+
+void model_i2c_hold_sda(unsigned pulses)
+{
+    ic.sda_hold_pulses = pulses;
+    ic.levels = i2c_line_levels();
+}
+
+void model_i2c_hold_scl(bool held)
+{
+    ic.is_scl_held = held;
+    ic.levels = i2c_line_levels();
+}
+
+unsigned model_i2c_gpio_pulses(void)
+{
+    return ic.gpio_pulses;
+}
+
+unsigned model_i2c_gpio_stops(void)
+{
+    return ic.gpio_stops;
+}
+
+unsigned model_i2c_controller_resets(void)
+{
+    return ic.resets;
+}
+
+bool model_i2c_is_sda_held(void)
+{
+    return ic.sda_hold_pulses > 0;
 }
 
 int model_i2c_attach(uint8_t addr7, const struct i2c_fake_target_ops *ops, void *ctx)
@@ -144,6 +268,12 @@ static unsigned address(void)
         ic.status = MCS_ERROR | MCS_ADRACK;
         return 10u;
     }
+    if (ic.sda_hold_pulses > 0) {
+        /* No START with SDA already low: the controller loses arbitration and lets go. */
+        ic.status = MCS_ERROR | MCS_ARBLST;
+        ic.bus_owned = false;
+        return 1u;
+    }
     for (int i = 0; i < ic.n_targets; i++) {
         if (ic.targets[i].addr7 == addr7) {
             if (ic.targets[i].ops->start(ic.targets[i].ctx, ic.is_read)) {
@@ -171,6 +301,11 @@ static void command(uint32_t cmd)
                       cmd);
         return;
     }
+    if (ic.is_scl_held && pins_ok()) {
+        ic.busy = true; /* it waits for SCL to go high: for ever */
+        ic.busy_until = NEVER;
+        return;
+    }
     devices_catch_up();
     uint32_t period = 20u * (1u + (ic.mtpr & 0x7Fu)); /* system clocks per SCL period */
     uint32_t scl = sysctl_cpu_hz() / period;
@@ -183,6 +318,11 @@ static void command(uint32_t cmd)
     } else if ((cmd & MCS_RUN) && !ic.bus_owned) {
         mdl_violation("I2C0 RUN without START while the bus is idle (MCS 0x%02" PRIx32 ")", cmd);
         ic.status = MCS_ERROR;
+    }
+    if (ic.status & MCS_ARBLST) {
+        ic.busy = true;
+        ic.busy_until = mdl_now() + (uint64_t)bits * period;
+        return; /* it no longer owns the bus: nothing more goes out */
     }
     if ((cmd & MCS_RUN) && ic.status == 0) {
         if (ic.engaged < 0) {
@@ -210,9 +350,23 @@ static void command(uint32_t cmd)
     ic.busy_until = mdl_now() + (uint64_t)bits * period;
 }
 
+static bool is_accessible(bool peek)
+{
+    if (ic.is_held_in_reset && !peek) {
+        mdl_violation("I2C0 register accessed while the controller is held in reset (SRCR1 bit "
+                      "12 set)");
+        return false;
+    }
+    return true;
+}
+
 bool i2c_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
 {
     (void)unit;
+    if (!is_accessible(peek)) {
+        *val = 0;
+        return true;
+    }
     switch (off) {
     case 0x000: *val = ic.msa; break;
     case 0x004:
@@ -242,6 +396,9 @@ bool i2c_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
 bool i2c_write_reg(unsigned unit, uint32_t off, uint32_t val)
 {
     (void)unit;
+    if (!is_accessible(false)) {
+        return true;
+    }
     switch (off) {
     case 0x000: ic.msa = val & 0xFFu; break;
     case 0x004: command(val & 0xFu); break;

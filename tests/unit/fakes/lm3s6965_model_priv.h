@@ -30,6 +30,7 @@ enum model_gate {
     GATE_UART0,
     GATE_I2C0,
     GATE_TIMER0,
+    GATE_TIMER1,
     GATE_EMAC0,
     GATE_EPHY0,
 };
@@ -38,6 +39,7 @@ enum model_gate {
 #define MODEL_IRQ_UART0   5u
 #define MODEL_IRQ_WDT     18u
 #define MODEL_IRQ_TIMER0A 19u
+#define MODEL_IRQ_TIMER1A 21u
 #define MODEL_IRQ_ETH     42u
 #define MODEL_IRQ_COUNT   54u
 
@@ -57,6 +59,9 @@ void mdl_clock_changed(uint32_t hz);
 
 /* A reset was requested (why: for the count); longjmps if the test asked for it. */
 void mdl_reset_requested(bool is_watchdog);
+
+/* SRCRn (reg 0..2) went from old to val: blocks whose bit is set are held in reset. */
+void mdl_srcr_changed(unsigned reg, uint32_t old, uint32_t val);
 
 /* ---- lm3s6965_model_sysctl.c ---- */
 
@@ -90,6 +95,12 @@ bool gpio_write(unsigned port, uint32_t off, uint32_t val);
 /* Pin pin of port (0 = A) carries its peripheral: AFSEL and DEN set. */
 bool gpio_is_muxed(unsigned port, unsigned pin);
 bool gpio_is_open_drain(unsigned port, unsigned pin);
+/*
+ * Pins of port that software drives low as GPIO (AFSEL clear, DEN, an
+ * output holding 0), and those it drives high push-pull (ODR clear).
+ */
+uint8_t gpio_driven_low(unsigned port);
+uint8_t gpio_driven_high(unsigned port);
 
 /* ---- lm3s6965_model_uart.c ---- */
 
@@ -104,6 +115,12 @@ void i2c_model_reset(void);
 bool i2c_read(unsigned unit, uint32_t off, uint32_t *val, bool peek);
 bool i2c_write_reg(unsigned unit, uint32_t off, uint32_t val);
 void i2c_advance(uint64_t clocks);
+/* The levels of PB2 (SCL, bit 2) and PB3 (SDA, bit 3) as the bus has them. */
+uint8_t i2c_line_levels(void);
+/* Port B's pins changed: the lines follow (START, STOP and SCL pulses are seen). */
+void i2c_lines_changed(void);
+/* SRCR1's I2C0 bit: held in reset (registers at reset values) while set. */
+void i2c_model_hold_reset(bool held);
 
 /* ---- lm3s6965_model_eth.c ---- */
 
@@ -120,5 +137,7 @@ bool wdt_write_reg(unsigned unit, uint32_t off, uint32_t val);
 bool gptm_read(unsigned unit, uint32_t off, uint32_t *val, bool peek);
 bool gptm_write_reg(unsigned unit, uint32_t off, uint32_t val);
 void timers_advance(uint64_t clocks);
+/* The levels of the timers' CCP pins the model drives: PD5 (CCP2, bit 5). */
+uint8_t timers_ccp_levels(void);
 
 #endif /* TESTS_FAKES_LM3S6965_MODEL_PRIV_H */

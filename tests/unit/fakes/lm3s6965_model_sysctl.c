@@ -35,7 +35,9 @@
  * RCGC bit is set and 3 system clocks after the bit was set; a read of the
  * RCGC register after the write counts as that wait (it completes after
  * the write took effect; the model's one clock per access understates
- * what such a read costs on the APB).
+ * what such a read costs on the APB). SRCR0-2 (software reset, RCGC's bit
+ * layout): a block whose bit is set is held in reset (its registers at
+ * their reset values; an access is a violation) until the bit is cleared.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -84,8 +86,8 @@ static const struct {
     [GATE_GPIOD] = { 2, 3, "GPIOD" },    [GATE_GPIOE] = { 2, 4, "GPIOE" },
     [GATE_GPIOF] = { 2, 5, "GPIOF" },    [GATE_GPIOG] = { 2, 6, "GPIOG" },
     [GATE_UART0] = { 1, 0, "UART0" },    [GATE_I2C0] = { 1, 12, "I2C0" },
-    [GATE_TIMER0] = { 1, 16, "TIMER0" }, [GATE_EMAC0] = { 2, 28, "EMAC0" },
-    [GATE_EPHY0] = { 2, 30, "EPHY0" },
+    [GATE_TIMER0] = { 1, 16, "TIMER0" }, [GATE_TIMER1] = { 1, 17, "TIMER1" },
+    [GATE_EMAC0] = { 2, 28, "EMAC0" },   [GATE_EPHY0] = { 2, 30, "EPHY0" },
 };
 
 /* The clock-tree fields in effect (RCC, or RCC2 where USERCC2 says so). */
@@ -393,7 +395,13 @@ bool sysctl_write(unsigned unit, uint32_t off, uint32_t val)
     case 0x034: sc.ldopctl = val & 0x3Fu; break;
     case 0x040:
     case 0x044:
-    case 0x048: sc.srcr[(off - 0x040u) / 4u] = val; break;
+    case 0x048: {
+        unsigned reg = (off - 0x040u) / 4u;
+        uint32_t old = sc.srcr[reg];
+        sc.srcr[reg] = val;
+        mdl_srcr_changed(reg, old, val);
+        break;
+    }
     case 0x054: sc.imc = val & 0x7Fu; break;
     case 0x058: sc.ris &= ~val; break;        /* MISC: write 1 to clear */
     case 0x05C: sc.resc = val & 0x3Fu; break; /* sticky; software clears it */

@@ -1,0 +1,1 @@
+TEST_SRCS_test_rtctrim := firmware/rtctrim.c
