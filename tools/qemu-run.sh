@@ -6,18 +6,19 @@
 # The script execs QEMU, so its PID is QEMU's (tests stop it by PID).
 #
 #   tools/qemu-run.sh [--board B] [--elf F] [--port N] [--rtc BASE]
-#                     [--eeprom FILE] [--no-eeprom] [--serial-socket PATH]
+#                     [--rtc-device QEMU_DEVICE] [--eeprom FILE] [--no-eeprom] [--serial-socket PATH]
 #                     [--monitor-socket PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-board=lm3s6965evb port=12300 rtc=utc elf="" eeprom="" use_eeprom=1 serial=stdio monitor=none
+board=lm3s6965evb port=12300 rtc=utc rtc_device=ds1338 elf="" eeprom="" use_eeprom=1 serial=stdio monitor=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --board) board=$2; shift 2 ;;
         --elf) elf=$2; shift 2 ;;
         --port) port=$2; shift 2 ;;
         --rtc) rtc=$2; shift 2 ;;
+        --rtc-device) rtc_device=$2; shift 2 ;;
         --eeprom) eeprom=$2; shift 2 ;;
         --no-eeprom) use_eeprom=0; shift ;;
         --serial-socket) serial="unix:$2,server=on,wait=off"; shift 2 ;;
@@ -38,7 +39,7 @@ else
 fi
 args=($machine -nographic "${console[@]}"
       -kernel "$elf" -rtc "base=$rtc"
-      -device ds1338,address=0x68
+      -device "$rtc_device,address=0x68"
       -nic "user,hostfwd=udp:127.0.0.1:$port-:123")
 if [ "$use_eeprom" = 1 ]; then
     # A new EEPROM is blank (0xFF), as a chip fresh from the factory.

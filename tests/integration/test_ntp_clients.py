@@ -42,6 +42,7 @@ def test_stripchart_cadence_never_limited(appliance):
         time.sleep(0.5)
 
 
+@pytest.mark.needs_root("ntpq talks to port 123 only: the relay binds udp 127.x.y.z:123")
 def test_ntpq_rv_shows_system_variables(appliance):
     with Port123Relay(appliance.port) as relay:
         out = ""
@@ -58,6 +59,7 @@ def test_ntpq_rv_shows_system_variables(appliance):
         assert var in out, (var, out)
 
 
+@pytest.mark.needs_root("chronyd runs as root (-u root)")
 def test_chrony_symmetric_peer(appliance, tmp_path):
     """chronyd as a symmetric peer (mode 1) gets mode 2 replies and selects the appliance."""
     cport = free_udp_port()
