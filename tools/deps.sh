@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, and only what is missing:
-#  - Debian packages (cross toolchain, QEMU, NTP clients, test runners);
+#  - Debian packages (cross toolchain, QEMU, NTP clients, test runners,
+#    clang with its libFuzzer and sanitizer runtimes for tests/fuzz);
 #  - ntpq, taken out of Debian's ntpsec package without installing it
 #    (ntpsec conflicts with chrony, and both are test clients);
 #  - lwIP 2.1.3 from Debian's source package, fetched with a private apt
@@ -14,7 +15,8 @@ BUILD=$ROOT/build
 
 PACKAGES=(make gcc libc6-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
     binutils-arm-none-eabi qemu-system-arm libcmocka-dev python3 python3-pytest
-    python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 valgrind xz-utils openocd)
+    python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 valgrind xz-utils openocd
+    clang libclang-rt-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
