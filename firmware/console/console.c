@@ -6,9 +6,11 @@
  * function printing one step per call, which the pump calls whenever the
  * buffer has CONSOLE_STEP_MAX bytes free; the prompt follows it, and input
  * is read only when nothing waits to be printed and that room is there.
- * So a full buffer delays output, never drops it. The editor keeps at most CONSOLE_LINE_MAX characters and counts
- * (but does not keep) any beyond, so an overlong line can be refused whole
- * and backspacing over the excess still works. Escape sequences are
+ * So a full buffer delays output, never drops it.
+ *
+ * The editor keeps at most CONSOLE_LINE_MAX characters and counts (but does
+ * not keep) any beyond, so an overlong line can be refused whole and
+ * backspacing over the excess still works. Escape sequences are
  * swallowed by a small ECMA-48 state machine so an arrow key never reaches
  * the command line as "[A".
  */
@@ -383,7 +385,7 @@ int console_cmd_help(int argc, char *argv[])
     if (!is_any) {
         return console_fail(-EINVAL, "no command '%s' (type help)", argv[0]);
     }
-    /* a word that names a group is shorter than any command name */
+    /* argv[0] is some command's first word, so it fits */
     snprintf(help_group, sizeof(help_group), "%s", argc > 0 ? argv[0] : "");
     console_start_report(help_step);
     return 0;

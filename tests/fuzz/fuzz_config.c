@@ -13,14 +13,19 @@
  *    and returns 0, -ENODATA, -EBADMSG or -EIO as its status says;
  *  - settings it loaded survive a round trip: saved with config_save()
  *    and loaded again they are the same settings, from the newer record;
+ *  - and the console can show them: `config show` pasted back gives the
+ *    same settings (show_paste.h), so whatever a record may hold, the
+ *    operator can see it and type it;
  *  - a blank EEPROM is -ENODATA, and defaults.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "config/config.h"
+#include "fakes/console_app_fake.h"
 #include "fuzz_util.h"
 #include "lib/crc32.h"
+#include "show_paste.h"
 
 #define AREA (CONFIG_EEPROM_BASE + CONFIG_AREA_LEN)
 
@@ -142,5 +147,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(ret == 0, "a saved record did not load: %d", ret);
     FUZZ_CHECK(config_is_equal(&s, &s2), "settings changed in a save and load");
     FUZZ_CHECK((int32_t)(st2.seq - seq) > 0, "the saved record is not the newer one");
+
+    app_fake_reset();
+    app_fake.settings = s;
+    show_paste_check();
     return 0;
 }

@@ -1,1 +1,1 @@
-FUZZ_SRCS_fuzz_config := firmware/config/config.c lib/crc32.c
+FUZZ_SRCS_fuzz_config := firmware/config/config.c lib/crc32.c tests/fuzz/show_paste.c firmware/console/console.c firmware/console/commands.c firmware/console/cmd_time.c firmware/console/cmd_net.c firmware/console/cmd_ntp.c firmware/console/cmd_clock.c firmware/console/cmd_status.c firmware/console/cmd_system.c firmware/console/text.c lib/calendar.c tests/unit/fakes/console_app_fake.c

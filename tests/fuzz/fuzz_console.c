@@ -16,9 +16,7 @@
  *  - once the UART drains, the console goes idle within a bounded number
  *    of polls, and the last thing it printed after a line is the prompt;
  *  - `config show` pasted back into an appliance with factory settings
- *    gives the same settings (all the console can show: the time of the
- *    last set, a MAC the appliance chose itself and the parameters of a
- *    rate limit or strict mode that is off are not shown).
+ *    gives the same settings (show_paste.h).
  */
 #include <errno.h>
 #include <string.h>
@@ -28,6 +26,7 @@
 #include "console/console.h"
 #include "fakes/console_app_fake.h"
 #include "fuzz_util.h"
+#include "show_paste.h"
 
 #define CH_META 0xFFu
 
@@ -39,9 +38,6 @@ static uint8_t last_typed;
 static char last_out[8];   /* the last bytes printed, for the prompt check */
 static size_t out_total;
 static char prev_out;
-static char capture[8192]; /* what config show printed */
-static size_t capture_len;
-static bool is_capturing;
 
 static size_t fake_write(const char *buf, size_t len)
 {
@@ -52,9 +48,6 @@ static size_t fake_write(const char *buf, size_t len)
                    "unprintable byte 0x%02x in the output", (unsigned char)c);
         FUZZ_CHECK(c != '\n' || prev_out == '\r', "a line end without CR");
         prev_out = c;
-        if (is_capturing && capture_len < sizeof(capture) - 1) {
-            capture[capture_len++] = c;
-        }
         memmove(last_out, last_out + 1, sizeof(last_out) - 1);
         last_out[sizeof(last_out) - 1] = c;
     }
@@ -101,53 +94,6 @@ static void drain(void)
         budget = SIZE_MAX;
         console_poll();
     }
-}
-
-/* What config show cannot show, taken from the settings it was shown from. */
-static void copy_unshown(struct settings *to, const struct settings *from)
-{
-    to->last_set_unix_s = from->last_set_unix_s;
-    to->last_set_source = from->last_set_source;
-    if (from->mac_source != CONFIG_MAC_OPERATOR) {
-        memcpy(to->mac, from->mac, sizeof(to->mac));
-        to->mac_source = from->mac_source;
-    }
-    if (!from->ratelimit_enabled) {
-        to->ratelimit_interval_log2 = from->ratelimit_interval_log2;
-        to->ratelimit_burst = from->ratelimit_burst;
-        to->ratelimit_leak_log2 = from->ratelimit_leak_log2;
-    }
-    if (!from->strict_enabled) {
-        to->strict_max_ms = from->strict_max_ms;
-    }
-}
-
-static void check_config_show_pastes_back(void)
-{
-    struct settings shown = app_fake.settings;
-    capture_len = 0;
-    is_capturing = true;
-    FUZZ_CHECK(console_execute("config show") == 0, "config show refused");
-    drain();
-    is_capturing = false;
-    capture[capture_len] = '\0';
-
-    config_defaults(&app_fake.settings);
-    app_fake.apply_ret = 0;
-    for (char *line = capture, *end; *line != '\0'; line = end + 2) {
-        end = strstr(line, "\r\n");
-        FUZZ_CHECK(end != NULL, "config show output ends mid-line");
-        *end = '\0';
-        if (line[0] != '#') {
-            int ret = console_execute(line);
-            FUZZ_CHECK(ret == 0, "pasting '%s' back gave %d", line, ret);
-            drain();
-        }
-    }
-    struct settings pasted = app_fake.settings;
-    copy_unshown(&pasted, &shown);
-    FUZZ_CHECK(config_is_equal(&shown, &pasted), "config show pasted back differs:\n%s",
-               capture);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -227,7 +173,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           strlen(CONSOLE_PROMPT)) == 0,
                    "the output does not end with the prompt: ...%.8s", last_out);
     }
-    check_config_show_pastes_back();
-    check_settings();
+    show_paste_check();
     return 0;
 }

@@ -7,6 +7,8 @@
  * 00h..10h as the chip holds them, and a time to set.
  *
  * Invariants:
+ *  - a time read is what the registers say, field by field (decoded here
+ *    independently: BCD digits, 12-hour mode, the century bit);
  *  - a time read is one the registers can hold: a valid civil time in the
  *    chip's years (2000..2099; the DS1338 as QEMU models it to 2159, the
  *    DS3231 with its century bit to 2199), the same from rtc_read_time()
@@ -94,6 +96,27 @@ static void check_time(enum ds13xx_chip chip, int64_t unix_s)
                (long)t.year, chip);
 }
 
+static unsigned bcd(uint8_t b)
+{
+    return (b >> 4) * 10u + (b & 0x0Fu);
+}
+
+/* The time read is the one in the registers regs[0..6] (as they were read). */
+static void check_fields(enum ds13xx_chip chip, const uint8_t *regs, int64_t unix_s)
+{
+    struct civil_time t;
+    calendar_from_unix(unix_s, &t);
+    unsigned hour = regs[2] & 0x40u ? bcd(regs[2] & 0x1Fu) % 12u + (regs[2] & 0x20u ? 12u : 0u)
+                                    : bcd(regs[2] & 0x3Fu);
+    unsigned century = chip == DS13XX_DS3231 && (regs[5] & 0x80u) ? 100u : 0u;
+    FUZZ_CHECK(t.second == bcd(regs[0] & 0x7Fu) && t.minute == bcd(regs[1]) && t.hour == hour &&
+                   t.day == bcd(regs[4]) && t.month == bcd(regs[5] & 0x1Fu) &&
+                   (unsigned)(t.year - 2000) == bcd(regs[6]) + century,
+               "read %04ld-%02u-%02u %02u:%02u:%02u from %02x %02x %02x %02x %02x %02x %02x",
+               (long)t.year, t.month, t.day, t.hour, t.minute, t.second, regs[0], regs[1], regs[2],
+               regs[3], regs[4], regs[5], regs[6]);
+}
+
 static void check_format(const struct rtc_status *st)
 {
     char buf[200];
@@ -138,12 +161,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_format(&st);
     }
     int64_t slow = -1, fast = -1;
+    uint8_t regs_now[REGS];
+    memcpy(regs_now, bus.regs, sizeof(regs_now));
     int err_slow = rtc_read_time(&rtc, &slow);
     int err_fast = rtc_read_time_fast(&rtc, &fast);
     FUZZ_CHECK(err_slow == 0 || err_slow == -ENODATA || err_slow == -EIO || err_slow == -ETIMEDOUT,
                "read gave %d", err_slow);
     if (err_slow == 0) {
         check_time(chip, slow);
+        check_fields(chip, regs_now, slow);
         FUZZ_CHECK(err != 0 || (st.is_time_valid && !st.is_halted && !st.is_osf_set),
                    "a time read while the status says it is not good");
     }

@@ -56,6 +56,12 @@ def ntp_record(dgram, head=0, advance=250, cap=1452):
     return struct.pack("!BBHH", head, advance, cap, len(dgram)) + dgram
 
 
+def mode6_readvar(names, seq=1, vn=2):
+    """An ntpq READVAR for association 0 naming names, padded to 32-bit words."""
+    head = struct.pack("!BBHHHHH", 3 << 6 | vn << 3 | 6, 2, seq, 0, 0, 0, len(names))
+    return head + names + b"\0" * (-len(names) % 4)
+
+
 def ntp_corpus(r):
     time_reqs = ["req_win_mode3_first", "req_win_mode1_first", "req_win_mode3_synced",
                  "req_w32tm_stripchart", "req_chrony", "req_ntpd", "req_ntpdig", "req_busybox",
@@ -69,6 +75,10 @@ def ntp_corpus(r):
           ntp_setup(0x21) + ntp_record(r["req_ntpq_rv"], cap=100) +
           ntp_record(r["req_ntpq_rv_named"]) + ntp_record(r["req_ntpq_readstat"]) +
           ntp_record(r["req_ntpq_rv"], head=2) + ntp_record(r["req_ntpq_rv"], cap=0))
+    # rv naming more variables than a reply holds (40 items; 1024 bytes of text)
+    write("fuzz_ntp_server", "mode6-many-names",
+          ntp_setup(0x21) + ntp_record(mode6_readvar(b"leap," * 93, seq=7)) +
+          ntp_record(mode6_readvar(b"version," * 58, seq=8), cap=200))
     write("fuzz_ntp_server", "mode7",
           ntp_setup(0x21) + ntp_record(r["req_monlist"]) +
           ntp_record(bytes([0x17]) + r["req_chrony"][1:]))
