@@ -8,6 +8,7 @@
 #   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
 #   make debug               OpenOCD + gdb-multiarch on a real EK-LM3S6965
 #   make deps                install what is missing (Debian packages, lwIP source)
+#   make format              apply .clang-format to every C file (format-check: CI's check)
 
 BOARD    ?= lm3s6965evb
 NTP_PORT ?= 12300
@@ -92,6 +93,7 @@ $(FW_SRCS): | $(DEPS_STAMP)
 #
 # tests/unit/test_X.c is one test program; tests/unit/test_X.mk names the
 # project sources it links against: TEST_SRCS_test_X := firmware/...c
+# and may add compiler flags for that program: TEST_CFLAGS_test_X := -D...
 # Host build with sanitizers; cmocka prints each program's summary.
 
 HOST_DIR    := $(BUILD)/host
@@ -105,7 +107,7 @@ define unit_rule
 $(HOST_DIR)/$(1): tests/unit/$(1).c tests/unit/$(1).mk $$(TEST_SRCS_$(1)) | $(DEPS_STAMP)
 	@mkdir -p $(HOST_DIR)
 	@echo "  HOSTCC  $$@"
-	$(Q)gcc $(HOST_CFLAGS) -MMD -MP -MF $$@.d -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
+	$(Q)gcc $(HOST_CFLAGS) $$(TEST_CFLAGS_$(1)) -MMD -MP -MF $$@.d -o $$@ tests/unit/$(1).c $$(TEST_SRCS_$(1)) -lcmocka -lm
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 -include $(wildcard $(HOST_DIR)/*.d)
@@ -178,8 +180,22 @@ integration-second-board: | $(DEPS_STAMP)
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py
 
+# ---------------------------------------------------------------- style --
+#
+# Every tracked C file (git ls-files: build/ and lwIP are not ours) in the
+# house style of .clang-format.
+
+C_FILES = $(shell git ls-files '*.c' '*.h')
+
+.PHONY: format format-check
+format: | $(DEPS_STAMP)
+	@clang-format -i $(C_FILES)
+format-check: | $(DEPS_STAMP)
+	@clang-format --dry-run -Werror $(C_FILES) && echo "format: $(words $(C_FILES)) files clean"
+
 .PHONY: test
 test: $(DEPS_STAMP)
+	$(MAKE) format-check
 	$(MAKE) unit
 	$(MAKE) fuzz-smoke
 	$(MAKE) integration

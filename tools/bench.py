@@ -4,7 +4,8 @@ this machine is shared and noisy, so nothing here passes or fails on speed.
 
   1. Sizes         flash and static RAM of the firmware image (size -A), the
                    largest symbols (nm --size-sort), against the product
-                   budget of 64 KiB flash / 32 KiB RAM.
+                   budget of 120 KiB flash / 48 KiB RAM (two images must fit the
+                   chip's 256 KiB for an in-field update).
   2. Instructions  the real engine and clock code (the firmware's own
                    objects) linked into tools/bench/engine_bench.c and run
                    on QEMU's Cortex-M3 with -icount shift=0, where one guest
@@ -41,8 +42,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import appliance as harness  # noqa: E402
 
 CROSS = "arm-none-eabi-"
-FLASH_BUDGET = 64 * 1024
-RAM_BUDGET = 32 * 1024
+FLASH_BUDGET = 120 * 1024
+RAM_BUDGET = 48 * 1024
 RAM_SECTIONS = (".data", ".bss", ".noinit", ".stack", ".heap")
 NOT_LOADED = re.compile(r"^\.(debug|comment|ARM\.attributes|stab|symtab|strtab|shstrtab)")
 NTP_EPOCH_OFFSET = 2208988800

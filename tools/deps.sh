@@ -16,7 +16,7 @@ BUILD=$ROOT/build
 PACKAGES=(make gcc libc6-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
     binutils-arm-none-eabi qemu-system-arm libcmocka-dev python3 python3-pytest
     python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 valgrind xz-utils openocd
-    clang libclang-rt-dev)
+    clang-format clang libclang-rt-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -210,6 +210,11 @@ static void apply_config(void)
 static void poll_link(void)
 {
     eth_link_poll(&link);
+    if (link.up && link.has_bounced && netif_is_link_up(&netif)) {
+        /* Down and up between two polls: tell lwIP both, so DHCP and ARP start over. */
+        netif_set_link_down(&netif);
+        log_event(LOG_WARNING, "net: link down (briefly)");
+    }
     if (link.up == netif_is_link_up(&netif)) {
         return;
     }

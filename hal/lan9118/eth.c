@@ -257,11 +257,13 @@ void eth_link_poll(struct eth_link *l)
     if (phy_read(b, PHY_ID1, &id1) == 0 && phy_read(b, PHY_ID2, &id2) == 0) {
         l->phy_id = ((uint32_t)id1 << 16) | id2;
     }
-    /* BMSR's link bit latches low: read twice for the current state. */
-    (void)phy_read(b, PHY_BMSR, &bmsr);
+    /* BMSR's link bit latches low: the first read says whether it dropped, the second if it is up. */
+    uint16_t latched = 0;
+    (void)phy_read(b, PHY_BMSR, &latched);
     if (phy_read(b, PHY_BMSR, &bmsr) != 0 || (bmsr & PHY_BMSR_LINK) == 0) {
         return;
     }
+    l->has_bounced = (latched & PHY_BMSR_LINK) == 0;
     l->up = true;
     take_duplex(b, l);
 }

@@ -123,11 +123,21 @@ void eth_link_poll(struct eth_link *l)
         return;
     }
     l->phy_id = ((uint32_t)id << 16) | id2;
-    /* MR1's link bit latches low: read twice for the current state. */
-    (void)phy_read(PHY_MR1, &mr1);
+    /*
+     * MR1's link bit latches low (802.3 22.2.4.2.13): the first read says
+     * whether the link dropped since the last poll, the second whether it
+     * is up now. Down and up again in between is a new link: its duplex
+     * may differ.
+     */
+    uint16_t latched = 0;
+    (void)phy_read(PHY_MR1, &latched);
     if (phy_read(PHY_MR1, &mr1) != 0 || (mr1 & PHY_MR1_LINK) == 0) {
         link_was_up = false;
         return;
+    }
+    if (link_was_up && (latched & PHY_MR1_LINK) == 0) {
+        l->has_bounced = true;
+        link_was_up = false;
     }
     l->up = true;
     if (phy_read(PHY_MR18, &mr18) == 0 && (mr18 & PHY_MR18_ANEGF) == 0) {

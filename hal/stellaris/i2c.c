@@ -44,7 +44,16 @@ static int command(struct i2c_bus *bus, uint32_t cmd)
     if (st & (I2C_MCS_ERROR | I2C_MCS_ARBLST)) {
         bus->errors++;
         if ((st & I2C_MCS_ARBLST) == 0 && (cmd & I2C_MCS_STOP) == 0) {
-            mmio_write32(I2C_MCS(b), I2C_MCS_STOP); /* release the bus after a NACK */
+            /*
+             * Release the bus after a NACK, and let the STOP finish: the
+             * controller ignores a command written while it is busy.
+             */
+            mmio_write32(I2C_MCS(b), I2C_MCS_STOP);
+            while (mmio_read32(I2C_MCS(b)) & I2C_MCS_BUSY) {
+                if (timer_now() > deadline) {
+                    return -ETIMEDOUT;
+                }
+            }
         }
         return -EIO;
     }

@@ -69,10 +69,16 @@ static bool wait_pll_lock(uint32_t timeout)
 
 int stellaris_clock_setup(const struct stellaris_clock_config *cfg, uint32_t *cpu_hz)
 {
-    /* 1. Run from the raw oscillator while the PLL is set up. */
+    /*
+     * 1. Run from the raw oscillator while the PLL is set up, then power
+     * the PLL down: a boot loader may have left it locked, and only a
+     * power-up (or a new XTAL) makes it lock, and flag PLLLRIS, again.
+     */
     uint32_t rcc = mmio_read32(SYSCTL_RCC);
     rcc |= SYSCTL_RCC_BYPASS;
     rcc &= ~SYSCTL_RCC_USESYSDIV;
+    mmio_write32(SYSCTL_RCC, rcc);
+    rcc |= SYSCTL_RCC_PWRDN;
     mmio_write32(SYSCTL_RCC, rcc);
     uint32_t rcc2 = mmio_read32(SYSCTL_RCC2);
     if (rcc2 & SYSCTL_RCC2_USERCC2) {
@@ -138,7 +144,7 @@ void stellaris_pins_for_peripheral(uintptr_t port, uint8_t pins, enum stellaris_
 
 void stellaris_brownout_reset_enable(void)
 {
-    mmio_write32(SYSCTL_PBORCTL, SYSCTL_PBORCTL_BORIOR);
+    mmio_set32(SYSCTL_PBORCTL, SYSCTL_PBORCTL_BORIOR);
 }
 
 enum reset_cause stellaris_reset_cause_take(uint32_t *resc)

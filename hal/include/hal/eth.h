@@ -55,6 +55,7 @@ struct eth_link {
     bool up;
     bool full_duplex;
     bool is_negotiated;   /* autonegotiation completed (speed and duplex are its result) */
+    bool has_bounced;     /* up, but went down and up again since the last poll */
     uint16_t speed_mbps;  /* 10 or 100; 0 when the PHY does not say */
     uint32_t phy_id;      /* MII registers 2 and 3; 0 when no PHY answers with one */
 };

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "i2c_fake.h"
+#include "i2c_target.h"
 
 #define AT24_MODEL_SIZE_MAX 4096u
 #define AT24_MODEL_PAGE_MAX 64u

@@ -34,7 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "i2c_fake.h"
+#include "i2c_target.h"
 
 enum ds1338_model_chip {
     DS1338_MODEL_DS1307,

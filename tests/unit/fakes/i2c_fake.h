@@ -22,24 +22,13 @@
 #include <stdint.h>
 
 #include "hal/i2c.h"
+#include "i2c_target.h"
 
 #define I2C_FAKE_TARGETS_MAX 4
 #define I2C_FAKE_LOG_LEN     8  /* transactions remembered, newest last */
 #define I2C_FAKE_LOG_BYTES   48 /* written bytes remembered per transaction */
 
-/* What a chip model implements; ctx is the model passed to i2c_fake_attach. */
-struct i2c_fake_target_ops {
-    /* START (or repeated START) addressed to the target. Returns true to ACK. */
-    bool (*start)(void *ctx, bool is_read);
-    /* A byte written by the controller. Returns true to ACK. */
-    bool (*send)(void *ctx, uint8_t byte);
-    /* Returns the next byte the target puts on the bus. */
-    uint8_t (*recv)(void *ctx);
-    /* STOP ending a transaction the target took part in. */
-    void (*stop)(void *ctx);
-    /* Simulated time passes (may be NULL for a target without a clock). */
-    void (*advance_us)(void *ctx, uint64_t us);
-};
+/* struct i2c_fake_target_ops, what a chip model implements: see i2c_target.h. */
 
 struct i2c_fake_log_entry {
     uint8_t addr7;
