@@ -64,8 +64,7 @@ void appliance_refresh_mgmt(void)
     case CONFIG_MGMT_SUBNET:
         (void)ntp_server_mgmt_add(&a->ntp, a->settings.mgmt_addr, a->settings.mgmt_prefix);
         break;
-    default:
-        break;
+    default: break;
     }
     a->applied_local_net = net;
     a->applied_local_mask = ns.mask;
@@ -149,8 +148,9 @@ void app_get_status(struct app_status *st)
     st->time_state = cs.state == CLOCK_STATE_SYNCED ? APP_TIME_SYNCED : APP_TIME_UNSET;
     st->last_set_unix_s = cs.last_set_unix_s;
     st->last_set_source = cs.last_set_source == CLOCK_SOURCE_OPERATOR ? CONFIG_TIME_SOURCE_OPERATOR
-                          : cs.last_set_source == CLOCK_SOURCE_UPSTREAM ? CONFIG_TIME_SOURCE_UPSTREAM
-                                                                        : CONFIG_TIME_SOURCE_NONE;
+                          : cs.last_set_source == CLOCK_SOURCE_UPSTREAM
+                              ? CONFIG_TIME_SOURCE_UPSTREAM
+                              : CONFIG_TIME_SOURCE_NONE;
     st->root_dispersion_ns = (int64_t)cs.root_disp_us * 1000;
     st->freq_ppb = cs.freq_ppb;
     st->slew_left_ns = cs.slew_left_ns;

@@ -25,24 +25,24 @@
 #endif
 
 struct appliance {
-    struct settings settings;        /* in effect (RAM) */
-    struct settings stored;          /* as in the EEPROM's record, when can_persist */
-    bool can_persist;                /* record intact or EEPROM blank: state may be written */
+    struct settings settings; /* in effect (RAM) */
+    struct settings stored;   /* as in the EEPROM's record, when can_persist */
+    bool can_persist;         /* record intact or EEPROM blank: state may be written */
     struct config_state store_state;
     struct config_store store;
-    struct rtc *rtc;                 /* the board's, NULL when it did not answer */
+    struct rtc *rtc; /* the board's, NULL when it did not answer */
     uint32_t rtc_errors;
     struct clock clock;
     struct clock_config clock_cfg;
     struct ntp_server ntp;
-    struct ntp_clock_info ntp_info;  /* refreshed every main-loop pass */
+    struct ntp_clock_info ntp_info;                 /* refreshed every main-loop pass */
     uint32_t applied_local_net, applied_local_mask; /* mgmt "local" as applied */
     bool reboot_requested;
-    bool hang_requested;             /* watchdog self-test */
-    bool overflow_requested;         /* stack guard self-test */
+    bool hang_requested;     /* watchdog self-test */
+    bool overflow_requested; /* stack guard self-test */
     bool reboot_needed;
-    uint8_t mac[6];                  /* the Ethernet address in use since boot */
-    const char *mac_how;             /* how it was chosen (appliance_choose_mac) */
+    uint8_t mac[6];      /* the Ethernet address in use since boot */
+    const char *mac_how; /* how it was chosen (appliance_choose_mac) */
 };
 
 extern struct appliance appliance;

@@ -11,10 +11,10 @@
 #include "config/config.h"
 
 enum mac_choice {
-    MAC_FROM_NONE = 0,     /* nothing to use: generate one (mac_generate) */
-    MAC_FROM_OPERATOR,     /* set with `net mac`: wins over any factory address */
-    MAC_FROM_FACTORY,      /* the chip's or board's own */
-    MAC_FROM_GENERATED,    /* generated for this board earlier and stored */
+    MAC_FROM_NONE = 0,  /* nothing to use: generate one (mac_generate) */
+    MAC_FROM_OPERATOR,  /* set with `net mac`: wins over any factory address */
+    MAC_FROM_FACTORY,   /* the chip's or board's own */
+    MAC_FROM_GENERATED, /* generated for this board earlier and stored */
 };
 
 /*

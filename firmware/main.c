@@ -79,7 +79,7 @@ static void rtc_service(uint64_t now)
         return;
     }
     if (clock_is_rtc_read_due(&a->clock, now)) {
-        struct clock_rtc_sample s = {0};
+        struct clock_rtc_sample s = { 0 };
         uint64_t now_ms = net_uptime_ms();
         bool full = rtc_full_read_due || now_ms - last_full_rtc_read_ms >= RTC_FULL_READ_MS;
         s.tick_before = timer_now();
@@ -144,8 +144,8 @@ static void load_settings(void)
     a->store = (struct config_store){ store_read, store_write, NULL };
     int err = config_load(&a->store_state, &a->store, &a->settings);
     a->stored = a->settings;
-    a->can_persist = a->store_state.status == CONFIG_STORE_OK ||
-                     a->store_state.status == CONFIG_STORE_EMPTY;
+    a->can_persist =
+        a->store_state.status == CONFIG_STORE_OK || a->store_state.status == CONFIG_STORE_EMPTY;
     const char *text = config_status_text(a->store_state.status);
     unsigned ee = board_eeprom_addr();
     if (err == 0) {
@@ -161,7 +161,8 @@ static void start_rtc(void)
     int err = board_rtc_init(&a->rtc);
     if (err) {
         a->rtc = NULL;
-        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", board_rtc_addr(), err);
+        log_event(LOG_ERR, "rtc: not answering at 0x%02x (%d): time is UNSET", board_rtc_addr(),
+                  err);
         return;
     }
     struct rtc_status rs;
@@ -198,7 +199,8 @@ static void banner(int board_err)
     struct cpu_fault f;
     if (cpu_take_fault_record(&f)) {
         if (f.is_stack_overflow) {
-            log_event(LOG_ERR, "previous run ended in a stack overflow (pc=0x%08lx, status 0x%08lx)",
+            log_event(LOG_ERR,
+                      "previous run ended in a stack overflow (pc=0x%08lx, status 0x%08lx)",
                       (unsigned long)f.pc, (unsigned long)f.status);
         } else {
             log_event(LOG_ERR, "previous run ended in a fault at pc=0x%08lx (status 0x%08lx)",
@@ -235,8 +237,10 @@ int main(void)
     log_event(LOG_INFO, "net: mac %02x:%02x:%02x:%02x:%02x:%02x (%s)", mac[0], mac[1], mac[2],
               mac[3], mac[4], mac[5], a->mac_how);
     struct net_config nc = {
-        .dhcp = a->settings.dhcp_enabled, .ip = a->settings.ip_addr,
-        .prefix_len = a->settings.ip_prefix, .gw = a->settings.gateway,
+        .dhcp = a->settings.dhcp_enabled,
+        .ip = a->settings.ip_addr,
+        .prefix_len = a->settings.ip_prefix,
+        .gw = a->settings.gateway,
     };
     if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, ticks_to_ns, ntp_info) != 0) {
         log_event(LOG_ERR, "net: bring-up failed");

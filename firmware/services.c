@@ -39,14 +39,13 @@ static uint32_t upstream_applied; /* address the client runs with, 0 = off */
 static bool in_syslog;
 static bool boot_reported;
 static bool limiting;
-static uint32_t limited_seen;       /* drops + kisses for the rate limit, last look */
+static uint32_t limited_seen; /* drops + kisses for the rate limit, last look */
 static uint64_t limit_checked_ms, limit_quiet_since_ms;
 
 #define RATELIMIT_CHECK_MS 5000u
 #define RATELIMIT_QUIET_MS 60000u
 
-static void send_udp(struct udp_pcb *pcb, uint32_t addr, uint16_t port, const void *buf,
-                     size_t len)
+static void send_udp(struct udp_pcb *pcb, uint32_t addr, uint16_t port, const void *buf, size_t len)
 {
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, (u16_t)len, PBUF_RAM);
     if (p == NULL) {
@@ -139,8 +138,8 @@ static void upstream_apply_result(void)
                                clock_ticks_to_ns(&a->clock, timer_now()) / 1000000000LL);
     }
     log_event(err ? LOG_ERR : LOG_NOTICE, "upstream: %s by %ld ms (stratum %u, delay %ld us)%s",
-              upstream_action_name(r.action), (long)off_ms, r.stratum,
-              (long)(r.delay_ns / 1000), err ? ": refused by the clock" : "");
+              upstream_action_name(r.action), (long)off_ms, r.stratum, (long)(r.delay_ns / 1000),
+              err ? ": refused by the clock" : "");
 }
 
 static void upstream_follow_settings(void)
@@ -163,8 +162,8 @@ static void report_boot(void)
         return;
     }
     boot_reported = true;
-    log_event(LOG_NOTICE, "boot: ntp-appliance on %s, reset cause: %s, settings: %s",
-              board_name(), wdt_reset_cause_name(wdt_reset_cause()),
+    log_event(LOG_NOTICE, "boot: ntp-appliance on %s, reset cause: %s, settings: %s", board_name(),
+              wdt_reset_cause_name(wdt_reset_cause()),
               config_status_text(appliance.store_state.status));
 }
 
@@ -222,9 +221,10 @@ void services_poll(void)
     uint8_t pkt[UPSTREAM_PACKET_LEN];
     uint64_t rnd = ((uint64_t)net_rand() << 32) | (uint32_t)net_rand();
     uint64_t now = timer_now();
-    if (upstream_poll(&upstream, (uint32_t)net_uptime_ms(), clock_ticks_to_ns(&appliance.clock, now),
-                      rnd, pkt, sizeof(pkt)) == 0) {
-        (void)upstream_note_transmit_time(&upstream, clock_ticks_to_ns(&appliance.clock, timer_now()));
+    if (upstream_poll(&upstream, (uint32_t)net_uptime_ms(),
+                      clock_ticks_to_ns(&appliance.clock, now), rnd, pkt, sizeof(pkt)) == 0) {
+        (void)upstream_note_transmit_time(&upstream,
+                                          clock_ticks_to_ns(&appliance.clock, timer_now()));
         send_udp(upstream_pcb, upstream_applied, UPSTREAM_NTP_PORT, pkt, sizeof(pkt));
     }
     upstream_apply_result();

@@ -21,8 +21,8 @@
 
 #ifdef FORMAT_PREFIX
 #define CAT2(a, b) a##b
-#define CAT(a, b) CAT2(a, b)
-#define FN(name) CAT(FORMAT_PREFIX, name)
+#define CAT(a, b)  CAT2(a, b)
+#define FN(name)   CAT(FORMAT_PREFIX, name)
 #else
 #define FN(name) name
 #endif
@@ -137,7 +137,8 @@ int FN(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
                 }
             }
         }
-        int size_class = 0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long, 3 size_t, 4 intmax, 5 ptrdiff */
+        int size_class =
+            0; /* -2 hh, -1 h, 0 int, 1 long, 2 long long, 3 size_t, 4 intmax, 5 ptrdiff */
         if (*fmt == 'h') {
             size_class = -1;
             if (*++fmt == 'h') {
@@ -243,9 +244,7 @@ int FN(vsnprintf)(char *buf, size_t size, const char *fmt, va_list ap)
             }
             break;
         }
-        case '%':
-            put(&o, '%');
-            break;
+        case '%': put(&o, '%'); break;
         default:
             while (start < fmt) {
                 put(&o, *start++); /* unknown conversion: as text */

@@ -23,7 +23,8 @@
  */
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* As fmt_vsnprintf with the arguments inline. Returns the same. */
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 #else
 /*
  * Formats into buf (at most size - 1 characters, then a NUL if size > 0).

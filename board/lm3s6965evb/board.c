@@ -21,18 +21,17 @@
 #include "stellaris/drivers.h"
 #include "stellaris/stellaris.h"
 
-__attribute__((section(".vectors"), used))
-static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    CORTEXM_CORE_VECTORS(Default_Handler),
-    [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
-    [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr,
-    [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
+__attribute__((section(".vectors"), used)) static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
+    CORTEXM_CORE_VECTORS(Default_Handler),         [16 + BOARD_IRQ_UART0] = stellaris_uart_isr,
+    [16 + BOARD_IRQ_WATCHDOG] = stellaris_wdt_isr, [16 + BOARD_IRQ_TIMER0A] = stellaris_gptm_isr,
     [16 + BOARD_IRQ_ETH] = stellaris_eth_isr,
 };
 
 static const struct stellaris_clock_config clock_cfg = {
-    .rcc_xtal = SYSCTL_RCC_XTAL_8MHZ, .xtal_hz = BOARD_XTAL_HZ,
-    .pll_hz = BOARD_PLL_HZ, .sysdiv = BOARD_SYSDIV,
+    .rcc_xtal = SYSCTL_RCC_XTAL_8MHZ,
+    .xtal_hz = BOARD_XTAL_HZ,
+    .pll_hz = BOARD_PLL_HZ,
+    .sysdiv = BOARD_SYSDIV,
 };
 /* Until board_init() has the clock up, the chip runs on its internal oscillator. */
 static uint32_t cpu_hz = BOARD_IOSC_HZ;
@@ -40,24 +39,33 @@ static int clock_err;
 
 /* clock_hz is filled in once the clock is up. */
 static struct stellaris_uart_config uart_cfg = {
-    .base = BOARD_UART0_BASE, .irq = BOARD_IRQ_UART0, .clock_hz = BOARD_IOSC_HZ,
+    .base = BOARD_UART0_BASE,
+    .irq = BOARD_IRQ_UART0,
+    .clock_hz = BOARD_IOSC_HZ,
     .baud = 115200u,
 };
 static struct stellaris_i2c_config i2c_cfg = {
-    .base = BOARD_I2C0_BASE, .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
+    .base = BOARD_I2C0_BASE,
+    .bus_hz = BOARD_I2C_HZ,
+    .timeout_us = 2000u,
 };
 static struct stellaris_eth_config eth_cfg = {
-    .base = BOARD_ETH_BASE, .irq = BOARD_IRQ_ETH,
+    .base = BOARD_ETH_BASE,
+    .irq = BOARD_IRQ_ETH,
 };
 static struct stellaris_wdt_config wdt_cfg = {
-    .base = BOARD_WDT_BASE, .irq = BOARD_IRQ_WATCHDOG,
+    .base = BOARD_WDT_BASE,
+    .irq = BOARD_IRQ_WATCHDOG,
 };
 static struct stellaris_gptm_config gptm_cfg = {
-    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0A,
+    .base = BOARD_TIMER0_BASE,
+    .irq = BOARD_IRQ_TIMER0A,
 };
 static struct i2c_bus i2c0;
 static const struct rtcmodule_config rtc_module = {
-    .bus = &i2c0, .rtc_addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+    .bus = &i2c0,
+    .rtc_addr7 = BOARD_RTC_ADDR,
+    .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
 };
 
@@ -125,8 +133,12 @@ int board_get_factory_mac(uint8_t mac[6])
     if (u0 == 0xFFFFFFFFu || u1 == 0xFFFFFFFFu || (u0 | u1) == 0) {
         return -ENODATA;
     }
-    mac[0] = (uint8_t)u0; mac[1] = (uint8_t)(u0 >> 8); mac[2] = (uint8_t)(u0 >> 16);
-    mac[3] = (uint8_t)u1; mac[4] = (uint8_t)(u1 >> 8); mac[5] = (uint8_t)(u1 >> 16);
+    mac[0] = (uint8_t)u0;
+    mac[1] = (uint8_t)(u0 >> 8);
+    mac[2] = (uint8_t)(u0 >> 16);
+    mac[3] = (uint8_t)u1;
+    mac[4] = (uint8_t)(u1 >> 8);
+    mac[5] = (uint8_t)(u1 >> 16);
     return 0;
 }
 

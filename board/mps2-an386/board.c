@@ -14,34 +14,42 @@
 #include "lan9118/drivers.h"
 #include "sbcon/sbcon.h"
 
-__attribute__((section(".vectors"), used))
-static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
-    CORTEXM_CORE_VECTORS(cmsdk_wdt_nmi_isr),
-    [16 + BOARD_IRQ_UART0_RX] = cmsdk_uart_rx_isr,
-    [16 + BOARD_IRQ_UART0_TX] = cmsdk_uart_tx_isr,
-    [16 + BOARD_IRQ_TIMER0] = cmsdk_timer_isr,
+__attribute__((section(".vectors"), used)) static const vector_fn vectors[16 + BOARD_IRQ_COUNT] = {
+    CORTEXM_CORE_VECTORS(cmsdk_wdt_nmi_isr),       [16 + BOARD_IRQ_UART0_RX] = cmsdk_uart_rx_isr,
+    [16 + BOARD_IRQ_UART0_TX] = cmsdk_uart_tx_isr, [16 + BOARD_IRQ_TIMER0] = cmsdk_timer_isr,
     [16 + BOARD_IRQ_ETH] = lan9118_eth_isr,
 };
 
 static const struct cmsdk_uart_config uart_cfg = {
-    .base = BOARD_UART0_BASE, .irq_rx = BOARD_IRQ_UART0_RX, .irq_tx = BOARD_IRQ_UART0_TX,
-    .clock_hz = BOARD_CPU_HZ, .baud = 115200u,
+    .base = BOARD_UART0_BASE,
+    .irq_rx = BOARD_IRQ_UART0_RX,
+    .irq_tx = BOARD_IRQ_UART0_TX,
+    .clock_hz = BOARD_CPU_HZ,
+    .baud = 115200u,
 };
 static const struct cmsdk_timer_config timer_cfg = {
-    .base = BOARD_TIMER0_BASE, .irq = BOARD_IRQ_TIMER0, .clock_hz = BOARD_CPU_HZ,
+    .base = BOARD_TIMER0_BASE,
+    .irq = BOARD_IRQ_TIMER0,
+    .clock_hz = BOARD_CPU_HZ,
 };
 static const struct cmsdk_wdt_config wdt_cfg = {
-    .base = BOARD_WDT_BASE, .clock_hz = BOARD_CPU_HZ,
+    .base = BOARD_WDT_BASE,
+    .clock_hz = BOARD_CPU_HZ,
 };
 static const struct lan9118_config eth_cfg = {
-    .base = BOARD_ETH_BASE, .irq = BOARD_IRQ_ETH,
+    .base = BOARD_ETH_BASE,
+    .irq = BOARD_IRQ_ETH,
 };
 static const struct sbcon_i2c_config i2c_cfg = {
-    .base = BOARD_I2C_BASE, .bus_hz = BOARD_I2C_HZ, .timeout_us = 2000u,
+    .base = BOARD_I2C_BASE,
+    .bus_hz = BOARD_I2C_HZ,
+    .timeout_us = 2000u,
 };
 static struct i2c_bus i2c0;
 static const struct rtcmodule_config rtc_module = {
-    .bus = &i2c0, .rtc_addr7 = BOARD_RTC_ADDR, .chip = BOARD_RTC_CHIP,
+    .bus = &i2c0,
+    .rtc_addr7 = BOARD_RTC_ADDR,
+    .chip = BOARD_RTC_CHIP,
     .eeprom_addr7 = BOARD_EEPROM_ADDR,
 };
 

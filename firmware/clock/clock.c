@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#define TRIM_MAX_PPB 500000          /* same bound as the settings (config.c) */
+#define TRIM_MAX_PPB  500000 /* same bound as the settings (config.c) */
 #define DRIFT_MAX_PPB 1000000
 
 /* ------------------------------------------------------------------ setup -- */
@@ -99,9 +99,9 @@ int clock_set_time(struct clock *c, uint64_t now_ticks, int64_t unix_ns, enum cl
     c->last_set_source = source;
     c->ref_ns = unix_ns;
     c->write_misses = 0;
-    c->last_good_ticks = now_ticks;   /* holdover counts from the set until the RTC takes it */
+    c->last_good_ticks = now_ticks; /* holdover counts from the set until the RTC takes it */
     if (c->leap != CLOCK_LEAP_NONE && c->leap_at_s * NS_PER_S <= unix_ns)
-        c->leap = CLOCK_LEAP_NONE;   /* already behind us */
+        c->leap = CLOCK_LEAP_NONE; /* already behind us */
     rtc_sched_write(c, WRITE_SET, now_ticks);
     served_plan_leap(c);
     return 0;
@@ -110,7 +110,8 @@ int clock_set_time(struct clock *c, uint64_t now_ticks, int64_t unix_ns, enum cl
 int clock_adjust_time(struct clock *c, uint64_t now_ticks, int64_t delta_ns,
                       enum clock_source source)
 {
-    if (!is_source_valid(source) || delta_ns > CLOCK_ADJUST_MAX_NS || delta_ns < -CLOCK_ADJUST_MAX_NS)
+    if (!is_source_valid(source) || delta_ns > CLOCK_ADJUST_MAX_NS ||
+        delta_ns < -CLOCK_ADJUST_MAX_NS)
         return -EINVAL;
     if (c->write_kind == WRITE_SET)
         return -EBUSY;
@@ -135,7 +136,7 @@ void clock_poll(struct clock *c, uint64_t now_ticks)
     if (c->leap != CLOCK_LEAP_NONE && !c->is_leap_armed) {
         served_plan_leap(c);
         if (!c->is_leap_armed && clock_ticks_to_ns(c, now_ticks) >= c->leap_at_s * NS_PER_S) {
-            c->leap = CLOCK_LEAP_NONE;   /* stepped past it while UNSET: nothing to serve */
+            c->leap = CLOCK_LEAP_NONE; /* stepped past it while UNSET: nothing to serve */
             c->leap_at_s = 0;
         }
     }
@@ -146,12 +147,13 @@ void clock_poll(struct clock *c, uint64_t now_ticks)
     if (c->state != CLOCK_STATE_UNSET && now_ticks > c->last_good_ticks &&
         now_ticks - c->last_good_ticks > (uint64_t)CLOCK_HOLDOVER_S * c->cfg.tick_hz) {
         status_set_state(c, CLOCK_STATE_UNSET,
-                  c->last_err == -ENODATA ? CLOCK_REASON_RTC_INVALID : CLOCK_REASON_RTC_FAILED,
-                  now_ticks);
+                         c->last_err == -ENODATA ? CLOCK_REASON_RTC_INVALID
+                                                 : CLOCK_REASON_RTC_FAILED,
+                         now_ticks);
         fit_clear(c);
         c->has_prev = false;
         if (c->write_kind == WRITE_REPHASE)
-            c->write_kind = WRITE_NONE;   /* nothing to align it on any more */
+            c->write_kind = WRITE_NONE; /* nothing to align it on any more */
         rtc_sched_continuous(c);
     }
 

@@ -80,8 +80,8 @@ enum clock_state {
 /* Values are the NTP leap indicator's. */
 enum clock_leap {
     CLOCK_LEAP_NONE = 0,
-    CLOCK_LEAP_INSERT = 1,   /* 23:59:60 at the end of the day */
-    CLOCK_LEAP_DELETE = 2,   /* 23:59:59 skipped */
+    CLOCK_LEAP_INSERT = 1, /* 23:59:60 at the end of the day */
+    CLOCK_LEAP_DELETE = 2, /* 23:59:59 skipped */
 };
 
 /* What last set the time (values as config's enum config_time_source, plus one). */
@@ -94,18 +94,18 @@ enum clock_source {
 
 /* Why an event was queued. */
 enum clock_reason {
-    CLOCK_REASON_RTC_EDGE = 0,     /* the RTC's second edge was found */
-    CLOCK_REASON_TIME_SET,         /* an operator or upstream set the time (RTC written) */
-    CLOCK_REASON_TIME_ADJUSTED,    /* an operator or upstream adjusted the time */
-    CLOCK_REASON_RTC_FAILED,       /* no good RTC reading for CLOCK_HOLDOVER_S */
-    CLOCK_REASON_RTC_INVALID,      /* the RTC says its time is invalid (-ENODATA) */
-    CLOCK_REASON_RTC_ERROR,        /* an RTC read or write failed (first of a run; err set) */
-    CLOCK_REASON_RTC_STEPPED,      /* the served time was stepped to the RTC (UNSET only) */
-    CLOCK_REASON_RTC_WRITTEN,      /* the RTC was re-phased to the served time */
-    CLOCK_REASON_STRICT_EXPIRED,   /* strict: dispersion passed strict_max_disp_us */
-    CLOCK_REASON_STRICT_MET,       /* strict: back under 7/8 of it (set, adjust, new bound) */
-    CLOCK_REASON_LEAP_INSERTED,    /* 23:59:60 was served */
-    CLOCK_REASON_LEAP_DELETED,     /* 23:59:59 was skipped */
+    CLOCK_REASON_RTC_EDGE = 0,   /* the RTC's second edge was found */
+    CLOCK_REASON_TIME_SET,       /* an operator or upstream set the time (RTC written) */
+    CLOCK_REASON_TIME_ADJUSTED,  /* an operator or upstream adjusted the time */
+    CLOCK_REASON_RTC_FAILED,     /* no good RTC reading for CLOCK_HOLDOVER_S */
+    CLOCK_REASON_RTC_INVALID,    /* the RTC says its time is invalid (-ENODATA) */
+    CLOCK_REASON_RTC_ERROR,      /* an RTC read or write failed (first of a run; err set) */
+    CLOCK_REASON_RTC_STEPPED,    /* the served time was stepped to the RTC (UNSET only) */
+    CLOCK_REASON_RTC_WRITTEN,    /* the RTC was re-phased to the served time */
+    CLOCK_REASON_STRICT_EXPIRED, /* strict: dispersion passed strict_max_disp_us */
+    CLOCK_REASON_STRICT_MET,     /* strict: back under 7/8 of it (set, adjust, new bound) */
+    CLOCK_REASON_LEAP_INSERTED,  /* 23:59:60 was served */
+    CLOCK_REASON_LEAP_DELETED,   /* 23:59:59 was skipped */
 };
 
 struct clock_config {
@@ -127,40 +127,40 @@ struct clock_rtc_sample {
 
 struct clock_status {
     enum clock_state state;
-    enum clock_leap leap;          /* pending leap second, from 00:00 UTC of its day */
-    int64_t leap_at_unix_s;        /* when it takes effect (00:00:00 after the day), 0 = none */
-    int8_t precision_log2;         /* ceil(log2(1 / tick_hz)) */
-    int64_t now_ns;                /* served time at now_ticks */
-    int64_t ref_ns;                /* served time of the last discipline update, 0 = never */
-    uint32_t root_disp_us;         /* CLOCK_DISP_MAX_US unless SYNCED or EXPIRED */
-    int32_t freq_ppb;              /* counter rate against the RTC (positive: counter fast) */
-    uint32_t edge_unc_ns;          /* half the bracket of the last edge measured */
-    uint32_t residual_ns;          /* RMS of the fit's residuals */
-    uint32_t fit_points;           /* edges in the fit */
-    int64_t slew_left_ns;          /* where it should be minus served: still to slew (positive:
+    enum clock_leap leap;    /* pending leap second, from 00:00 UTC of its day */
+    int64_t leap_at_unix_s;  /* when it takes effect (00:00:00 after the day), 0 = none */
+    int8_t precision_log2;   /* ceil(log2(1 / tick_hz)) */
+    int64_t now_ns;          /* served time at now_ticks */
+    int64_t ref_ns;          /* served time of the last discipline update, 0 = never */
+    uint32_t root_disp_us;   /* CLOCK_DISP_MAX_US unless SYNCED or EXPIRED */
+    int32_t freq_ppb;        /* counter rate against the RTC (positive: counter fast) */
+    uint32_t edge_unc_ns;    /* half the bracket of the last edge measured */
+    uint32_t residual_ns;    /* RMS of the fit's residuals */
+    uint32_t fit_points;     /* edges in the fit */
+    int64_t slew_left_ns;    /* where it should be minus served: still to slew (positive:
                                       served moves ahead, as after `time adjust +x`) */
-    int64_t rtc_offset_ns;         /* served time minus the RTC's time (what the last write
+    int64_t rtc_offset_ns;   /* served time minus the RTC's time (what the last write
                                       left, adjust, leap); after 2099 on a two-digit chip the
                                       RTC's time counts as in the served century */
-    int64_t last_set_unix_s;       /* 0 = never */
+    int64_t last_set_unix_s; /* 0 = never */
     enum clock_source last_set_source;
-    int64_t age_s;                 /* served time minus last_set_unix_s, 0 if never set */
-    uint32_t rtc_drift_ppb;        /* as configured */
-    int32_t trim_ppb;              /* as configured (a DS3231 driver may mirror it in aging) */
-    uint32_t rtc_fail_s;           /* seconds since the last good RTC reading while it fails */
-    int rtc_last_err;              /* last RTC error, 0 if the last reading was good */
-    uint32_t edges;                /* RTC edges measured since boot */
-    uint32_t rate_changes;         /* counter rate jumps detected (fit restarted) */
-    uint32_t rtc_writes;           /* successful RTC writes since boot */
-    uint32_t events_dropped;       /* events lost to a full queue since boot */
+    int64_t age_s;           /* served time minus last_set_unix_s, 0 if never set */
+    uint32_t rtc_drift_ppb;  /* as configured */
+    int32_t trim_ppb;        /* as configured (a DS3231 driver may mirror it in aging) */
+    uint32_t rtc_fail_s;     /* seconds since the last good RTC reading while it fails */
+    int rtc_last_err;        /* last RTC error, 0 if the last reading was good */
+    uint32_t edges;          /* RTC edges measured since boot */
+    uint32_t rate_changes;   /* counter rate jumps detected (fit restarted) */
+    uint32_t rtc_writes;     /* successful RTC writes since boot */
+    uint32_t events_dropped; /* events lost to a full queue since boot */
 };
 
 struct clock_event {
-    enum clock_state from;  /* equal to `to` for a notice that is not a transition */
+    enum clock_state from; /* equal to `to` for a notice that is not a transition */
     enum clock_state to;
     enum clock_reason reason;
-    int err;                /* CLOCK_REASON_RTC_ERROR: the errno, else 0 */
-    int64_t at_ns;          /* served time when it happened */
+    int err;       /* CLOCK_REASON_RTC_ERROR: the errno, else 0 */
+    int64_t at_ns; /* served time when it happened */
 };
 
 /* The state, caller-owned; its fields are private (clock_struct.h). */

@@ -54,13 +54,13 @@
 #include "clock/clock.h"
 #include "lib/wide.h"
 
-#define NS_PER_S 1000000000LL
+#define NS_PER_S        1000000000LL
 #define SECONDS_PER_DAY 86400
 
 enum write_kind {
     WRITE_NONE = 0,
-    WRITE_SET,      /* aligned on the served time, which was just stepped */
-    WRITE_REPHASE,  /* aligned on the target time the served time slews to */
+    WRITE_SET,     /* aligned on the served time, which was just stepped */
+    WRITE_REPHASE, /* aligned on the target time the served time slews to */
 };
 
 /* ------------------------------------------------------------------ units -- */

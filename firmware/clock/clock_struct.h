@@ -11,16 +11,16 @@
 #error "include clock/clock.h, not clock/clock_struct.h"
 #endif
 
-struct clock_segment {      /* served = start_ns + (ticks - start_ticks) * mult / 2^32 */
+struct clock_segment { /* served = start_ns + (ticks - start_ticks) * mult / 2^32 */
     uint64_t start_ticks;
     int64_t start_ns;
-    uint64_t mult_q32;      /* ns per tick, 32 fraction bits */
+    uint64_t mult_q32; /* ns per tick, 32 fraction bits */
 };
 
-struct clock_edge {         /* RTC second s began within [before, after] */
+struct clock_edge { /* RTC second s began within [before, after] */
     int64_t s;
-    uint64_t mid2_ticks;    /* before + after */
-    uint32_t width_ticks;   /* after - before */
+    uint64_t mid2_ticks;  /* before + after */
+    uint32_t width_ticks; /* after - before */
 };
 
 #define CLOCK_SEGMENTS 6
@@ -36,34 +36,34 @@ struct clock {
     /* Fit of RTC edges: counter ticks per RTC second and the RTC's phase. */
     struct clock_edge edge[CLOCK_FIT_POINTS];
     uint8_t edge_first, edge_count;
-    bool is_rate_known;         /* the rate came from a fit of enough edges */
-    uint8_t rate_points;        /* edges the rate in hand was fitted from */
-    bool has_fit;               /* fit_* below hold a phase */
-    uint64_t rate_q16;          /* counter ticks per RTC second, 16 fraction bits */
-    uint64_t ideal_mult_q32;    /* served ns per tick on the fitted line */
-    int64_t fit_s;              /* an RTC second on the line ... */
-    uint64_t fit_tick;          /* ... began at fit_tick + fit_frac_q8 / 256 */
+    bool is_rate_known;      /* the rate came from a fit of enough edges */
+    uint8_t rate_points;     /* edges the rate in hand was fitted from */
+    bool has_fit;            /* fit_* below hold a phase */
+    uint64_t rate_q16;       /* counter ticks per RTC second, 16 fraction bits */
+    uint64_t ideal_mult_q32; /* served ns per tick on the fitted line */
+    int64_t fit_s;           /* an RTC second on the line ... */
+    uint64_t fit_tick;       /* ... began at fit_tick + fit_frac_q8 / 256 */
     uint32_t fit_frac_q8;
     uint32_t residual_ns, last_edge_unc_ns, min_half_width_ns;
     uint8_t outliers;
-    uint8_t absorb_edges;                /* see CLOCK_REPHASE_ABSORB_EDGES */
-    bool has_write_point;                /* the only point is an RTC write: phase not measured */
-    uint8_t write_misses;                /* writes in a row over CLOCK_WRITE_MISS_MAX_NS */
-    int32_t cusum_pos_q8, cusum_neg_q8;  /* rate-change detector, see fit.c */
-    int64_t cusum_pos_s, cusum_neg_s;    /* where each sum last started */
+    uint8_t absorb_edges;               /* see CLOCK_REPHASE_ABSORB_EDGES */
+    bool has_write_point;               /* the only point is an RTC write: phase not measured */
+    uint8_t write_misses;               /* writes in a row over CLOCK_WRITE_MISS_MAX_NS */
+    int32_t cusum_pos_q8, cusum_neg_q8; /* rate-change detector, see fit.c */
+    int64_t cusum_pos_s, cusum_neg_s;   /* where each sum last started */
     uint32_t rate_changes;
 
     /* Target: served time of RTC second S = S*1e9 + target_offset_ns + (S - trim_anchor_s) * trim. */
     int64_t target_offset_ns;
     int64_t trim_anchor_s;
-    int64_t written_offset_ns;  /* the part of target_offset_ns the last write left (no re-phase) */
+    int64_t written_offset_ns; /* the part of target_offset_ns the last write left (no re-phase) */
 
     /* Reading the RTC. */
-    bool has_prev;              /* prev_* is a valid reading to bracket the next edge */
-    bool is_coarse;             /* served time is the first RTC reading, edge not yet seen */
+    bool has_prev;  /* prev_* is a valid reading to bracket the next edge */
+    bool is_coarse; /* served time is the first RTC reading, edge not yet seen */
     int64_t prev_s;
     uint64_t prev_before;
-    bool is_window_mode;        /* else read continuously */
+    bool is_window_mode; /* else read continuously */
     uint64_t window_open, window_close;
     bool is_last_read_error;
     uint64_t retry_at;
@@ -74,19 +74,19 @@ struct clock {
 
     /* RTC write: aligned on the served time (set) or the target time (re-phase). */
     uint8_t write_kind;
-    int64_t write_armed_s;      /* due once the aligned time passes a later second */
+    int64_t write_armed_s; /* due once the aligned time passes a later second */
 
     /* Leap second. */
     enum clock_leap leap;
     int64_t leap_at_s;
-    bool is_leap_armed;         /* segments hold it: starts at leap_tick, done at leap_end */
+    bool is_leap_armed; /* segments hold it: starts at leap_tick, done at leap_end */
     uint64_t leap_tick, leap_end;
 
     /* Status. */
-    uint64_t update_ticks;      /* last discipline update (edge or write) */
-    uint64_t next_check_ticks;  /* next strict / re-phase check in clock_poll() */
+    uint64_t update_ticks;     /* last discipline update (edge or write) */
+    uint64_t next_check_ticks; /* next strict / re-phase check in clock_poll() */
     enum clock_state state;
-    bool has_time;              /* the served time came from an RTC edge or a set */
+    bool has_time; /* the served time came from an RTC edge or a set */
     int64_t ref_ns;
     int64_t last_set_unix_s;
     enum clock_source last_set_source;

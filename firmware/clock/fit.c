@@ -22,23 +22,24 @@ _Static_assert(CLOCK_FIT_SPAN_S >= 8 && CLOCK_FIT_SPAN_S <= 256,
 _Static_assert(CLOCK_FIT_MIN_SLOPE_POINTS >= 3 && CLOCK_FIT_MIN_SLOPE_POINTS <= CLOCK_FIT_POINTS,
                "CLOCK_FIT_MIN_SLOPE_POINTS out of range");
 _Static_assert(CLOCK_FIT_REFIT_POINTS >= CLOCK_FIT_MIN_SLOPE_POINTS &&
-               CLOCK_FIT_REFIT_POINTS <= CLOCK_FIT_POINTS, "CLOCK_FIT_REFIT_POINTS out of range");
+                   CLOCK_FIT_REFIT_POINTS <= CLOCK_FIT_POINTS,
+               "CLOCK_FIT_REFIT_POINTS out of range");
 
 /* -------------------------------------------------------- the fitted line -- */
 
 /* Ticks since the fitted start of RTC second fit_s, with 8 fraction bits. */
 static int64_t fit_dt_q8(const struct clock *c, uint64_t ticks)
 {
-    int64_t dt = ticks >= c->fit_tick ? (int64_t)(ticks - c->fit_tick)
-                                      : -(int64_t)(c->fit_tick - ticks);
+    int64_t dt =
+        ticks >= c->fit_tick ? (int64_t)(ticks - c->fit_tick) : -(int64_t)(c->fit_tick - ticks);
     return dt * 256 - (int64_t)c->fit_frac_q8;
 }
 
 /* The RTC's own time (ns, its seconds count plus the fitted fraction) at ticks. */
 int64_t fit_rtc_ns_at(const struct clock *c, uint64_t ticks)
 {
-    return c->fit_s * NS_PER_S + wide_muldiv_s64_floor(fit_dt_q8(c, ticks), 256 * (uint64_t)NS_PER_S,
-                                                  c->rate_q16);
+    return c->fit_s * NS_PER_S +
+           wide_muldiv_s64_floor(fit_dt_q8(c, ticks), 256 * (uint64_t)NS_PER_S, c->rate_q16);
 }
 
 /* The RTC second counting at ticks, per the fit. */
@@ -50,7 +51,8 @@ int64_t fit_rtc_second_at(const struct clock *c, uint64_t ticks)
 /* The counter tick at which RTC second s should begin, per the fit. */
 uint64_t fit_edge_tick(const struct clock *c, int64_t s)
 {
-    int64_t off_q8 = wide_muldiv_s64_floor(s - c->fit_s, c->rate_q16, 256) + (int64_t)c->fit_frac_q8;
+    int64_t off_q8 =
+        wide_muldiv_s64_floor(s - c->fit_s, c->rate_q16, 256) + (int64_t)c->fit_frac_q8;
     int64_t off = wide_floor_div_s64(off_q8, 256);
 
     return off >= 0 ? c->fit_tick + (uint64_t)off : c->fit_tick - wide_abs_u64(off);
@@ -84,7 +86,7 @@ void fit_clear(struct clock *c)
 static void fit_drop_oldest(struct clock *c, unsigned k)
 {
     if (k >= c->edge_count)
-        k = c->edge_count - 1u;   /* always keep the newest */
+        k = c->edge_count - 1u; /* always keep the newest */
     c->edge_first = (uint8_t)((c->edge_first + k) % CLOCK_FIT_POINTS);
     c->edge_count = (uint8_t)(c->edge_count - k);
 }
@@ -110,8 +112,8 @@ void fit_push(struct clock *c, int64_t s, uint64_t mid2, uint64_t width)
 static bool is_too_few_runs(int64_t n_pos, int64_t n_neg, int64_t runs)
 {
     int64_t n = n_pos + n_neg;
-    int64_t a = n + 2 * n_pos * n_neg;   /* n * expected runs */
-    int64_t lack = a - runs * n;         /* n * (expected - observed) */
+    int64_t a = n + 2 * n_pos * n_neg; /* n * expected runs */
+    int64_t lack = a - runs * n;       /* n * (expected - observed) */
 
     if (n < CLOCK_FIT_MIN_SLOPE_POINTS || lack <= 0 || a < 2 * n)
         return false;
@@ -128,7 +130,7 @@ static struct fit_xyw fit_term(const struct clock_edge *e, const struct clock_ed
                                uint64_t prior_q16, uint32_t wmin)
 {
     struct fit_xyw t;
-    int64_t ratio = ((int64_t)wmin << 4) / e->width_ticks;   /* 0..16 */
+    int64_t ratio = ((int64_t)wmin << 4) / e->width_ticks; /* 0..16 */
 
     t.x = e->s - newest->s;
     t.y = (int64_t)(e->mid2_ticks - newest->mid2_ticks) * 128 -
@@ -167,8 +169,8 @@ void fit_solve(struct clock *c)
          * least as many edges (or CLOCK_FIT_REFIT_POINTS). A real jump in the
          * rate is the change detector's business.
          */
-        unsigned refit_n = c->rate_points < CLOCK_FIT_REFIT_POINTS ? c->rate_points
-                                                                   : CLOCK_FIT_REFIT_POINTS;
+        unsigned refit_n =
+            c->rate_points < CLOCK_FIT_REFIT_POINTS ? c->rate_points : CLOCK_FIT_REFIT_POINTS;
         bool is_slope_fit = c->is_rate_known ? n >= refit_n : n >= 2;
 
         for (unsigned k = 0; k < n; k++) {
@@ -282,10 +284,11 @@ void fit_solve(struct clock *c)
  */
 void fit_watch_rate_change(struct clock *c, int64_t s, uint64_t mid2, uint64_t width)
 {
-    int64_t dev2 = (int64_t)(mid2 - 2u * fit_edge_tick(c, s));   /* half ticks */
+    int64_t dev2 = (int64_t)(mid2 - 2u * fit_edge_tick(c, s)); /* half ticks */
     /* Noise of this edge: the fit's spread, or its own bracket if wider (uniform: w / sqrt 12). */
-    uint64_t sigma2 = wide_muldiv_u64(c->residual_ns, 2u * c->cfg.tick_hz, NS_PER_S);   /* in half ticks */
-    uint64_t bracket2 = width * 2u / 7u * 2u;                                     /* ~ 2 w / sqrt 12 */
+    uint64_t sigma2 =
+        wide_muldiv_u64(c->residual_ns, 2u * c->cfg.tick_hz, NS_PER_S); /* in half ticks */
+    uint64_t bracket2 = width * 2u / 7u * 2u;                           /* ~ 2 w / sqrt 12 */
     int64_t z_q8;
 
     if (bracket2 > sigma2)

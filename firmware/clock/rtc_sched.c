@@ -95,7 +95,7 @@ static void schedule_window(struct clock *c, int64_t s)
 
     c->is_window_mode = true;
     c->window_open = edge > half ? edge - half : 0;
-    c->window_close = edge + half + (c->rate_q16 >> 17);   /* half a second late: missed */
+    c->window_close = edge + half + (c->rate_q16 >> 17); /* half a second late: missed */
 }
 
 void rtc_sched_continuous(struct clock *c)
@@ -112,7 +112,8 @@ static void rtc_failed(struct clock *c, uint64_t now, int err)
         c->has_prev = false;
     if (!c->is_error_reported) {
         c->is_error_reported = true;
-        status_notice(c, err == -ENODATA ? CLOCK_REASON_RTC_INVALID : CLOCK_REASON_RTC_ERROR, err, now);
+        status_notice(c, err == -ENODATA ? CLOCK_REASON_RTC_INVALID : CLOCK_REASON_RTC_ERROR, err,
+                      now);
     }
 }
 
@@ -148,7 +149,7 @@ static void check_write_landing(struct clock *c, int64_t shift_ns, uint64_t now)
         return;
     }
     if (++c->write_misses >= CLOCK_WRITE_TRIES) {
-        c->write_misses = 0;   /* keep it: the served time is right either way */
+        c->write_misses = 0; /* keep it: the served time is right either way */
         return;
     }
     rtc_sched_write(c, WRITE_REPHASE, now);
@@ -255,7 +256,7 @@ int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s)
     if (s == NULL || s->tick_after < s->tick_before)
         return -EINVAL;
     if (c->write_kind != WRITE_NONE)
-        return 0;   /* the RTC is about to change: nothing to learn */
+        return 0; /* the RTC is about to change: nothing to learn */
     now = s->tick_after;
     err = s->err;
     if (err > 0)
@@ -290,7 +291,7 @@ int clock_feed_rtc(struct clock *c, const struct clock_rtc_sample *s)
         if (width <= us_to_ticks(c, CLOCK_EDGE_MAX_WIDTH_US))
             take_edge(c, s->unix_s, mid2, width, now);
         else
-            rtc_sched_continuous(c);   /* the edge came outside the window */
+            rtc_sched_continuous(c); /* the edge came outside the window */
     } else if (c->has_prev && s->unix_s < c->prev_s) {
         rtc_failed(c, now, ERR_INCONSISTENT);
         return 0;
@@ -335,7 +336,7 @@ int clock_rtc_write_due(const struct clock *c, uint64_t now_ticks, int64_t *rtc_
     if (c->write_kind == WRITE_NONE)
         return -EAGAIN;
     if (c->is_leap_armed && now_ticks >= c->leap_tick)
-        return -EAGAIN;   /* not inside 23:59:60 */
+        return -EAGAIN; /* not inside 23:59:60 */
     a = write_aligned_ns(c, now_ticks);
     sec = wide_floor_div_s64(a, NS_PER_S);
     if (sec > c->write_armed_s && a - sec * NS_PER_S < (int64_t)CLOCK_WRITE_LATE_MAX_US * 1000) {
@@ -354,11 +355,11 @@ int clock_rtc_written(struct clock *c, int64_t rtc_unix_s, uint64_t tick_before,
     if (kind == WRITE_NONE || tick_after < tick_before)
         return -EINVAL;
     /* The served second it was written for (the RTC got it folded). */
-    rtc_unix_s = rtc_unfold_s(rtc_unix_s,
-                              century_lo_s(wide_floor_div_s64(write_aligned_ns(c, tick_before), NS_PER_S)));
+    rtc_unix_s = rtc_unfold_s(
+        rtc_unix_s, century_lo_s(wide_floor_div_s64(write_aligned_ns(c, tick_before), NS_PER_S)));
     if (err != 0) {
         rtc_failed(c, tick_after, err < 0 ? err : -EIO);
-        c->write_armed_s = rtc_unix_s;   /* again on a later second */
+        c->write_armed_s = rtc_unix_s; /* again on a later second */
         return 0;
     }
     /*

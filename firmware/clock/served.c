@@ -63,7 +63,7 @@ static void seg_append(struct clock *c, uint64_t ticks, uint64_t mult_q32)
         s->start_ns = seg_eval(c->n_seg > 1 ? &c->seg[c->n_seg - 2] : last, ticks);
     } else {
         if (c->n_seg >= CLOCK_SEGMENTS)
-            return;   /* cannot happen: plans use at most 5 */
+            return; /* cannot happen: plans use at most 5 */
         s = &c->seg[c->n_seg++];
         s->start_ns = seg_eval(last, ticks);
     }
@@ -107,8 +107,8 @@ void served_plan_leap(struct clock *c)
         i--;
     if (c->seg[i].start_ns > x_ns || x_ns - c->seg[i].start_ns > LEAP_HORIZON_NS)
         return;
-    t = c->seg[i].start_ticks +
-        wide_muldiv_u64_ceil((uint64_t)(x_ns - c->seg[i].start_ns), (uint64_t)1 << 32, c->seg[i].mult_q32);
+    t = c->seg[i].start_ticks + wide_muldiv_u64_ceil((uint64_t)(x_ns - c->seg[i].start_ns),
+                                                     (uint64_t)1 << 32, c->seg[i].mult_q32);
     if (i + 1u < c->n_seg && t > c->seg[i + 1u].start_ticks)
         t = c->seg[i + 1u].start_ticks;
     c->n_seg = (uint8_t)(i + 1u);
@@ -122,7 +122,7 @@ void served_plan_leap(struct clock *c)
 
         seg_append(c, t, hold_mult);
         s = &c->seg[c->n_seg - 1];
-        s->start_ns = x_ns;   /* the crossing itself, not the tick's rounding */
+        s->start_ns = x_ns; /* the crossing itself, not the tick's rounding */
         seg_append(c, t + hold_ticks, mult);
         c->leap_tick = t;
         c->leap_end = t + hold_ticks;
@@ -131,7 +131,7 @@ void served_plan_leap(struct clock *c)
 
         seg_append(c, t, mult);
         s = &c->seg[c->n_seg - 1];
-        s->start_ns = x_ns + NS_PER_S;   /* 23:59:59 is skipped */
+        s->start_ns = x_ns + NS_PER_S; /* 23:59:59 is skipped */
         c->leap_tick = t;
         c->leap_end = t;
     }
@@ -173,7 +173,8 @@ void served_replan(struct clock *c, uint64_t now)
     if (dmult == 0) {
         seg_append(c, now, mult);
     } else {
-        uint64_t slew_ticks = wide_muldiv_u64(wide_abs_u64(theta), (uint64_t)1 << 32, wide_abs_u64(dmult));
+        uint64_t slew_ticks =
+            wide_muldiv_u64(wide_abs_u64(theta), (uint64_t)1 << 32, wide_abs_u64(dmult));
         seg_append(c, now, (uint64_t)((int64_t)mult - dmult));
         if (slew_ticks < UINT64_MAX - now)
             seg_append(c, now + slew_ticks, mult);
@@ -196,7 +197,7 @@ int clock_schedule_leap(struct clock *c, uint64_t now_ticks, enum clock_leap lea
     int64_t now_ns = clock_ticks_to_ns(c, now_ticks);
 
     if (c->is_leap_armed && now_ticks >= c->leap_tick)
-        return -EINVAL;   /* one is being served right now */
+        return -EINVAL; /* one is being served right now */
     if (leap == CLOCK_LEAP_NONE) {
         c->leap = CLOCK_LEAP_NONE;
         c->leap_at_s = 0;
@@ -207,7 +208,7 @@ int clock_schedule_leap(struct clock *c, uint64_t now_ticks, enum clock_leap lea
             !calendar_is_last_day_of_month(at_unix_s / SECONDS_PER_DAY - 1))
             return -EINVAL;
         if ((at_unix_s - 1) * NS_PER_S <= now_ns)
-            return -EINVAL;   /* its last second has begun */
+            return -EINVAL; /* its last second has begun */
         c->leap = leap;
         c->leap_at_s = at_unix_s;
     }

@@ -64,7 +64,7 @@ int clock_pop_event(struct clock *c, struct clock_event *ev)
 
 uint64_t status_root_disp_ns(const struct clock *c, uint64_t now)
 {
-    uint64_t ns = wide_muldiv_u64_ceil(NS_PER_S, 1, c->cfg.tick_hz);   /* one tick */
+    uint64_t ns = wide_muldiv_u64_ceil(NS_PER_S, 1, c->cfg.tick_hz); /* one tick */
     uint64_t since;
 
     if (c->has_fit) {
@@ -74,11 +74,12 @@ uint64_t status_root_disp_ns(const struct clock *c, uint64_t now)
         ns += wide_abs_u64(clock_ticks_to_ns(c, now) - served_ideal_ns(c, now));
     }
     since = now > c->update_ticks ? now - c->update_ticks : 0;
-    ns += wide_muldiv_u64(since, CLOCK_PHI_PPB, c->cfg.tick_hz);   /* PHI * elapsed s, in ns */
+    ns += wide_muldiv_u64(since, CLOCK_PHI_PPB, c->cfg.tick_hz); /* PHI * elapsed s, in ns */
     if (c->cfg.strict && c->last_set_source != CLOCK_SOURCE_NONE) {
-        int64_t age_s = wide_floor_div_s64(clock_ticks_to_ns(c, now), NS_PER_S) - c->last_set_unix_s;
+        int64_t age_s =
+            wide_floor_div_s64(clock_ticks_to_ns(c, now), NS_PER_S) - c->last_set_unix_s;
         if (age_s > 0)
-            ns += (uint64_t)age_s * c->cfg.rtc_drift_ppb;   /* ppb * s = ns */
+            ns += (uint64_t)age_s * c->cfg.rtc_drift_ppb; /* ppb * s = ns */
     }
     return ns;
 }
@@ -104,10 +105,11 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
             st->leap = c->leap;
     }
     st->ref_ns = c->ref_ns;
-    st->root_disp_us = c->state == CLOCK_STATE_UNSET ? CLOCK_DISP_MAX_US
-                                                     : ns_to_us_ceil(status_root_disp_ns(c, now_ticks));
+    st->root_disp_us = c->state == CLOCK_STATE_UNSET
+                           ? CLOCK_DISP_MAX_US
+                           : ns_to_us_ceil(status_root_disp_ns(c, now_ticks));
     st->freq_ppb = (int32_t)wide_muldiv_s64((int64_t)c->rate_q16 - (int64_t)nominal_rate_q16(c),
-                                       NS_PER_S, (int64_t)nominal_rate_q16(c));
+                                            NS_PER_S, (int64_t)nominal_rate_q16(c));
     st->edge_unc_ns = c->last_edge_unc_ns;
     st->residual_ns = c->residual_ns;
     st->fit_points = c->edge_count;

@@ -109,8 +109,7 @@ static const char *check_network(const struct settings *s)
         }
         break;
     }
-    default:
-        return "MAC address source unknown";
+    default: return "MAC address source unknown";
     }
     if (s->ip_addr == 0u) {
         if (s->ip_prefix != 0u || s->gateway != 0u) {
@@ -194,8 +193,7 @@ static const char *check_ntp(const struct settings *s)
             return "management subnet has host bits set";
         }
         break;
-    default:
-        return "management mode unknown";
+    default: return "management mode unknown";
     }
     return NULL;
 }
@@ -211,10 +209,12 @@ static const char *check_peers_and_clock(const struct settings *s)
     if (s->clock_trim_ppb < -CONFIG_TRIM_PPB_MAX || s->clock_trim_ppb > CONFIG_TRIM_PPB_MAX) {
         return "clock trim out of range (-500000..500000 ppb)";
     }
-    if (s->rtc_drift_ppb < CONFIG_RTC_DRIFT_PPB_MIN || s->rtc_drift_ppb > CONFIG_RTC_DRIFT_PPB_MAX) {
+    if (s->rtc_drift_ppb < CONFIG_RTC_DRIFT_PPB_MIN ||
+        s->rtc_drift_ppb > CONFIG_RTC_DRIFT_PPB_MAX) {
         return "rtc drift out of range (1000..500000 ppb)";
     }
-    if (s->strict_max_ms < CONFIG_STRICT_MAX_MS_MIN || s->strict_max_ms > CONFIG_STRICT_MAX_MS_MAX) {
+    if (s->strict_max_ms < CONFIG_STRICT_MAX_MS_MIN ||
+        s->strict_max_ms > CONFIG_STRICT_MAX_MS_MAX) {
         return "strict limit out of range (1..15000 ms)";
     }
     switch (s->last_set_source) {
@@ -229,8 +229,7 @@ static const char *check_peers_and_clock(const struct settings *s)
             return "last-set time outside 2000..2099";
         }
         break;
-    default:
-        return "last-set source unknown";
+    default: return "last-set source unknown";
     }
     return NULL;
 }
@@ -532,11 +531,11 @@ static int failure_rank(enum config_store_status s)
 {
     switch (s) {
     case CONFIG_STORE_BAD_VERSION: return 5;
-    case CONFIG_STORE_BAD_VALUES:  return 4;
-    case CONFIG_STORE_BAD_CRC:     return 3;
-    case CONFIG_STORE_FOREIGN:     return 2;
-    case CONFIG_STORE_EMPTY:       return 1;
-    default:                       return 0;
+    case CONFIG_STORE_BAD_VALUES: return 4;
+    case CONFIG_STORE_BAD_CRC: return 3;
+    case CONFIG_STORE_FOREIGN: return 2;
+    case CONFIG_STORE_EMPTY: return 1;
+    default: return 0;
     }
 }
 
@@ -563,8 +562,7 @@ static int scan(struct config_state *st, struct settings *out, bool *has_record)
 
     int use = -1;
     for (unsigned i = 0; i < CONFIG_SLOT_COUNT; i++) {
-        if (st->slot_status[i] == CONFIG_STORE_OK &&
-            (use < 0 || is_seq_newer(seq[i], seq[use]))) {
+        if (st->slot_status[i] == CONFIG_STORE_OK && (use < 0 || is_seq_newer(seq[i], seq[use]))) {
             use = (int)i;
         }
     }
@@ -605,12 +603,9 @@ int config_load(struct config_state *st, const struct config_store *store, struc
         return -EIO;
     }
     switch (st->status) {
-    case CONFIG_STORE_OK:
-        return 0;
-    case CONFIG_STORE_EMPTY:
-        return -ENODATA;
-    default:
-        return -EBADMSG;
+    case CONFIG_STORE_OK: return 0;
+    case CONFIG_STORE_EMPTY: return -ENODATA;
+    default: return -EBADMSG;
     }
 }
 
@@ -665,8 +660,8 @@ int config_erase(struct config_state *st)
     for (unsigned n = 0; n < CONFIG_SLOT_COUNT; n++) {
         unsigned slot = (st->next_slot + n) % CONFIG_SLOT_COUNT;
         for (uint32_t done = 0; done < CONFIG_SLOT_SIZE; done += CONFIG_EEPROM_PAGE) {
-            int err = st->store->write(st->store->ctx, (uint16_t)(slot_offset(slot) + done),
-                                       blank, sizeof(blank));
+            int err = st->store->write(st->store->ctx, (uint16_t)(slot_offset(slot) + done), blank,
+                                       sizeof(blank));
             if (err != 0) {
                 return err < 0 ? err : -EIO;
             }
@@ -691,14 +686,14 @@ int config_erase(struct config_state *st)
 const char *config_status_text(enum config_store_status status)
 {
     switch (status) {
-    case CONFIG_STORE_NOT_LOADED:  return "not loaded, using defaults";
-    case CONFIG_STORE_OK:          return "ok";
-    case CONFIG_STORE_EMPTY:       return "empty, using defaults";
-    case CONFIG_STORE_BAD_CRC:     return "corrupted (bad CRC), using defaults";
+    case CONFIG_STORE_NOT_LOADED: return "not loaded, using defaults";
+    case CONFIG_STORE_OK: return "ok";
+    case CONFIG_STORE_EMPTY: return "empty, using defaults";
+    case CONFIG_STORE_BAD_CRC: return "corrupted (bad CRC), using defaults";
     case CONFIG_STORE_BAD_VERSION: return "unknown format version, using defaults";
-    case CONFIG_STORE_FOREIGN:     return "foreign data (bad magic), using defaults";
-    case CONFIG_STORE_BAD_VALUES:  return "corrupted (values out of range), using defaults";
-    case CONFIG_STORE_NO_EEPROM:   return "no EEPROM (read failed), using defaults";
+    case CONFIG_STORE_FOREIGN: return "foreign data (bad magic), using defaults";
+    case CONFIG_STORE_BAD_VALUES: return "corrupted (values out of range), using defaults";
+    case CONFIG_STORE_NO_EEPROM: return "no EEPROM (read failed), using defaults";
     }
     return "unknown";
 }

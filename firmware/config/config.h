@@ -93,40 +93,40 @@
 
 /* -------------------------------------------------------------- limits -- */
 
-#define CONFIG_REFID_LEN 4u
-#define CONFIG_STRATUM_MIN 1u
-#define CONFIG_STRATUM_MAX 15u
-#define CONFIG_RATELIMIT_INTERVAL_LOG2_MIN (-3)  /* 8 replies/s sustained */
-#define CONFIG_RATELIMIT_INTERVAL_LOG2_MAX 12     /* 4096 s between replies */
-#define CONFIG_RATELIMIT_BURST_MIN 1u
-#define CONFIG_RATELIMIT_BURST_MAX 255u
-#define CONFIG_RATELIMIT_LEAK_LOG2_MIN 1u      /* 1 in 2 limited requests answered */
-#define CONFIG_RATELIMIT_LEAK_LOG2_MAX 4u      /* 1 in 16 */
-#define CONFIG_TRIM_PPB_MAX 500000             /* +-500 ppm: beyond any crystal */
-#define CONFIG_RTC_DRIFT_PPB_MIN 1000          /* nobody's RTC is better than 1 ppm */
-#define CONFIG_RTC_DRIFT_PPB_MAX 500000
-#define CONFIG_STRICT_MAX_MS_MIN 1u
-#define CONFIG_STRICT_MAX_MS_MAX 15000u        /* Windows refuses 16 s and over */
+#define CONFIG_REFID_LEN                   4u
+#define CONFIG_STRATUM_MIN                 1u
+#define CONFIG_STRATUM_MAX                 15u
+#define CONFIG_RATELIMIT_INTERVAL_LOG2_MIN (-3) /* 8 replies/s sustained */
+#define CONFIG_RATELIMIT_INTERVAL_LOG2_MAX 12   /* 4096 s between replies */
+#define CONFIG_RATELIMIT_BURST_MIN         1u
+#define CONFIG_RATELIMIT_BURST_MAX         255u
+#define CONFIG_RATELIMIT_LEAK_LOG2_MIN     1u     /* 1 in 2 limited requests answered */
+#define CONFIG_RATELIMIT_LEAK_LOG2_MAX     4u     /* 1 in 16 */
+#define CONFIG_TRIM_PPB_MAX                500000 /* +-500 ppm: beyond any crystal */
+#define CONFIG_RTC_DRIFT_PPB_MIN           1000   /* nobody's RTC is better than 1 ppm */
+#define CONFIG_RTC_DRIFT_PPB_MAX           500000
+#define CONFIG_STRICT_MAX_MS_MIN           1u
+#define CONFIG_STRICT_MAX_MS_MAX           15000u /* Windows refuses 16 s and over */
 /* The RTC holds 2000-01-01 .. 2099-12-31 (two-digit BCD year). */
 #define CONFIG_UNIX_S_2000 946684800LL
 #define CONFIG_UNIX_S_2100 4102444800LL
 
 /* -------------------------------------------------------------- record -- */
 
-#define CONFIG_MAGIC 0x4350544Eu  /* "NTPC" as stored, little-endian */
+#define CONFIG_MAGIC          0x4350544Eu /* "NTPC" as stored, little-endian */
 #define CONFIG_FORMAT_VERSION 2u
-#define CONFIG_HEADER_LEN 12u     /* magic 4, version 2, length 2, sequence 4 */
-#define CONFIG_PAYLOAD_LEN 111u   /* format version 2, see config.c */
+#define CONFIG_HEADER_LEN     12u  /* magic 4, version 2, length 2, sequence 4 */
+#define CONFIG_PAYLOAD_LEN    111u /* format version 2, see config.c */
 #define CONFIG_PAYLOAD_LEN_V1 104u /* format version 1 (still loaded: its MAC is none) */
-#define CONFIG_CRC_LEN 4u
-#define CONFIG_RECORD_LEN (CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN + CONFIG_CRC_LEN)
+#define CONFIG_CRC_LEN        4u
+#define CONFIG_RECORD_LEN     (CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN + CONFIG_CRC_LEN)
 /* Offsets inside a record (tests and tools reach into it). */
-#define CONFIG_OFF_MAGIC 0u
+#define CONFIG_OFF_MAGIC   0u
 #define CONFIG_OFF_VERSION 4u
-#define CONFIG_OFF_LENGTH 6u
-#define CONFIG_OFF_SEQ 8u
+#define CONFIG_OFF_LENGTH  6u
+#define CONFIG_OFF_SEQ     8u
 #define CONFIG_OFF_PAYLOAD CONFIG_HEADER_LEN
-#define CONFIG_SLOT_COUNT 2u
+#define CONFIG_SLOT_COUNT  2u
 /* Bytes of EEPROM the settings occupy from CONFIG_EEPROM_BASE. */
 #define CONFIG_AREA_LEN (CONFIG_SLOT_COUNT * CONFIG_SLOT_SIZE)
 
@@ -142,9 +142,9 @@ enum config_acl_action {
 };
 
 struct config_acl_entry {
-    uint8_t action;       /* enum config_acl_action */
-    uint8_t prefix;       /* 0..32 */
-    uint32_t addr;        /* subnet address, no bits set past the prefix */
+    uint8_t action; /* enum config_acl_action */
+    uint8_t prefix; /* 0..32 */
+    uint32_t addr;  /* subnet address, no bits set past the prefix */
 };
 
 /* Who may send mode 6 (ntpq) queries. */
@@ -171,36 +171,36 @@ enum config_time_source {
 struct settings {
     /* network */
     bool dhcp_enabled;
-    uint32_t ip_addr;            /* static address, 0 = none configured */
-    uint8_t ip_prefix;           /* 1..32 with an address, 0 without */
-    uint32_t gateway;            /* 0 = none */
-    uint8_t mac[6];              /* all zero with CONFIG_MAC_NONE; else unicast */
-    uint8_t mac_source;          /* enum config_mac_source */
+    uint32_t ip_addr;   /* static address, 0 = none configured */
+    uint8_t ip_prefix;  /* 1..32 with an address, 0 without */
+    uint32_t gateway;   /* 0 = none */
+    uint8_t mac[6];     /* all zero with CONFIG_MAC_NONE; else unicast */
+    uint8_t mac_source; /* enum config_mac_source */
 
     /* NTP service */
-    uint8_t stratum;             /* 1..15 */
-    char refid[CONFIG_REFID_LEN];/* 1..4 printable ASCII, NUL padded, not terminated */
+    uint8_t stratum;              /* 1..15 */
+    char refid[CONFIG_REFID_LEN]; /* 1..4 printable ASCII, NUL padded, not terminated */
     bool ratelimit_enabled;
-    int8_t ratelimit_interval_log2;  /* one reply per 2^n s per client */
-    uint8_t ratelimit_burst;     /* replies allowed above the rate */
-    uint8_t ratelimit_leak_log2; /* 1 in 2^n limited requests answered anyway */
-    uint8_t acl_count;           /* entries used in acl[] */
+    int8_t ratelimit_interval_log2; /* one reply per 2^n s per client */
+    uint8_t ratelimit_burst;        /* replies allowed above the rate */
+    uint8_t ratelimit_leak_log2;    /* 1 in 2^n limited requests answered anyway */
+    uint8_t acl_count;              /* entries used in acl[] */
     struct config_acl_entry acl[CONFIG_ACL_MAX];
-    uint8_t mgmt;                /* enum config_mgmt */
-    uint32_t mgmt_addr;          /* CONFIG_MGMT_SUBNET only, else 0 */
+    uint8_t mgmt;       /* enum config_mgmt */
+    uint32_t mgmt_addr; /* CONFIG_MGMT_SUBNET only, else 0 */
     uint8_t mgmt_prefix;
 
     /* peers */
-    uint32_t upstream_addr;      /* NTP server to follow, 0 = off */
-    uint32_t syslog_addr;        /* syslog target, 0 = off */
+    uint32_t upstream_addr; /* NTP server to follow, 0 = off */
+    uint32_t syslog_addr;   /* syslog target, 0 = off */
 
     /* clock */
-    int32_t clock_trim_ppb;      /* correction to the timestamp oscillator */
-    int32_t rtc_drift_ppb;       /* rated RTC drift: dispersion growth in holdover */
-    bool strict_enabled;         /* stop serving (LI 3) past strict_max_ms */
-    uint32_t strict_max_ms;      /* root dispersion limit while strict */
-    int64_t last_set_unix_s;     /* when the time was last set, 0 = never */
-    uint8_t last_set_source;     /* enum config_time_source */
+    int32_t clock_trim_ppb;  /* correction to the timestamp oscillator */
+    int32_t rtc_drift_ppb;   /* rated RTC drift: dispersion growth in holdover */
+    bool strict_enabled;     /* stop serving (LI 3) past strict_max_ms */
+    uint32_t strict_max_ms;  /* root dispersion limit while strict */
+    int64_t last_set_unix_s; /* when the time was last set, 0 = never */
+    uint8_t last_set_source; /* enum config_time_source */
 };
 
 /* ------------------------------------------------------------- storage -- */
@@ -233,8 +233,8 @@ struct config_state {
     const struct config_store *store;
     enum config_store_status status;
     enum config_store_status slot_status[CONFIG_SLOT_COUNT]; /* each slot as found */
-    uint32_t seq;        /* sequence of the newest record seen or written */
-    uint8_t next_slot;   /* where the next save goes: never the record in use */
+    uint32_t seq;      /* sequence of the newest record seen or written */
+    uint8_t next_slot; /* where the next save goes: never the record in use */
 };
 
 /* Fills s with the factory defaults (they pass config_validate()). */
@@ -255,8 +255,7 @@ bool config_is_equal(const struct settings *a, const struct settings *b);
  * (damaged, foreign, other version or bad values), -EIO (EEPROM not
  * answering). st->status says which; *out is always valid.
  */
-int config_load(struct config_state *st, const struct config_store *store,
-                struct settings *out);
+int config_load(struct config_state *st, const struct config_store *store, struct settings *out);
 
 /*
  * Writes s as a new record into the slot not in use and reads it back.
@@ -279,8 +278,7 @@ const char *config_status_text(enum config_store_status status);
  * Serializes s with sequence number seq into a complete record, CRC
  * included (s is not validated here).
  */
-void config_encode(const struct settings *s, uint32_t seq,
-                   uint8_t rec[CONFIG_RECORD_LEN]);
+void config_encode(const struct settings *s, uint32_t seq, uint8_t rec[CONFIG_RECORD_LEN]);
 
 /* Returns the netmask of a prefix length (0..32; larger counts as 32). */
 uint32_t config_prefix_mask(uint8_t prefix);

@@ -51,52 +51,52 @@ struct app_ntp_counters {
 };
 
 struct app_client {
-    uint32_t addr;     /* IPv4, host byte order; 0 = empty entry */
+    uint32_t addr; /* IPv4, host byte order; 0 = empty entry */
     uint32_t requests;
 };
 
 /* A snapshot of everything `status` shows; filled by app_get_status(). */
 struct app_status {
     /* time */
-    int64_t now_ns;                  /* UTC now, ns since 1970-01-01 */
+    int64_t now_ns; /* UTC now, ns since 1970-01-01 */
     enum app_time_state time_state;
-    int64_t last_set_unix_s;         /* 0 = never */
+    int64_t last_set_unix_s; /* 0 = never */
     enum config_time_source last_set_source;
-    int64_t root_dispersion_ns;      /* what replies carry now */
-    int32_t freq_ppb;                /* estimated frequency correction in use */
-    int64_t slew_left_ns;            /* part of `time adjust` not yet applied */
-    enum app_leap leap;              /* pending leap second */
-    int64_t leap_at_unix_s;          /* instant it takes effect (next day 00:00:00) */
+    int64_t root_dispersion_ns; /* what replies carry now */
+    int32_t freq_ppb;           /* estimated frequency correction in use */
+    int64_t slew_left_ns;       /* part of `time adjust` not yet applied */
+    enum app_leap leap;         /* pending leap second */
+    int64_t leap_at_unix_s;     /* instant it takes effect (next day 00:00:00) */
 
     /* RTC */
-    const char *rtc_chip;            /* "DS1307", "DS3231", ...; NULL = none found */
-    bool is_rtc_osc_stopped;         /* OSF (or equivalent) was set: time lost */
-    bool is_rtc_halted;              /* CH bit set: oscillator not running */
-    uint32_t rtc_errors;             /* I2C transfers that failed */
+    const char *rtc_chip;    /* "DS1307", "DS3231", ...; NULL = none found */
+    bool is_rtc_osc_stopped; /* OSF (or equivalent) was set: time lost */
+    bool is_rtc_halted;      /* CH bit set: oscillator not running */
+    uint32_t rtc_errors;     /* I2C transfers that failed */
 
     /* system */
     uint32_t uptime_s;
-    const char *reset_cause;         /* wdt_reset_cause_name() */
-    uint32_t stack_used;             /* deepest the main loop's stack has been since boot, bytes */
-    uint32_t stack_size;             /* 0 = not measured */
-    uint32_t irq_stack_used;         /* the same for the interrupts' stack */
+    const char *reset_cause; /* wdt_reset_cause_name() */
+    uint32_t stack_used;     /* deepest the main loop's stack has been since boot, bytes */
+    uint32_t stack_size;     /* 0 = not measured */
+    uint32_t irq_stack_used; /* the same for the interrupts' stack */
     uint32_t irq_stack_size;
-    bool has_stack_guard;            /* an overflow faults (MPU) instead of corrupting */
-    uint32_t cpu_hz;                 /* the core clock as brought up; 0 = not known */
+    bool has_stack_guard; /* an overflow faults (MPU) instead of corrupting */
+    uint32_t cpu_hz;      /* the core clock as brought up; 0 = not known */
     uint32_t cpu_nominal_hz;
-    const char *cpu_source;          /* "PLL, 8 MHz crystal", ... */
+    const char *cpu_source; /* "PLL, 8 MHz crystal", ... */
 
     /* network, as in use now */
-    uint8_t mac[6];                  /* the Ethernet address in use */
-    const char *mac_how;             /* "factory", "set with 'net mac'", ...; NULL = not known */
+    uint8_t mac[6];      /* the Ethernet address in use */
+    const char *mac_how; /* "factory", "set with 'net mac'", ...; NULL = not known */
     bool is_link_up;
     bool is_link_full_duplex;
-    uint16_t link_speed_mbps;        /* 0 when the PHY does not say */
-    bool is_dhcp;                    /* address from DHCP (else static) */
-    uint32_t net_addr;               /* 0 = none yet (DHCP still asking) */
+    uint16_t link_speed_mbps; /* 0 when the PHY does not say */
+    bool is_dhcp;             /* address from DHCP (else static) */
+    uint32_t net_addr;        /* 0 = none yet (DHCP still asking) */
     uint32_t net_mask;
-    uint32_t net_gateway;            /* 0 = none */
-    uint32_t dhcp_lease_s;           /* lease length, 0 without DHCP */
+    uint32_t net_gateway;  /* 0 = none */
+    uint32_t dhcp_lease_s; /* lease length, 0 without DHCP */
     uint32_t dhcp_lease_left_s;
 
     /* NTP service */

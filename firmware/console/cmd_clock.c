@@ -25,7 +25,8 @@ int cmd_clock_drift(int argc, char *argv[])
 {
     (void)argc;
     int64_t v = 0;
-    int err = text_parse_arg(argv[0], "drift ppb", CONFIG_RTC_DRIFT_PPB_MIN, CONFIG_RTC_DRIFT_PPB_MAX, &v);
+    int err = text_parse_arg(argv[0], "drift ppb", CONFIG_RTC_DRIFT_PPB_MIN,
+                             CONFIG_RTC_DRIFT_PPB_MAX, &v);
     if (err != 0) {
         return err;
     }
@@ -43,7 +44,8 @@ int cmd_clock_strict(int argc, char *argv[])
         return commands_usage("clock strict");
     }
     int64_t v = 0;
-    int err = text_parse_arg(argv[1], "max_ms", CONFIG_STRICT_MAX_MS_MIN, CONFIG_STRICT_MAX_MS_MAX, &v);
+    int err =
+        text_parse_arg(argv[1], "max_ms", CONFIG_STRICT_MAX_MS_MIN, CONFIG_STRICT_MAX_MS_MAX, &v);
     if (err != 0) {
         return err;
     }

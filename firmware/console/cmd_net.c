@@ -40,7 +40,8 @@ int cmd_net_ip(int argc, char *argv[])
     uint32_t addr = 0, gw = 0;
     uint8_t prefix = 0;
     if (text_parse_subnet(argv[0], true, &addr, &prefix) != 0 || prefix == 0u) {
-        return console_fail(-EINVAL, "bad address '%s' (expected a.b.c.d/prefix, prefix 1..32)", argv[0]);
+        return console_fail(-EINVAL, "bad address '%s' (expected a.b.c.d/prefix, prefix 1..32)",
+                            argv[0]);
     }
     if (argc == 3 && text_parse_ipv4(argv[2], &gw) != 0) {
         return console_fail(-EINVAL, "bad gateway '%s' (expected a.b.c.d)", argv[2]);
@@ -51,7 +52,8 @@ int cmd_net_ip(int argc, char *argv[])
     bool is_dhcp = s->dhcp_enabled;
     int err = commands_commit();
     if (err == 0 && is_dhcp) {
-        console_puts("note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'\n");
+        console_puts(
+            "note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'\n");
     }
     return err;
 }

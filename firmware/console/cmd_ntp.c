@@ -35,7 +35,8 @@ int cmd_ntp_refid(int argc, char *argv[])
         is_ok = id[i] > ' ' && id[i] <= '~';
     }
     if (!is_ok) {
-        return console_fail(-EINVAL, "bad refid '%s' (1..4 printable characters, e.g. LOCL, GPS)", id);
+        return console_fail(-EINVAL, "bad refid '%s' (1..4 printable characters, e.g. LOCL, GPS)",
+                            id);
     }
     struct settings *s = commands_begin();
     memset(s->refid, 0, sizeof(s->refid));
@@ -54,12 +55,14 @@ int cmd_ntp_ratelimit(int argc, char *argv[])
     }
     int64_t interval = 0, burst = 0, leak = 0;
     int err = text_parse_arg(argv[0], "interval_log2", CONFIG_RATELIMIT_INTERVAL_LOG2_MIN,
-                        CONFIG_RATELIMIT_INTERVAL_LOG2_MAX, &interval);
+                             CONFIG_RATELIMIT_INTERVAL_LOG2_MAX, &interval);
     if (err == 0) {
-        err = text_parse_arg(argv[1], "burst", CONFIG_RATELIMIT_BURST_MIN, CONFIG_RATELIMIT_BURST_MAX, &burst);
+        err = text_parse_arg(argv[1], "burst", CONFIG_RATELIMIT_BURST_MIN,
+                             CONFIG_RATELIMIT_BURST_MAX, &burst);
     }
     if (err == 0) {
-        err = text_parse_arg(argv[2], "leak", CONFIG_RATELIMIT_LEAK_LOG2_MIN, CONFIG_RATELIMIT_LEAK_LOG2_MAX, &leak);
+        err = text_parse_arg(argv[2], "leak", CONFIG_RATELIMIT_LEAK_LOG2_MIN,
+                             CONFIG_RATELIMIT_LEAK_LOG2_MAX, &leak);
     }
     if (err != 0) {
         return err;
@@ -91,7 +94,8 @@ static int add_acl(uint8_t action, const char *arg)
         return console_fail(-ENOSPC, "access list full (%u entries); 'ntp acl clear' to start over",
                             (unsigned)CONFIG_ACL_MAX);
     }
-    s->acl[s->acl_count++] = (struct config_acl_entry){ .action = action, .prefix = prefix, .addr = addr };
+    s->acl[s->acl_count++] =
+        (struct config_acl_entry){ .action = action, .prefix = prefix, .addr = addr };
     return commands_commit();
 }
 

@@ -21,7 +21,7 @@ static const char *source_name(enum config_time_source src)
     switch (src) {
     case CONFIG_TIME_SOURCE_OPERATOR: return "operator";
     case CONFIG_TIME_SOURCE_UPSTREAM: return "upstream";
-    default:                          return "nobody";
+    default: return "nobody";
     }
 }
 
@@ -55,15 +55,16 @@ static void line_last_set(void)
         int64_t age_s = text_unix_s(st->now_ns) - st->last_set_unix_s;
         uint64_t age_mag = age_s < 0 ? 0u - (uint64_t)age_s : (uint64_t)age_s;
         console_printf("last set: %s by %s, %s%s\n", text_fmt_time_s(a, st->last_set_unix_s),
-                       source_name(st->last_set_source),
-                       text_fmt_duration(b, age_mag), age_s >= 0 ? " ago" : " in the future");
+                       source_name(st->last_set_source), text_fmt_duration(b, age_mag),
+                       age_s >= 0 ? " ago" : " in the future");
     }
 }
 
 static void line_dispersion(void)
 {
     char a[TEXT_TIME_SIZE];
-    console_printf("root dispersion: %s ms\n", text_fmt_fixed(a, st->root_dispersion_ns, 6, 3, false));
+    console_printf("root dispersion: %s ms\n",
+                   text_fmt_fixed(a, st->root_dispersion_ns, 6, 3, false));
 }
 
 static void line_frequency(void)
@@ -180,15 +181,15 @@ static void line_dhcp(void)
 static void line_upstream(void)
 {
     char a[TEXT_IP_SIZE];
-    console_printf("upstream: %s\n", cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
+    console_printf("upstream: %s\n",
+                   cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
 }
 
 static void line_ntp_replies(void)
 {
     const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu), KoD %lu\n",
-                   (unsigned long)n->received,
-                   (unsigned long)(n->replied_mode4 + n->replied_mode2),
+                   (unsigned long)n->received, (unsigned long)(n->replied_mode4 + n->replied_mode2),
                    (unsigned long)n->replied_mode4, (unsigned long)n->replied_mode2,
                    (unsigned long)n->kod_sent);
 }
@@ -213,9 +214,8 @@ static void line_ntp_drops(void)
 static void line_ntp_policy_drops(void)
 {
     const struct app_ntp_counters *n = &st->ntp;
-    console_printf("ntp drops: format %lu, acl %lu, ratelimit %lu\n",
-                   (unsigned long)n->drop_format, (unsigned long)n->drop_acl,
-                   (unsigned long)n->drop_ratelimit);
+    console_printf("ntp drops: format %lu, acl %lu, ratelimit %lu\n", (unsigned long)n->drop_format,
+                   (unsigned long)n->drop_acl, (unsigned long)n->drop_ratelimit);
 }
 
 static void line_ntp_mode6(void)
@@ -229,7 +229,8 @@ static void line_top_clients(void)
 {
     /* at most 12 + 5 * 29 characters: one step */
     console_puts("top clients:");
-    unsigned count = st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;
+    unsigned count =
+        st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;
     if (count == 0u) {
         console_puts(" none");
     }
@@ -249,10 +250,11 @@ static void line_settings(void)
 
 /* status, one line (or none) per step, in this order. */
 static void (*const status_lines[])(void) = {
-    line_time, line_state, line_last_set, line_dispersion, line_frequency, line_adjusting,
-    line_leap, line_rtc, line_uptime, line_reset_cause, line_cpu, line_stack, line_net,
-    line_mac, line_dhcp, line_upstream, line_ntp_replies, line_ntp_versions, line_ntp_drops,
-    line_ntp_policy_drops, line_ntp_mode6, line_top_clients, line_settings,
+    line_time,      line_state,       line_last_set,     line_dispersion, line_frequency,
+    line_adjusting, line_leap,        line_rtc,          line_uptime,     line_reset_cause,
+    line_cpu,       line_stack,       line_net,          line_mac,        line_dhcp,
+    line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,  line_ntp_policy_drops,
+    line_ntp_mode6, line_top_clients, line_settings,
 };
 
 #define STATUS_LINES (sizeof(status_lines) / sizeof(status_lines[0]))
@@ -305,7 +307,8 @@ static bool show_step(unsigned step)
     if (step >= SHOW_ACL_FIRST && step < SHOW_MGMT) {
         unsigned i = step - SHOW_ACL_FIRST;
         if (i < s->acl_count) {
-            console_printf("ntp %s %s/%u\n", s->acl[i].action == CONFIG_ACL_ALLOW ? "allow" : "deny",
+            console_printf("ntp %s %s/%u\n",
+                           s->acl[i].action == CONFIG_ACL_ALLOW ? "allow" : "deny",
                            text_fmt_ip(a, s->acl[i].addr), s->acl[i].prefix);
         }
         return true;
@@ -339,12 +342,8 @@ static bool show_step(unsigned step)
             console_printf("net mac %s\n", text_fmt_mac(m, s->mac));
         }
         break;
-    case SHOW_STRATUM:
-        console_printf("ntp stratum %u\n", s->stratum);
-        break;
-    case SHOW_REFID:
-        console_printf("ntp refid %.4s\n", s->refid);
-        break;
+    case SHOW_STRATUM: console_printf("ntp stratum %u\n", s->stratum); break;
+    case SHOW_REFID: console_printf("ntp refid %.4s\n", s->refid); break;
     case SHOW_RATELIMIT:
         if (s->ratelimit_enabled) {
             console_printf("ntp ratelimit %d %u %u\n", s->ratelimit_interval_log2,
@@ -353,9 +352,7 @@ static bool show_step(unsigned step)
             console_puts("ntp ratelimit off\n");
         }
         break;
-    case SHOW_ACL_CLEAR:
-        console_puts("ntp acl clear\n");
-        break;
+    case SHOW_ACL_CLEAR: console_puts("ntp acl clear\n"); break;
     case SHOW_MGMT:
         if (s->mgmt == CONFIG_MGMT_SUBNET) {
             console_printf("ntp mgmt %s/%u\n", text_fmt_ip(a, s->mgmt_addr), s->mgmt_prefix);
@@ -364,17 +361,14 @@ static bool show_step(unsigned step)
         }
         break;
     case SHOW_UPSTREAM:
-        console_printf("upstream %s\n", s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
+        console_printf("upstream %s\n",
+                       s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
         break;
     case SHOW_LOG:
         console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
         break;
-    case SHOW_TRIM:
-        console_printf("clock trim %ld\n", (long)s->clock_trim_ppb);
-        break;
-    case SHOW_DRIFT:
-        console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb);
-        break;
+    case SHOW_TRIM: console_printf("clock trim %ld\n", (long)s->clock_trim_ppb); break;
+    case SHOW_DRIFT: console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb); break;
     case SHOW_STRICT:
         if (s->strict_enabled) {
             console_printf("clock strict on %lu\n", (unsigned long)s->strict_max_ms);
@@ -382,8 +376,7 @@ static bool show_step(unsigned step)
             console_puts("clock strict off\n");
         }
         break;
-    default:
-        break;
+    default: break;
     }
     return step + 1u < SHOW_STEPS;
 }

@@ -61,7 +61,8 @@ int cmd_selftest_stack(int argc, char *argv[])
 {
     (void)argc;
     (void)argv;
-    console_puts("overflowing the main loop's stack; the guard must stop it and the appliance reset\n");
+    console_puts(
+        "overflowing the main loop's stack; the guard must stop it and the appliance reset\n");
     app_stack_selftest();
     return 0;
 }

@@ -64,7 +64,8 @@ static int schedule_leap(enum app_leap leap, const char *arg)
         return err;
     }
     if (t.day != calendar_days_in_month(t.year, t.month)) {
-        return console_fail(-EINVAL, "a leap second goes at the end of a month: %s is not the last day", arg);
+        return console_fail(
+            -EINVAL, "a leap second goes at the end of a month: %s is not the last day", arg);
     }
     const struct app_status *st = commands_read_status();
     if (st->time_state != APP_TIME_SYNCED) {

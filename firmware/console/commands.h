@@ -15,10 +15,10 @@ struct app_status;
 struct settings;
 
 struct console_cmd {
-    const char *name;  /* command words, space separated: "ntp acl clear" */
-    const char *args;  /* argument syntax for help and usage errors, "" for none */
-    const char *help;  /* one line */
-    uint8_t min_args;  /* words after the command words */
+    const char *name; /* command words, space separated: "ntp acl clear" */
+    const char *args; /* argument syntax for help and usage errors, "" for none */
+    const char *help; /* one line */
+    uint8_t min_args; /* words after the command words */
     uint8_t max_args;
     /* Runs with the words after the command words. Returns 0, or a
      * negative errno after printing one "error: ..." line. */

@@ -25,12 +25,12 @@
 
 /* Control bytes the editor acts on. */
 #define CH_CTRL_C 0x03
-#define CH_BS 0x08
-#define CH_LF 0x0A
-#define CH_CR 0x0D
+#define CH_BS     0x08
+#define CH_LF     0x0A
+#define CH_CR     0x0D
 #define CH_CTRL_U 0x15
-#define CH_ESC 0x1B
-#define CH_DEL 0x7F
+#define CH_ESC    0x1B
+#define CH_DEL    0x7F
 
 /* An escape sequence longer than this is garbage: stop swallowing. */
 #define ESC_SEQ_MAX 16u
@@ -56,14 +56,14 @@ static size_t tx_head;
 static size_t tx_len;
 static uint32_t tx_dropped;
 
-static console_report_fn report;  /* the report being printed, or NULL */
-static unsigned report_step;       /* its next step */
-static bool is_prompt_due;         /* a line ended: the prompt follows its output */
+static console_report_fn report; /* the report being printed, or NULL */
+static unsigned report_step;     /* its next step */
+static bool is_prompt_due;       /* a line ended: the prompt follows its output */
 
 static char line[CONSOLE_LINE_MAX + 1u];
 static size_t line_len;
-static uint32_t over_len;     /* characters typed past CONSOLE_LINE_MAX */
-static bool is_after_cr;      /* a LF right after CR ends nothing (CRLF) */
+static uint32_t over_len; /* characters typed past CONSOLE_LINE_MAX */
+static bool is_after_cr;  /* a LF right after CR ends nothing (CRLF) */
 static enum esc_state esc;
 static unsigned esc_len;
 
@@ -270,8 +270,8 @@ static int fail_group(const char *group, int argc, char *argv[])
     if (argc < 2) {
         return console_fail(-EINVAL, "'%s' needs one of: %s", group, subs);
     }
-    return console_fail(-EINVAL, "unknown command '%s %s' ('%s' takes: %s)",
-                        argv[0], argv[1], group, subs);
+    return console_fail(-EINVAL, "unknown command '%s %s' ('%s' takes: %s)", argv[0], argv[1],
+                        group, subs);
 }
 
 static int execute(const char *text);
@@ -342,8 +342,8 @@ static int execute(const char *text)
     }
     int nargs = argc - best_words;
     if (nargs < best->min_args || nargs > best->max_args) {
-        return console_fail(-EINVAL, "usage: %s%s%s", best->name,
-                            best->args[0] != '\0' ? " " : "", best->args);
+        return console_fail(-EINVAL, "usage: %s%s%s", best->name, best->args[0] != '\0' ? " " : "",
+                            best->args);
     }
     return best->run(nargs, argv + best_words);
 }
@@ -371,7 +371,8 @@ static bool help_step(unsigned step)
         return true;
     }
     if (help_group[0] == '\0') {
-        console_puts("Times are UTC. Settings apply at once; 'save' keeps them after a power cut.\n");
+        console_puts(
+            "Times are UTC. Settings apply at once; 'save' keeps them after a power cut.\n");
     }
     return false;
 }
@@ -453,17 +454,13 @@ static bool is_escape_byte(unsigned char c)
         return c >= 0x80u;
     }
     switch (esc) {
-    case ESC_START:
-        esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
-        break;
+    case ESC_START: esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE; break;
     case ESC_CSI:
         if (c >= 0x40u) {
             esc = ESC_NONE; /* final byte */
         }
         break;
-    default:
-        esc = ESC_NONE;
-        break;
+    default: esc = ESC_NONE; break;
     }
     return true;
 }
@@ -491,9 +488,7 @@ int console_input_char(char ch)
         }
         break;
     case CH_BS:
-    case CH_DEL:
-        erase_char();
-        break;
+    case CH_DEL: erase_char(); break;
     case CH_CTRL_C:
     case CH_CTRL_U:
         console_puts(c == CH_CTRL_C ? "^C\n" : "^U\n");

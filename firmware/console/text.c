@@ -15,8 +15,8 @@
 #include "console/commands.h"
 #include "console/console.h"
 
-#define NS_PER_S 1000000000LL
-#define S_PER_DAY 86400LL
+#define NS_PER_S     1000000000LL
+#define S_PER_DAY    86400LL
 #define RTC_YEAR_MIN 2000
 #define RTC_YEAR_MAX 2099
 
@@ -25,15 +25,15 @@
 const char *text_errno(int err)
 {
     switch (err) {
-    case -EINVAL:    return "invalid";
-    case -EIO:       return "I/O error";
+    case -EINVAL: return "invalid";
+    case -EIO: return "I/O error";
     case -ETIMEDOUT: return "timed out";
-    case -ENODATA:   return "no data";
-    case -ENODEV:    return "no device";
-    case -EBUSY:     return "busy";
-    case -ERANGE:    return "out of range";
-    case -ENOSPC:    return "no space";
-    default:         return "failed";
+    case -ENODATA: return "no data";
+    case -ENODEV: return "no device";
+    case -EBUSY: return "busy";
+    case -ERANGE: return "out of range";
+    case -ENOSPC: return "no space";
+    default: return "failed";
     }
 }
 
@@ -48,15 +48,19 @@ char *text_fmt_fixed(char *buf, int64_t v, unsigned scale_log10, unsigned decima
     for (unsigned i = decimals; i < scale_log10; i++) {
         frac /= 10u;
     }
-    snprintf(buf, TEXT_FIXED_SIZE, "%s%llu.%0*llu", v < 0 ? "-" : plus ? "+" : "",
+    snprintf(buf, TEXT_FIXED_SIZE, "%s%llu.%0*llu",
+             v < 0  ? "-"
+             : plus ? "+"
+                    : "",
              (unsigned long long)(mag / scale), (int)decimals, (unsigned long long)frac);
     return buf;
 }
 
 char *text_fmt_ip(char *buf, uint32_t addr)
 {
-    snprintf(buf, TEXT_IP_SIZE, "%u.%u.%u.%u", (unsigned)(addr >> 24), (unsigned)(addr >> 16 & 0xFFu),
-             (unsigned)(addr >> 8 & 0xFFu), (unsigned)(addr & 0xFFu));
+    snprintf(buf, TEXT_IP_SIZE, "%u.%u.%u.%u", (unsigned)(addr >> 24),
+             (unsigned)(addr >> 16 & 0xFFu), (unsigned)(addr >> 8 & 0xFFu),
+             (unsigned)(addr & 0xFFu));
     return buf;
 }
 
@@ -301,8 +305,8 @@ int text_check_civil(const struct civil_time *t, const char *arg)
         return console_fail(-EINVAL, "no such date or time '%s'", arg);
     }
     if (t->year < RTC_YEAR_MIN || t->year > RTC_YEAR_MAX) {
-        return console_fail(-ERANGE, "year must be %d..%d (the RTC's range), not %ld",
-                            RTC_YEAR_MIN, RTC_YEAR_MAX, (long)t->year);
+        return console_fail(-ERANGE, "year must be %d..%d (the RTC's range), not %ld", RTC_YEAR_MIN,
+                            RTC_YEAR_MAX, (long)t->year);
     }
     return 0;
 }
@@ -393,7 +397,8 @@ int text_parse_offset(const char *arg, int64_t *ns)
         u++;
     }
     if (int_digits == 0 || u == sizeof(units) / sizeof(units[0])) {
-        return console_fail(-EINVAL, "bad adjustment '%s' (expected e.g. +250ms, -1.5s, +20us)", arg);
+        return console_fail(-EINVAL, "bad adjustment '%s' (expected e.g. +250ms, -1.5s, +20us)",
+                            arg);
     }
     if (frac_digits > units[u].decimals) {
         return console_fail(-EINVAL, "bad adjustment '%s' (finer than 1 ns)", arg);
@@ -437,7 +442,8 @@ int text_parse_arg(const char *arg, const char *what, int64_t min, int64_t max, 
 int text_parse_exact_subnet(const char *arg, uint32_t *addr, uint8_t *prefix)
 {
     if (text_parse_subnet(arg, false, addr, prefix) != 0) {
-        return console_fail(-EINVAL, "bad subnet '%s' (expected a.b.c.d[/prefix], prefix 0..32)", arg);
+        return console_fail(-EINVAL, "bad subnet '%s' (expected a.b.c.d[/prefix], prefix 0..32)",
+                            arg);
     }
     uint32_t mask = config_prefix_mask(*prefix);
     if ((*addr & ~mask) != 0u) {

@@ -22,9 +22,9 @@
 #define TEXT_TIME_SYNTAX "YYYY-MM-DDTHH:MM:SS[.fff]Z"
 
 /* Buffer sizes for the formatters, terminating NUL included. */
-#define TEXT_IP_SIZE 16u     /* "255.255.255.255" */
-#define TEXT_TIME_SIZE 40u   /* ISO 8601 time, date or duration */
-#define TEXT_FIXED_SIZE 32u  /* a signed 64-bit fixed-point number */
+#define TEXT_IP_SIZE    16u /* "255.255.255.255" */
+#define TEXT_TIME_SIZE  40u /* ISO 8601 time, date or duration */
+#define TEXT_FIXED_SIZE 32u /* a signed 64-bit fixed-point number */
 
 /* Returns a few words for a negative errno ("timed out"), "failed" if unknown. */
 const char *text_errno(int err);

@@ -33,7 +33,7 @@
 #define NET_DHCP_FALLBACK_MS 15000u /* no lease by then: use the static address */
 #endif
 #define NET_LINK_CHECK_MS 500u
-#define NET_HOSTNAME "ntp-appliance"
+#define NET_HOSTNAME      "ntp-appliance"
 
 static struct netif netif;
 static struct net_config config;
@@ -226,7 +226,8 @@ static void poll_link(void)
     netif_set_link_up(&netif);
     if (link.speed_mbps != 0) {
         log_event(LOG_NOTICE, "net: link up, %u Mb/s %s duplex%s", (unsigned)link.speed_mbps,
-                  link.full_duplex ? "full" : "half", link.is_negotiated ? "" : " (not negotiated)");
+                  link.full_duplex ? "full" : "half",
+                  link.is_negotiated ? "" : " (not negotiated)");
     } else {
         log_event(LOG_NOTICE, "net: link up");
     }
@@ -239,7 +240,8 @@ int net_init(const uint8_t mac[6], const struct net_config *cfg)
     }
     config = *cfg;
     net_rand_stir(timer_now());
-    net_rand_stir(((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) | ((uint64_t)mac[4] << 8) | mac[5]);
+    net_rand_stir(((uint64_t)mac[2] << 24) | ((uint64_t)mac[3] << 16) | ((uint64_t)mac[4] << 8) |
+                  mac[5]);
     lwip_init();
     int err = eth_init(mac);
     if (err) {
@@ -309,7 +311,8 @@ void net_poll(void)
             log_event(LOG_WARNING, "net: no DHCP lease after %u s, using the static address",
                       (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
         } else {
-            log_event(LOG_WARNING, "net: no DHCP lease after %u s and no static address "
+            log_event(LOG_WARNING,
+                      "net: no DHCP lease after %u s and no static address "
                       "configured (net ip): still asking DHCP",
                       (unsigned)(NET_DHCP_FALLBACK_MS / 1000u));
         }

@@ -29,11 +29,11 @@ struct net_status {
     bool link_up;
     bool link_full_duplex;
     uint16_t link_speed_mbps; /* 0 when the PHY does not say */
-    bool dhcp;          /* DHCP client enabled */
-    bool dhcp_bound;    /* address came from a DHCP lease */
-    bool fallback;      /* DHCP gave nothing: running on the static address */
+    bool dhcp;                /* DHCP client enabled */
+    bool dhcp_bound;          /* address came from a DHCP lease */
+    bool fallback;            /* DHCP gave nothing: running on the static address */
     uint32_t ip, mask, gw;
-    uint32_t lease_s;   /* lease time granted, 0 when none */
+    uint32_t lease_s; /* lease time granted, 0 when none */
     uint32_t lease_left_s;
     uint8_t mac[6];
 };

@@ -23,8 +23,8 @@
 
 /* Reply modes that carry a transmit timestamp (RFC 5905 figure 10). */
 #define MODE_SYM_PASSIVE 2u
-#define MODE_SERVER 4u
-#define NTP_XMT_OFFSET 40u
+#define MODE_SERVER      4u
+#define NTP_XMT_OFFSET   40u
 
 static struct udp_pcb *pcb;
 static struct ntp_server *server;

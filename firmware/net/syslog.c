@@ -15,8 +15,8 @@
 
 #include "lib/calendar.h"
 
-#define NS_PER_S  1000000000LL
-#define NS_PER_MS 1000000LL
+#define NS_PER_S     1000000000LL
+#define NS_PER_MS    1000000LL
 #define FACILITY_MAX 23u
 #define SEVERITY_MAX 7u
 /*
@@ -61,8 +61,8 @@ static void format_timestamp(int64_t time_ns, char *ts)
 static int format_header(char *buf, size_t len, const struct syslog_origin *origin,
                          enum syslog_severity severity, const char *msgid, int64_t time_ns)
 {
-    if (buf == NULL || len == 0 || origin == NULL ||
-        (unsigned)origin->facility > FACILITY_MAX || (unsigned)severity > SEVERITY_MAX) {
+    if (buf == NULL || len == 0 || origin == NULL || (unsigned)origin->facility > FACILITY_MAX ||
+        (unsigned)severity > SEVERITY_MAX) {
         return -EINVAL;
     }
     const char *host = origin->hostname;
@@ -126,8 +126,8 @@ static int finish_msg(char *buf, size_t len, size_t start, size_t wanted)
 }
 
 int syslog_format(char *buf, size_t len, const struct syslog_origin *origin,
-                  enum syslog_severity severity, const char *msgid,
-                  int64_t time_ns, const char *msg)
+                  enum syslog_severity severity, const char *msgid, int64_t time_ns,
+                  const char *msg)
 {
     int n = format_header(buf, len, origin, severity, msgid, time_ns);
     if (n < 0 || msg == NULL || msg[0] == '\0' || (size_t)n + 2 > len - 1) {
@@ -142,8 +142,8 @@ int syslog_format(char *buf, size_t len, const struct syslog_origin *origin,
 }
 
 int syslog_formatf(char *buf, size_t len, const struct syslog_origin *origin,
-                   enum syslog_severity severity, const char *msgid,
-                   int64_t time_ns, const char *fmt, ...)
+                   enum syslog_severity severity, const char *msgid, int64_t time_ns,
+                   const char *fmt, ...)
 {
     int n = format_header(buf, len, origin, severity, msgid, time_ns);
     if (n < 0 || fmt == NULL || (size_t)n + 2 > len - 1) {

@@ -57,10 +57,10 @@ enum syslog_severity {
 
 /* Who is talking: the same for every message; the caller owns the strings. */
 struct syslog_origin {
-    enum syslog_facility facility;   /* 0..23 */
-    const char *hostname;            /* name or dotted IP; NULL or "" gives "-" */
-    const char *app_name;            /* NULL gives SYSLOG_APP_NAME */
-    const char *procid;              /* NULL gives "-" */
+    enum syslog_facility facility; /* 0..23 */
+    const char *hostname;          /* name or dotted IP; NULL or "" gives "-" */
+    const char *app_name;          /* NULL gives SYSLOG_APP_NAME */
+    const char *procid;            /* NULL gives "-" */
 };
 
 /*
@@ -75,17 +75,16 @@ struct syslog_origin {
  * printable ASCII 33..126), -ENOSPC (the header alone does not fit).
  */
 int syslog_format(char *buf, size_t len, const struct syslog_origin *origin,
-                  enum syslog_severity severity, const char *msgid,
-                  int64_t time_ns, const char *msg);
+                  enum syslog_severity severity, const char *msgid, int64_t time_ns,
+                  const char *msg);
 
 /*
  * As syslog_format, with MSG built from a printf format (the firmware's own,
  * lib/format.c: no floating point). Returns as syslog_format.
  */
 int syslog_formatf(char *buf, size_t len, const struct syslog_origin *origin,
-                   enum syslog_severity severity, const char *msgid,
-                   int64_t time_ns, const char *fmt, ...)
-    __attribute__((format(printf, 7, 8)));
+                   enum syslog_severity severity, const char *msgid, int64_t time_ns,
+                   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /*
  * Writes the dotted-quad form of an IPv4 address given as its four octets

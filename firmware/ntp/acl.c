@@ -71,8 +71,7 @@ int acl_remove(struct acl *a, uint32_t net, uint8_t prefix_len)
         return -ENOENT;
     if (a->entries[i].action == ACL_ALLOW)
         a->allow_count--;
-    memmove(&a->entries[i], &a->entries[i + 1],
-            (size_t)(a->count - i - 1) * sizeof(a->entries[0]));
+    memmove(&a->entries[i], &a->entries[i + 1], (size_t)(a->count - i - 1) * sizeof(a->entries[0]));
     a->count--;
     return 0;
 }

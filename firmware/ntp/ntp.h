@@ -91,11 +91,11 @@
 
 /* What the clock module says about the time it keeps. */
 struct ntp_clock_info {
-    bool synced;            /* false: not trusted (RTC lost power, never set, ...) */
-    uint8_t leap;           /* 0 none, 1 insert, 2 delete a second at the end of the month */
-    int8_t precision_log2;  /* timestamp resolution, log2 s (-30..-3 keeps Windows happy) */
-    int64_t ref_ns;         /* unix ns of the last set or discipline update; 0 = never */
-    uint32_t root_disp_us;  /* root dispersion now, microseconds */
+    bool synced;           /* false: not trusted (RTC lost power, never set, ...) */
+    uint8_t leap;          /* 0 none, 1 insert, 2 delete a second at the end of the month */
+    int8_t precision_log2; /* timestamp resolution, log2 s (-30..-3 keeps Windows happy) */
+    int64_t ref_ns;        /* unix ns of the last set or discipline update; 0 = never */
+    uint32_t root_disp_us; /* root dispersion now, microseconds */
 };
 
 /* One received datagram. */
@@ -141,9 +141,9 @@ struct ntp_counters {
 
 /* MAC algorithms a key can use (RFC 5905 sec. 7.3 MD5, RFC 8573 AES-CMAC, ntpd SHA1). */
 enum ntp_key_algorithm {
-    NTP_KEY_MD5 = 0,          /* 16-byte digest */
-    NTP_KEY_SHA1 = 1,         /* 20-byte digest */
-    NTP_KEY_AES128_CMAC = 2,  /* 16-byte digest */
+    NTP_KEY_MD5 = 0,         /* 16-byte digest */
+    NTP_KEY_SHA1 = 1,        /* 20-byte digest */
+    NTP_KEY_AES128_CMAC = 2, /* 16-byte digest */
 };
 
 struct ntp_key {

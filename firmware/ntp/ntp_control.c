@@ -31,31 +31,31 @@
 #include "ntp/ntp_time.h"
 
 /* Second header byte: Response, Error, More bits and the opcode (RFC 9327 sec. 2). */
-#define CTL_R 0x80
-#define CTL_E 0x40
-#define CTL_M 0x20
+#define CTL_R       0x80
+#define CTL_E       0x40
+#define CTL_M       0x20
 #define CTL_OP_MASK 0x1F
 
 /* Header offsets after the first byte. */
-#define CTL_OFF_OP 1
+#define CTL_OFF_OP       1
 #define CTL_OFF_SEQUENCE 2
-#define CTL_OFF_STATUS 4
-#define CTL_OFF_ASSOC 6
-#define CTL_OFF_OFFSET 8
-#define CTL_OFF_COUNT 10
+#define CTL_OFF_STATUS   4
+#define CTL_OFF_ASSOC    6
+#define CTL_OFF_OFFSET   8
+#define CTL_OFF_COUNT    10
 
 /* Opcodes (RFC 9327). */
-#define CTL_OP_READSTAT 1
-#define CTL_OP_READVAR 2
-#define CTL_OP_WRITEVAR 3
+#define CTL_OP_READSTAT   1
+#define CTL_OP_READVAR    2
+#define CTL_OP_WRITEVAR   3
 #define CTL_OP_WRITECLOCK 5
-#define CTL_OP_CONFIGURE 8
+#define CTL_OP_CONFIGURE  8
 #define CTL_OP_SAVECONFIG 9
 
 /* Error codes, in the high byte of the status word of an E response (RFC 9327). */
-#define CERR_BADFMT 2
-#define CERR_BADOP 3
-#define CERR_BADASSOC 4
+#define CERR_BADFMT     2
+#define CERR_BADOP      3
+#define CERR_BADASSOC   4
 #define CERR_UNKNOWNVAR 5
 #define CERR_PERMISSION 7
 
@@ -66,7 +66,7 @@
  * not trusted the source is unspecified (0).
  */
 #define CTL_SST_SOURCE_UNSPEC 0
-#define CTL_SST_SOURCE_LOCAL 5
+#define CTL_SST_SOURCE_LOCAL  5
 
 /* ntpd breaks variable lines near this width; ntpq's raw mode prints them as sent. */
 #define CTL_LINE_MAX 72
@@ -96,7 +96,10 @@ struct var_def {
     uint8_t offset;
 };
 
-#define COUNTER(name, field) { name, VK_COUNTER, (uint8_t)offsetof(struct ntp_counters, field) }
+#define COUNTER(name, field)                                                                       \
+    {                                                                                              \
+        name, VK_COUNTER, (uint8_t)offsetof(struct ntp_counters, field)                            \
+    }
 
 /* The standard names first (the ones ntpq formats), then the appliance's counters. */
 static const struct var_def vars[] = {
@@ -162,14 +165,11 @@ static int render_var(const struct ntp_server *s, const struct ntp_request *rq,
     uint32_t rem;
 
     switch (v->kind) {
-    case VK_VERSION:
-        return snprintf(buf, cap, "version=\"%s\"", NTP_SERVER_VERSION_STRING);
-    case VK_LEAP:
-        return snprintf(buf, cap, "leap=%u", (unsigned)ntp_effective_leap(ci));
+    case VK_VERSION: return snprintf(buf, cap, "version=\"%s\"", NTP_SERVER_VERSION_STRING);
+    case VK_LEAP: return snprintf(buf, cap, "leap=%u", (unsigned)ntp_effective_leap(ci));
     case VK_STRATUM:
         return snprintf(buf, cap, "stratum=%u", (unsigned)ntp_effective_stratum(s, ci));
-    case VK_PRECISION:
-        return snprintf(buf, cap, "precision=%d", (int)ci->precision_log2);
+    case VK_PRECISION: return snprintf(buf, cap, "precision=%d", (int)ci->precision_log2);
     case VK_ROOTDELAY:
         /* Milliseconds, as ntpd reports it; the appliance is its own reference. */
         return snprintf(buf, cap, "rootdelay=0.000");
@@ -184,8 +184,7 @@ static int render_var(const struct ntp_server *s, const struct ntp_request *rq,
     case VK_REFTIME:
         return format_ts(buf, cap, "reftime",
                          ci->ref_ns != 0 ? ntp_time_ts_from_unix_ns(ci->ref_ns) : 0);
-    case VK_CLOCK:
-        return format_ts(buf, cap, "clock", ntp_time_ts_from_unix_ns(rq->rx_ns));
+    case VK_CLOCK: return format_ts(buf, cap, "clock", ntp_time_ts_from_unix_ns(rq->rx_ns));
     case VK_UPTIME: {
         /* mono_ms * 10^6 is ns; the helper divides without a 64-bit divide. */
         int64_t up_s = ntp_time_split_ns((int64_t)(rq->mono_ms * 1000000u), &rem);
@@ -200,15 +199,13 @@ static int render_var(const struct ntp_server *s, const struct ntp_request *rq,
         return snprintf(buf, cap, "rl_clients=%" PRIu32, (uint32_t)ratelimit_count(&s->rl));
     case VK_RL_EVICTIONS:
         return snprintf(buf, cap, "rl_evictions=%" PRIu32, ratelimit_evictions(&s->rl));
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
 /* Appends one variable with its separator. Returns 0, or -ENOSPC when the text is full. */
 static int append_var(struct ntp_server *s, const struct ntp_request *rq,
-                      const struct ntp_clock_info *ci, const struct var_def *v,
-                      size_t *line_len)
+                      const struct ntp_clock_info *ci, const struct var_def *v, size_t *line_len)
 {
     struct ntp_control_pending *c = &s->ctl;
     char item[96];
@@ -310,8 +307,7 @@ static int send_error(struct ntp_server *s, const struct ntp_request *rq,
 }
 
 /* Writes the fragment starting at the pending offset. */
-static void emit_fragment(struct ntp_server *s, uint8_t *out, size_t out_cap,
-                          struct ntp_reply *rep)
+static void emit_fragment(struct ntp_server *s, uint8_t *out, size_t out_cap, struct ntp_reply *rep)
 {
     struct ntp_control_pending *c = &s->ctl;
     size_t room = (out_cap - NTP_CONTROL_HEADER_LEN) & ~(size_t)3;
@@ -374,8 +370,7 @@ int ntp_control_handle(struct ntp_server *s, const struct ntp_request *rq,
         s->counters.ctl_refused++;
         return -EACCES;
     }
-    if (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s)) !=
-        RATELIMIT_PASS) {
+    if (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s)) != RATELIMIT_PASS) {
         s->counters.ctl_ratelimited++;
         return -EAGAIN;
     }
@@ -388,15 +383,12 @@ int ntp_control_handle(struct ntp_server *s, const struct ntp_request *rq,
         return send_error(s, rq, ci, CERR_BADFMT, out, rep);
     switch (opcode) {
     case CTL_OP_READSTAT:
-    case CTL_OP_READVAR:
-        break;
+    case CTL_OP_READVAR: break;
     case CTL_OP_WRITEVAR:
     case CTL_OP_WRITECLOCK:
     case CTL_OP_CONFIGURE:
-    case CTL_OP_SAVECONFIG:
-        return send_error(s, rq, ci, CERR_PERMISSION, out, rep);
-    default:
-        return send_error(s, rq, ci, CERR_BADOP, out, rep);
+    case CTL_OP_SAVECONFIG: return send_error(s, rq, ci, CERR_PERMISSION, out, rep);
+    default: return send_error(s, rq, ci, CERR_BADOP, out, rep);
     }
     if (assoc != 0)
         return send_error(s, rq, ci, CERR_BADASSOC, out, rep);

@@ -11,14 +11,14 @@
 #include "ntp/ntp.h"
 
 /* Association modes (RFC 5905 sec. 7.3, figure 10). */
-#define NTP_MODE_RESERVED 0
-#define NTP_MODE_SYM_ACTIVE 1
+#define NTP_MODE_RESERVED    0
+#define NTP_MODE_SYM_ACTIVE  1
 #define NTP_MODE_SYM_PASSIVE 2
-#define NTP_MODE_CLIENT 3
-#define NTP_MODE_SERVER 4
-#define NTP_MODE_BROADCAST 5
-#define NTP_MODE_CONTROL 6
-#define NTP_MODE_PRIVATE 7
+#define NTP_MODE_CLIENT      3
+#define NTP_MODE_SERVER      4
+#define NTP_MODE_BROADCAST   5
+#define NTP_MODE_CONTROL     6
+#define NTP_MODE_PRIVATE     7
 
 /* Leap indicator 3: clock unsynchronized (RFC 5905 sec. 7.3). */
 #define NTP_LEAP_ALARM 3
@@ -27,16 +27,16 @@
 #define NTP_STRATUM_UNSYNC 16
 
 /* Byte offsets in the 48-byte header (RFC 5905 sec. 7.3, figure 8). */
-#define NTP_OFF_LI_VN_MODE 0
-#define NTP_OFF_STRATUM 1
-#define NTP_OFF_POLL 2
-#define NTP_OFF_PRECISION 3
-#define NTP_OFF_ROOT_DELAY 4
-#define NTP_OFF_ROOT_DISP 8
-#define NTP_OFF_REFID 12
-#define NTP_OFF_REF_TS 16
-#define NTP_OFF_ORIGIN_TS 24
-#define NTP_OFF_RECEIVE_TS 32
+#define NTP_OFF_LI_VN_MODE  0
+#define NTP_OFF_STRATUM     1
+#define NTP_OFF_POLL        2
+#define NTP_OFF_PRECISION   3
+#define NTP_OFF_ROOT_DELAY  4
+#define NTP_OFF_ROOT_DISP   8
+#define NTP_OFF_REFID       12
+#define NTP_OFF_REF_TS      16
+#define NTP_OFF_ORIGIN_TS   24
+#define NTP_OFF_RECEIVE_TS  32
 #define NTP_OFF_TRANSMIT_TS 40
 
 static inline uint8_t ntp_li_vn_mode(uint8_t li, uint8_t vn, uint8_t mode)

@@ -48,17 +48,17 @@
 #define EF_MIN_LEN 16
 
 /* A MAC is a 4-byte key id plus a 16-byte (MD5, AES-CMAC) or 20-byte (SHA1) digest. */
-#define MAC_KEYID_LEN 4
-#define MAC_LEN_16 (MAC_KEYID_LEN + 16)
-#define MAC_LEN_20 (MAC_KEYID_LEN + 20)
+#define MAC_KEYID_LEN  4
+#define MAC_LEN_16     (MAC_KEYID_LEN + 16)
+#define MAC_LEN_20     (MAC_KEYID_LEN + 20)
 #define CRYPTO_NAK_LEN MAC_KEYID_LEN
 
 /* [MS-SNTP] sec. 2.2 request sizes: authenticator, extended authenticator (2.2.3). */
-#define MSSNTP_AUTH_LEN (NTP_HEADER_LEN + 4 + 16)
+#define MSSNTP_AUTH_LEN     (NTP_HEADER_LEN + 4 + 16)
 #define MSSNTP_EXT_AUTH_LEN (NTP_HEADER_LEN + 72)
 
 /* The backstep window in NTP timestamp units (2^-32 s). */
-#define TX_BACKSTEP_MAX_TS \
+#define TX_BACKSTEP_MAX_TS                                                                         \
     ((int64_t)(((uint64_t)NTP_SERVER_TX_BACKSTEP_MAX_NS << 32) / NTP_TIME_NS_PER_S))
 
 enum trailer_verdict {
@@ -149,8 +149,8 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
 }
 
 /* Writes the fields common to time replies and KoDs; the transmit stamp comes later. */
-static void put_reply_times(struct ntp_server *s, const struct ntp_request *rq, int8_t precision_log2,
-                            uint8_t *out)
+static void put_reply_times(struct ntp_server *s, const struct ntp_request *rq,
+                            int8_t precision_log2, uint8_t *out)
 {
     uint64_t rx = fuzz_ts(s, ntp_time_ts_from_unix_ns(rq->rx_ns), precision_log2);
 
@@ -247,24 +247,16 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     }
 
     switch (classify_trailer(s, rq->data, rq->len, vn)) {
-    case TRAILER_SERVE:
-        break;
-    case TRAILER_MSSNTP:
-        s->counters.drop_mssntp++;
-        return -EPROTO;
-    case TRAILER_AUTH:
-        s->counters.drop_auth++;
-        return -EPERM;
+    case TRAILER_SERVE: break;
+    case TRAILER_MSSNTP: s->counters.drop_mssntp++; return -EPROTO;
+    case TRAILER_AUTH: s->counters.drop_auth++; return -EPERM;
     case TRAILER_BAD_FORMAT:
-    default:
-        s->counters.drop_bad_format++;
-        return -EBADMSG;
+    default: s->counters.drop_bad_format++; return -EBADMSG;
     }
 
     uint8_t reply_mode = mode == NTP_MODE_CLIENT ? NTP_MODE_SERVER : NTP_MODE_SYM_PASSIVE;
     switch (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s))) {
-    case RATELIMIT_PASS:
-        break;
+    case RATELIMIT_PASS: break;
     case RATELIMIT_KOD:
         build_kod(s, rq, ci, vn, reply_mode, out);
         s->counters.kod_sent++;
@@ -272,9 +264,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         rep->stamp_tx = true;
         return 0;
     case RATELIMIT_DROP:
-    default:
-        s->counters.drop_ratelimit++;
-        return -EAGAIN;
+    default: s->counters.drop_ratelimit++; return -EAGAIN;
     }
 
     build_reply(s, rq, ci, vn, reply_mode, out);

@@ -29,8 +29,8 @@ static uint64_t udiv_1e9(uint64_t n, uint32_t *rem)
     uint32_t nh = (uint32_t)(n >> 32);
     uint32_t nl = (uint32_t)n;
     /* floor(n * (4 * 2^32 + LO) / 2^64), split so no term exceeds 64 bits. */
-    uint64_t mid = ((uint64_t)nl << 2) + (uint64_t)nh * RECIP_1E9_LO +
-                   (((uint64_t)nl * RECIP_1E9_LO) >> 32);
+    uint64_t mid =
+        ((uint64_t)nl << 2) + (uint64_t)nh * RECIP_1E9_LO + (((uint64_t)nl * RECIP_1E9_LO) >> 32);
     uint64_t q = (uint64_t)nh * RECIP_1E9_HI + (mid >> 32);
     uint64_t r = n - q * NTP_TIME_NS_PER_S;
 

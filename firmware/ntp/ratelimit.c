@@ -159,8 +159,8 @@ enum ratelimit_verdict ratelimit_check(struct ratelimit *rl, uint32_t ip, uint64
         e->tat_ms = mono_ms;
     if (e->tat_ms - mono_ms > tau_ms) {
         e->limited++;
-        uint32_t mask = (rl->params.leak_log2 >= 32) ? 0xFFFFFFFFu
-                                                     : (1u << rl->params.leak_log2) - 1;
+        uint32_t mask =
+            (rl->params.leak_log2 >= 32) ? 0xFFFFFFFFu : (1u << rl->params.leak_log2) - 1;
         return (random & mask) == 0 ? RATELIMIT_KOD : RATELIMIT_DROP;
     }
     e->tat_ms += t_ms;

@@ -59,14 +59,14 @@
 /* Accepted ranges: 125 ms .. 4096 s between replies (whole milliseconds). */
 #define RATELIMIT_INTERVAL_LOG2_MIN (-3)
 #define RATELIMIT_INTERVAL_LOG2_MAX 12
-#define RATELIMIT_BURST_MAX 1024
-#define RATELIMIT_LEAK_LOG2_MAX 16
+#define RATELIMIT_BURST_MAX         1024
+#define RATELIMIT_LEAK_LOG2_MAX     16
 
 struct ratelimit_params {
-    bool enabled;          /* false: every request passes (still counted per client) */
-    int8_t interval_log2;  /* mean interval between replies, log2 s */
-    uint16_t burst;        /* replies allowed back to back, 1..RATELIMIT_BURST_MAX */
-    uint8_t leak_log2;     /* over the limit, 1 in 2^leak_log2 requests gets a KoD */
+    bool enabled;         /* false: every request passes (still counted per client) */
+    int8_t interval_log2; /* mean interval between replies, log2 s */
+    uint16_t burst;       /* replies allowed back to back, 1..RATELIMIT_BURST_MAX */
+    uint8_t leak_log2;    /* over the limit, 1 in 2^leak_log2 requests gets a KoD */
 };
 
 enum ratelimit_verdict {

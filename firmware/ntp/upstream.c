@@ -16,34 +16,34 @@
 #define MS_PER_S  1000u
 
 /* Header fields (RFC 5905 figure 8). */
-#define LI_SHIFT        6
-#define VN_SHIFT        3
-#define MODE_MASK       0x07u
-#define VN_MASK         0x07u
-#define LI_ALARM        3u      /* clock unsynchronized */
-#define VN_CLIENT       4u
-#define MODE_CLIENT     3u
-#define MODE_SERVER     4u
-#define STRATUM_KOD     0u
-#define STRATUM_MAX     15u
-#define OFF_STRATUM     1
-#define OFF_ROOT_DELAY  4
-#define OFF_ROOT_DISP   8
-#define OFF_REFID       12
-#define OFF_ORIGIN      24
-#define OFF_RECEIVE     32
-#define OFF_TRANSMIT    40
+#define LI_SHIFT       6
+#define VN_SHIFT       3
+#define MODE_MASK      0x07u
+#define VN_MASK        0x07u
+#define LI_ALARM       3u /* clock unsynchronized */
+#define VN_CLIENT      4u
+#define MODE_CLIENT    3u
+#define MODE_SERVER    4u
+#define STRATUM_KOD    0u
+#define STRATUM_MAX    15u
+#define OFF_STRATUM    1
+#define OFF_ROOT_DELAY 4
+#define OFF_ROOT_DISP  8
+#define OFF_REFID      12
+#define OFF_ORIGIN     24
+#define OFF_RECEIVE    32
+#define OFF_TRANSMIT   40
 
 /* Defaults documented in upstream.h. */
-#define DEFAULT_JUMP_LIMIT_S          1000
-#define DEFAULT_STEP_THRESHOLD_NS     128000000LL
-#define DEFAULT_AGREE_NS              50000000LL
-#define DEFAULT_MAX_ROOT_DISTANCE_NS  1500000000LL  /* NTPsec's limit */
+#define DEFAULT_JUMP_LIMIT_S         1000
+#define DEFAULT_STEP_THRESHOLD_NS    128000000LL
+#define DEFAULT_AGREE_NS             50000000LL
+#define DEFAULT_MAX_ROOT_DISTANCE_NS 1500000000LL /* NTPsec's limit */
 
 _Static_assert(UPSTREAM_MIN_AGREEING >= 1 && UPSTREAM_MIN_AGREEING <= UPSTREAM_SAMPLES,
                "need 1 <= UPSTREAM_MIN_AGREEING <= UPSTREAM_SAMPLES");
 _Static_assert(UPSTREAM_SAMPLES <= 255, "counts are uint8_t");
-_Static_assert((uint64_t)UPSTREAM_ROUND_INTERVAL_MAX_S * MS_PER_S < 0x80000000u,
+_Static_assert((uint64_t)UPSTREAM_ROUND_INTERVAL_MAX_S *MS_PER_S < 0x80000000u,
                "intervals must stay below 2^31 ms for wrapping comparisons");
 
 void upstream_default_config(struct upstream_config *cfg)
@@ -261,16 +261,16 @@ static enum upstream_reject make_sample(struct upstream *u, const uint8_t *pkt, 
     int64_t out, back, round_trip, in_server, delay;
     if (__builtin_sub_overflow(t2, t1, &out) || __builtin_sub_overflow(t3, t4, &back) ||
         __builtin_sub_overflow(t4, t1, &round_trip) || __builtin_sub_overflow(t3, t2, &in_server) ||
-        __builtin_sub_overflow(round_trip, in_server, &delay) ||
-        in_server < 0 || delay < 0 || delay > UPSTREAM_MAX_DELAY_NS) {
+        __builtin_sub_overflow(round_trip, in_server, &delay) || in_server < 0 || delay < 0 ||
+        delay > UPSTREAM_MAX_DELAY_NS) {
         return UPSTREAM_REJECT_DELAY;
     }
     /* ((T2 - T1) + (T3 - T4)) / 2 without overflowing the sum. */
     s->offset_ns = out / 2 + back / 2 + (out % 2 + back % 2) / 2;
     s->delay_ns = delay;
-    s->root_distance_ns = (int64_t)ntp_time_short_to_us(get_be32(&pkt[OFF_ROOT_DELAY])) * NS_PER_US / 2 +
-                          (int64_t)ntp_time_short_to_us(get_be32(&pkt[OFF_ROOT_DISP])) * NS_PER_US +
-                          delay / 2;
+    s->root_distance_ns =
+        (int64_t)ntp_time_short_to_us(get_be32(&pkt[OFF_ROOT_DELAY])) * NS_PER_US / 2 +
+        (int64_t)ntp_time_short_to_us(get_be32(&pkt[OFF_ROOT_DISP])) * NS_PER_US + delay / 2;
     if (s->root_distance_ns > u->cfg->max_root_distance_ns) {
         return UPSTREAM_REJECT_ROOT_DISTANCE;
     }
@@ -279,8 +279,8 @@ static enum upstream_reject make_sample(struct upstream *u, const uint8_t *pkt, 
     return UPSTREAM_REJECT_NONE;
 }
 
-int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len,
-                          uint32_t src_addr, uint16_t src_port, int64_t rx_ns, uint32_t now_ms)
+int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, uint32_t src_addr,
+                          uint16_t src_port, int64_t rx_ns, uint32_t now_ms)
 {
     if (!is_enabled(u)) {
         return ignore(u, UPSTREAM_REJECT_UNEXPECTED);
@@ -314,8 +314,7 @@ int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len,
                                       ? UPSTREAM_ROUND_INTERVAL_MAX_S
                                       : u->round_interval_s * 2;
             kiss_status = -EBUSY;
-        } else if (memcmp(u->last_kiss, "DENY", 4) == 0 ||
-                   memcmp(u->last_kiss, "RSTR", 4) == 0) {
+        } else if (memcmp(u->last_kiss, "DENY", 4) == 0 || memcmp(u->last_kiss, "RSTR", 4) == 0) {
             /* RFC 5905 section 7.4: stop sending to this server. */
             u->is_denied = true;
             kiss_status = -ECONNREFUSED;
@@ -346,9 +345,8 @@ int upstream_take_result(struct upstream *u, bool is_clock_set, struct upstream_
         return 0;
     }
     int64_t size_ns = abs64(r->offset_ns);
-    int64_t jump_limit_ns = u->cfg->jump_limit_s > INT64_MAX / NS_PER_S
-                                ? INT64_MAX
-                                : u->cfg->jump_limit_s * NS_PER_S;
+    int64_t jump_limit_ns =
+        u->cfg->jump_limit_s > INT64_MAX / NS_PER_S ? INT64_MAX : u->cfg->jump_limit_s * NS_PER_S;
     if (!is_clock_set) {
         r->action = UPSTREAM_ACTION_SET;
     } else if (size_ns > jump_limit_ns) {
@@ -392,10 +390,8 @@ const char *upstream_reject_name(enum upstream_reject reason)
 const char *upstream_action_name(enum upstream_action action)
 {
     static const char *const names[] = {
-        [UPSTREAM_ACTION_NONE] = "none",
-        [UPSTREAM_ACTION_SET] = "set",
-        [UPSTREAM_ACTION_STEP] = "step",
-        [UPSTREAM_ACTION_SLEW] = "slew",
+        [UPSTREAM_ACTION_NONE] = "none",      [UPSTREAM_ACTION_SET] = "set",
+        [UPSTREAM_ACTION_STEP] = "step",      [UPSTREAM_ACTION_SLEW] = "slew",
         [UPSTREAM_ACTION_REFUSE] = "refused",
     };
     if ((unsigned)action >= sizeof(names) / sizeof(names[0])) {

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UPSTREAM_PACKET_LEN 48u  /* NTP header, RFC 5905 figure 8 */
+#define UPSTREAM_PACKET_LEN 48u /* NTP header, RFC 5905 figure 8 */
 #define UPSTREAM_NTP_PORT   123u
 
 /* Options: documented defaults, overridable per build (lwIP style). */
@@ -87,11 +87,11 @@ struct upstream_config {
 };
 
 enum upstream_action {
-    UPSTREAM_ACTION_NONE,     /* no usable result (see status) */
-    UPSTREAM_ACTION_SET,      /* the clock was not set: set it to local + offset_ns */
-    UPSTREAM_ACTION_STEP,     /* step by offset_ns */
-    UPSTREAM_ACTION_SLEW,     /* slew by offset_ns */
-    UPSTREAM_ACTION_REFUSE,   /* |offset| above the jump limit: change nothing, report */
+    UPSTREAM_ACTION_NONE,   /* no usable result (see status) */
+    UPSTREAM_ACTION_SET,    /* the clock was not set: set it to local + offset_ns */
+    UPSTREAM_ACTION_STEP,   /* step by offset_ns */
+    UPSTREAM_ACTION_SLEW,   /* slew by offset_ns */
+    UPSTREAM_ACTION_REFUSE, /* |offset| above the jump limit: change nothing, report */
 };
 
 /* Why the last reply was not used (upstream_handle_reply). */
@@ -116,23 +116,23 @@ struct upstream_sample {
     int64_t delay_ns;
     int64_t root_distance_ns;
     uint8_t stratum;
-    uint32_t refid;               /* as on the wire, big-endian */
+    uint32_t refid; /* as on the wire, big-endian */
 };
 
 struct upstream_result {
     enum upstream_action action;
-    int status;                   /* 0, -ENODATA (too few replies), -ERANGE (they disagree),
+    int status;               /* 0, -ENODATA (too few replies), -ERANGE (they disagree),
                                      -EBUSY (kiss RATE: backing off),
                                      -ECONNREFUSED (kiss DENY/RSTR: stopped) */
-    int64_t offset_ns;            /* server time minus local time */
-    int64_t delay_ns;             /* round trip of the chosen sample */
-    int64_t root_distance_ns;     /* of the chosen sample */
+    int64_t offset_ns;        /* server time minus local time */
+    int64_t delay_ns;         /* round trip of the chosen sample */
+    int64_t root_distance_ns; /* of the chosen sample */
     uint8_t stratum;
     uint32_t refid;
     uint8_t n_sent;
     uint8_t n_valid;
     uint8_t n_agreeing;
-    char kiss[5];                 /* kiss code, NUL-terminated, if one ended the round */
+    char kiss[5]; /* kiss code, NUL-terminated, if one ended the round */
 };
 
 /* Caller-owned state; fill it with upstream_init. Counters are for the console. */
@@ -140,13 +140,13 @@ struct upstream {
     const struct upstream_config *cfg;
     bool is_round_active;
     bool is_waiting_reply;
-    bool is_denied;               /* kiss DENY/RSTR: silent until upstream_init */
+    bool is_denied; /* kiss DENY/RSTR: silent until upstream_init */
     bool has_result;
     uint32_t next_send_ms;
     uint32_t reply_deadline_ms;
-    uint32_t round_interval_s;    /* grows on kiss RATE */
-    uint64_t xmt;                 /* transmit timestamp of the outstanding request */
-    int64_t t1_ns;                /* local time it was sent */
+    uint32_t round_interval_s; /* grows on kiss RATE */
+    uint64_t xmt;              /* transmit timestamp of the outstanding request */
+    int64_t t1_ns;             /* local time it was sent */
     uint8_t n_sent;
     uint8_t n_samples;
     struct upstream_sample samples[UPSTREAM_SAMPLES];
@@ -154,7 +154,7 @@ struct upstream {
     enum upstream_reject last_reject;
     char last_kiss[5];
     uint32_t n_requests;
-    uint32_t n_replies;           /* accepted samples */
+    uint32_t n_replies; /* accepted samples */
     uint32_t n_rejected;
     uint32_t n_timeouts;
 };
@@ -192,8 +192,8 @@ int upstream_note_transmit_time(struct upstream *u, int64_t t1_ns);
  * the request still waits), -EPROTO (our reply, refused: the request is
  * used up). upstream_last_reject() says why.
  */
-int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len,
-                          uint32_t src_addr, uint16_t src_port, int64_t rx_ns, uint32_t now_ms);
+int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, uint32_t src_addr,
+                          uint16_t src_port, int64_t rx_ns, uint32_t now_ms);
 
 /*
  * After a round has ended, fills *r with its decision once. is_clock_set

@@ -11,8 +11,8 @@
 #include "hal/i2c.h"
 #include "hal/timer.h"
 
-#define ADDR_BYTES 2u          /* word address, high byte first */
-#define TWO_BYTE_SIZE_MIN 4096u  /* AT24C32; smaller parts take one address byte */
+#define ADDR_BYTES        2u    /* word address, high byte first */
+#define TWO_BYTE_SIZE_MIN 4096u /* AT24C32; smaller parts take one address byte */
 #define TWO_BYTE_SIZE_MAX 65536u
 
 static bool is_power_of_two(uint32_t v)
@@ -22,10 +22,9 @@ static bool is_power_of_two(uint32_t v)
 
 static int check_dev(const struct at24 *dev)
 {
-    if (dev == NULL || dev->bus == NULL || dev->addr7 > 0x7Fu ||
-        !is_power_of_two(dev->size) || dev->size < TWO_BYTE_SIZE_MIN ||
-        dev->size > TWO_BYTE_SIZE_MAX || !is_power_of_two(dev->page_size) ||
-        dev->page_size > AT24_PAGE_SIZE_MAX) {
+    if (dev == NULL || dev->bus == NULL || dev->addr7 > 0x7Fu || !is_power_of_two(dev->size) ||
+        dev->size < TWO_BYTE_SIZE_MIN || dev->size > TWO_BYTE_SIZE_MAX ||
+        !is_power_of_two(dev->page_size) || dev->page_size > AT24_PAGE_SIZE_MAX) {
         return -EINVAL;
     }
     return 0;

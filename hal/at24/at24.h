@@ -21,9 +21,9 @@
 struct i2c_bus;
 
 /* AT24C32: 4096 bytes in 32-byte pages (datasheet "Memory Organization"). */
-#define AT24C32_SIZE       4096u
-#define AT24C32_PAGE_SIZE  32u
-#define AT24_ADDR7_BASE    0x50u   /* 1010 A2 A1 A0 */
+#define AT24C32_SIZE      4096u
+#define AT24C32_PAGE_SIZE 32u
+#define AT24_ADDR7_BASE   0x50u /* 1010 A2 A1 A0 */
 
 /*
  * Largest page the driver handles. Declaring a smaller page than the chip
@@ -34,15 +34,15 @@ struct i2c_bus;
 /* tWR, the write cycle time: 5 ms max (AT24C32C "AC Characteristics"). */
 #define AT24_WRITE_CYCLE_MAX_US 5000u
 /* Acknowledge polling gives up after twice tWR. */
-#define AT24_POLL_LIMIT_US      10000u
+#define AT24_POLL_LIMIT_US 10000u
 /* Wait between two polls. */
-#define AT24_POLL_STEP_US       100u
+#define AT24_POLL_STEP_US 100u
 
 struct at24 {
     struct i2c_bus *bus;
-    uint8_t addr7;          /* AT24_ADDR7_BASE | A2..A0 */
-    uint32_t size;          /* bytes: a power of two, 4096..65536 */
-    uint32_t page_size;     /* bytes: a power of two, <= AT24_PAGE_SIZE_MAX */
+    uint8_t addr7;      /* AT24_ADDR7_BASE | A2..A0 */
+    uint32_t size;      /* bytes: a power of two, 4096..65536 */
+    uint32_t page_size; /* bytes: a power of two, <= AT24_PAGE_SIZE_MAX */
 };
 
 /*

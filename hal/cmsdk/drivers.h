@@ -11,21 +11,21 @@
 
 struct cmsdk_uart_config {
     uintptr_t base;
-    unsigned irq_rx;        /* the UART's receive interrupt */
-    unsigned irq_tx;        /* its transmit interrupt */
-    uint32_t clock_hz;      /* PCLK */
+    unsigned irq_rx;   /* the UART's receive interrupt */
+    unsigned irq_tx;   /* its transmit interrupt */
+    uint32_t clock_hz; /* PCLK */
     uint32_t baud;
 };
 
 struct cmsdk_timer_config {
     uintptr_t base;
     unsigned irq;
-    uint32_t clock_hz;      /* PCLK */
+    uint32_t clock_hz; /* PCLK */
 };
 
 struct cmsdk_wdt_config {
     uintptr_t base;
-    uint32_t clock_hz;      /* WDOGCLK */
+    uint32_t clock_hz; /* WDOGCLK */
 };
 
 /* Each stores the pointer; the config must outlive the driver. */

@@ -67,9 +67,8 @@ void wdt_feed(void)
  */
 __attribute__((naked)) void cmsdk_wdt_nmi_isr(void)
 {
-    __asm__ volatile(
-        "mov r0, lr\n"
-        "mrs r1, psp\n"
-        "mrs r2, msp\n"
-        "b resetmark_note_hang\n");
+    __asm__ volatile("mov r0, lr\n"
+                     "mrs r1, psp\n"
+                     "mrs r2, msp\n"
+                     "b resetmark_note_hang\n");
 }

@@ -48,9 +48,9 @@ static inline void mmio_clear32(uintptr_t addr, uint32_t bits)
 #define REG32(addr) (*(volatile uint32_t *)(uintptr_t)(addr))
 
 /* SysTick (B3.3). */
-#define SYST_CSR   0xE000E010u
-#define SYST_RVR   0xE000E014u
-#define SYST_CVR   0xE000E018u
+#define SYST_CSR           0xE000E010u
+#define SYST_RVR           0xE000E014u
+#define SYST_CVR           0xE000E018u
 #define SYST_CSR_ENABLE    (1u << 0)
 #define SYST_CSR_TICKINT   (1u << 1)
 #define SYST_CSR_CLKSOURCE (1u << 2)
@@ -62,36 +62,36 @@ static inline void mmio_clear32(uintptr_t addr, uint32_t bits)
 #define NVIC_IPR(n)  (0xE000E400u + 4u * (n))
 
 /* System control block (B3.2.2). */
-#define SCB_ICSR   0xE000ED04u
-#define SCB_VTOR   0xE000ED08u
-#define SCB_AIRCR  0xE000ED0Cu
-#define SCB_SHPR3  0xE000ED20u
-#define SCB_SHCSR  0xE000ED24u
-#define SCB_CFSR   0xE000ED28u
-#define SCB_HFSR   0xE000ED2Cu
-#define SCB_MMFAR  0xE000ED34u
-#define SCB_BFAR   0xE000ED38u
+#define SCB_ICSR              0xE000ED04u
+#define SCB_VTOR              0xE000ED08u
+#define SCB_AIRCR             0xE000ED0Cu
+#define SCB_SHPR3             0xE000ED20u
+#define SCB_SHCSR             0xE000ED24u
+#define SCB_CFSR              0xE000ED28u
+#define SCB_HFSR              0xE000ED2Cu
+#define SCB_MMFAR             0xE000ED34u
+#define SCB_BFAR              0xE000ED38u
 #define SCB_ICSR_PENDSTSET    (1u << 26)
 #define SCB_AIRCR_VECTKEY     (0x05FAu << 16)
 #define SCB_AIRCR_SYSRESETREQ (1u << 2)
 #define SCB_SHCSR_MEMFAULTENA (1u << 16)
 #define SCB_SHCSR_BUSFAULTENA (1u << 17)
 #define SCB_SHCSR_USGFAULTENA (1u << 18)
-#define SCB_CFSR_MSTKERR      (1u << 4)  /* MemManage fault on exception entry stacking */
+#define SCB_CFSR_MSTKERR      (1u << 4) /* MemManage fault on exception entry stacking */
 #define SCB_CFSR_MMARVALID    (1u << 7)
 #define SCB_CFSR_STKERR       (1u << 12) /* BusFault on exception entry stacking */
 
 /* MPU (B3.5). */
-#define MPU_TYPE   0xE000ED90u
-#define MPU_CTRL   0xE000ED94u
-#define MPU_RNR    0xE000ED98u
-#define MPU_RBAR   0xE000ED9Cu
-#define MPU_RASR   0xE000EDA0u
+#define MPU_TYPE            0xE000ED90u
+#define MPU_CTRL            0xE000ED94u
+#define MPU_RNR             0xE000ED98u
+#define MPU_RBAR            0xE000ED9Cu
+#define MPU_RASR            0xE000EDA0u
 #define MPU_CTRL_ENABLE     (1u << 0)
 #define MPU_CTRL_PRIVDEFENA (1u << 2)
 #define MPU_RASR_ENABLE     (1u << 0)
-#define MPU_RASR_SIZE(log2) ((uint32_t)((log2) - 1u) << 1)
-#define MPU_RASR_XN         (1u << 28)   /* AP = 000: no access at all */
+#define MPU_RASR_SIZE(log2) ((uint32_t)((log2)-1u) << 1)
+#define MPU_RASR_XN         (1u << 28) /* AP = 000: no access at all */
 
 #ifdef MMIO_MODEL
 /* The chip model provides these too (it decides what masking and sleeping mean). */

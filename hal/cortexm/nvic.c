@@ -35,4 +35,3 @@ void cortexm_system_reset(void)
     for (;;) {
     }
 }
-

@@ -7,10 +7,10 @@
 #include "cortexm.h"
 #include "resetmark.h"
 
-#define MARK_RUNNING  0x52554E21u /* "RUN!" */
-#define MARK_SOFTWARE 0x53575253u /* "SWRS" */
-#define MARK_FAULT    0x46415554u /* "FAUT" */
-#define HANG_MAGIC    0x48414E47u /* "HANG" */
+#define MARK_RUNNING   0x52554E21u /* "RUN!" */
+#define MARK_SOFTWARE  0x53575253u /* "SWRS" */
+#define MARK_FAULT     0x46415554u /* "FAUT" */
+#define HANG_MAGIC     0x48414E47u /* "HANG" */
 #define EXC_RETURN_PSP (1u << 2)
 
 static struct {
@@ -55,7 +55,7 @@ void resetmark_fault(void)
 }
 
 __attribute__((used)) void resetmark_note_hang(uint32_t exc_return, const uint32_t *psp,
-                                             const uint32_t *msp)
+                                               const uint32_t *msp)
 {
     (void)msp;
     /* Frame: r0 r1 r2 r3 r12 lr pc xpsr; the main loop runs on the PSP. */

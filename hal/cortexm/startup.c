@@ -28,9 +28,9 @@ extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss;
 extern uint32_t _handler_stack_guard, _handler_stack_bottom, _handler_stack_top;
 extern uint32_t _main_stack_guard, _main_stack_bottom, _main_stack_top;
 
-#define STACK_PAINT 0x57ACC0DEu
+#define STACK_PAINT     0x57ACC0DEu
 #define GUARD_SIZE_LOG2 5u /* 32 bytes, the smallest MPU region */
-#define CONTROL_SPSEL 2u   /* thread mode uses PSP */
+#define CONTROL_SPSEL   2u /* thread mode uses PSP */
 
 struct panic_record panic_record __attribute__((section(".noinit")));
 static bool mpu_guarding;
@@ -97,14 +97,13 @@ __attribute__((used, noreturn)) void reset_continue(void)
  */
 __attribute__((naked, noreturn)) void Reset_Handler(void)
 {
-    __asm__ volatile(
-        "movw r0, #:lower16:_main_stack_top\n"
-        "movt r0, #:upper16:_main_stack_top\n"
-        "msr psp, r0\n"
-        "movs r0, #2\n"
-        "msr control, r0\n"
-        "isb\n"
-        "b reset_continue\n");
+    __asm__ volatile("movw r0, #:lower16:_main_stack_top\n"
+                     "movt r0, #:upper16:_main_stack_top\n"
+                     "msr psp, r0\n"
+                     "movs r0, #2\n"
+                     "msr control, r0\n"
+                     "isb\n"
+                     "b reset_continue\n");
 }
 
 static size_t put_hex(char *buf, const char *label, uint32_t v)
@@ -182,13 +181,12 @@ __attribute__((used, noreturn)) void fault_report(const uint32_t *frame, uint32_
  */
 __attribute__((naked)) void HardFault_Handler(void)
 {
-    __asm__ volatile(
-        "tst lr, #4\n"
-        "ite eq\n"
-        "mrseq r0, msp\n"
-        "mrsne r0, psp\n"
-        "mov r1, lr\n"
-        "b fault_report\n");
+    __asm__ volatile("tst lr, #4\n"
+                     "ite eq\n"
+                     "mrseq r0, msp\n"
+                     "mrsne r0, psp\n"
+                     "mov r1, lr\n"
+                     "b fault_report\n");
 }
 
 void Default_Handler(void)

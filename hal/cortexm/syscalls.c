@@ -43,17 +43,48 @@ int _write(int fd, const char *buf, int len)
 
 int _read(int fd, char *buf, int len)
 {
-    (void)fd; (void)buf; (void)len;
+    (void)fd;
+    (void)buf;
+    (void)len;
     errno = EBADF;
     return -1;
 }
 
-int _close(int fd) { (void)fd; errno = EBADF; return -1; }
-int _lseek(int fd, int off, int whence) { (void)fd; (void)off; (void)whence; return 0; }
-int _fstat(int fd, struct stat *st) { (void)fd; st->st_mode = S_IFCHR; return 0; }
-int _isatty(int fd) { (void)fd; return 1; }
-int _getpid(void) { return 1; }
-int _kill(int pid, int sig) { (void)pid; (void)sig; errno = EINVAL; return -1; }
+int _close(int fd)
+{
+    (void)fd;
+    errno = EBADF;
+    return -1;
+}
+int _lseek(int fd, int off, int whence)
+{
+    (void)fd;
+    (void)off;
+    (void)whence;
+    return 0;
+}
+int _fstat(int fd, struct stat *st)
+{
+    (void)fd;
+    st->st_mode = S_IFCHR;
+    return 0;
+}
+int _isatty(int fd)
+{
+    (void)fd;
+    return 1;
+}
+int _getpid(void)
+{
+    return 1;
+}
+int _kill(int pid, int sig)
+{
+    (void)pid;
+    (void)sig;
+    errno = EINVAL;
+    return -1;
+}
 
 void _exit(int code)
 {

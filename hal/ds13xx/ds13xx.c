@@ -19,19 +19,19 @@
 #include "lib/calendar.h"
 
 /* Time registers, common to the three chips. */
-#define REG_SECONDS  0x00u
-#define REG_MINUTES  0x01u
-#define REG_HOURS    0x02u
-#define REG_DAY      0x03u
-#define REG_DATE     0x04u
-#define REG_MONTH    0x05u
-#define REG_YEAR     0x06u
-#define TIME_REGS    7u
+#define REG_SECONDS 0x00u
+#define REG_MINUTES 0x01u
+#define REG_HOURS   0x02u
+#define REG_DAY     0x03u
+#define REG_DATE    0x04u
+#define REG_MONTH   0x05u
+#define REG_YEAR    0x06u
+#define TIME_REGS   7u
 
-#define SECONDS_CH      0x80u  /* DS1307/DS1338: clock halt */
-#define HOURS_12_24     0x40u  /* 1: 12-hour mode */
-#define HOURS_PM        0x20u  /* 12-hour mode: PM; 24-hour mode: 20-hour digit */
-#define MONTH_CENTURY   0x80u  /* DS3231 */
+#define SECONDS_CH    0x80u /* DS1307/DS1338: clock halt */
+#define HOURS_12_24   0x40u /* 1: 12-hour mode */
+#define HOURS_PM      0x20u /* 12-hour mode: PM; 24-hour mode: 20-hour digit */
+#define MONTH_CENTURY 0x80u /* DS3231 */
 
 /*
  * Bits that read 0 on every chip. Minutes, date, month and year need no
@@ -39,8 +39,8 @@
  * range. Hours and day are decoded from part of the register, so their
  * reserved bits are checked on their own.
  */
-#define HOURS_ZERO      0x80u
-#define DAY_ZERO        0xF8u
+#define HOURS_ZERO 0x80u
+#define DAY_ZERO   0xF8u
 
 /* DS1338 control register 07h: OUT . OSF SQWE . . RS1 RS0 */
 #define DS1338_REG_CONTROL 0x07u
@@ -51,24 +51,24 @@
 #define DS3231_EOSC        0x80u
 #define DS3231_CONV        0x20u
 /* DS3231 status 0Fh: OSF 0 0 0 EN32kHz BSY A2F A1F */
-#define DS3231_REG_STATUS  0x0Fu
-#define DS3231_OSF         0x80u
-#define DS3231_BSY         0x04u
-#define DS3231_REG_AGING   0x10u
+#define DS3231_REG_STATUS 0x0Fu
+#define DS3231_OSF        0x80u
+#define DS3231_BSY        0x04u
+#define DS3231_REG_AGING  0x10u
 
 #define YEAR_MIN        2000
 #define SECONDS_PER_DAY 86400
 
 /* The longest snapshot: DS3231 00h..10h. */
-#define FULL_READ_MAX   17u
+#define FULL_READ_MAX 17u
 
 struct ds13xx_ops {
     const char *name;
-    int32_t year_max;           /* last year rtc_set_time writes */
-    uint8_t year_tens_max;      /* highest tens digit the year register may read */
-    uint8_t full_read_len;      /* registers from 00h: time and every flag */
-    bool has_ch;                /* seconds bit 7 is CH */
-    bool has_century;           /* month bit 7 is CENTURY */
+    int32_t year_max;      /* last year rtc_set_time writes */
+    uint8_t year_tens_max; /* highest tens digit the year register may read */
+    uint8_t full_read_len; /* registers from 00h: time and every flag */
+    bool has_ch;           /* seconds bit 7 is CH */
+    bool has_century;      /* month bit 7 is CENTURY */
     /* Fills the chip-specific fields of *st from the snapshot. */
     void (*decode_flags)(const uint8_t *regs, struct rtc_status *st);
     /* After a set: clears OSF (and EOSC). Returns 0 or a negative errno. */
@@ -152,7 +152,7 @@ static int ds3231_clear_flags(struct rtc *rtc)
      * this write starts no conversion; A1F/A2F are written back as read
      * (writing 1 leaves them unchanged); BSY is read-only.
      */
-    cs[0] &= (uint8_t)~(DS3231_EOSC | DS3231_CONV);
+    cs[0] &= (uint8_t) ~(DS3231_EOSC | DS3231_CONV);
     cs[1] &= (uint8_t)~DS3231_OSF;
     return write_regs(rtc, DS3231_REG_CONTROL, cs, sizeof(cs));
 }
@@ -243,8 +243,8 @@ static bool bcd_in(uint8_t b, int lo, int hi, int *v)
  * and reserved bit, and the date against its month and year. CH is not
  * looked at here. Returns 0 or -ENODATA.
  */
-static int decode_time(const struct ds13xx_ops *ops, const uint8_t *r,
-                       struct civil_time *t, bool *is_12h)
+static int decode_time(const struct ds13xx_ops *ops, const uint8_t *r, struct civil_time *t,
+                       bool *is_12h)
 {
     int sec, min, hour, date, month, year2;
     uint8_t seconds = r[REG_SECONDS];
@@ -277,8 +277,11 @@ static int decode_time(const struct ds13xx_ops *ops, const uint8_t *r,
     }
     *t = (struct civil_time){
         .year = YEAR_MIN + year2 + (is_century ? 100 : 0),
-        .month = (uint8_t)month, .day = (uint8_t)date,
-        .hour = (uint8_t)hour, .minute = (uint8_t)min, .second = (uint8_t)sec,
+        .month = (uint8_t)month,
+        .day = (uint8_t)date,
+        .hour = (uint8_t)hour,
+        .minute = (uint8_t)min,
+        .second = (uint8_t)sec,
     };
     if (calendar_validate(t) != 0) {
         return -ENODATA;
@@ -378,9 +381,9 @@ int rtc_set_time(struct rtc *rtc, int64_t unix_s)
     /* Day of week 1..7 is the user's convention: ISO, 1 = Monday. 1970-01-01 was a Thursday. */
     int64_t days = unix_s / SECONDS_PER_DAY;
     uint8_t regs[TIME_REGS] = {
-        [REG_SECONDS] = to_bcd(t.second),          /* CH = 0: running */
+        [REG_SECONDS] = to_bcd(t.second), /* CH = 0: running */
         [REG_MINUTES] = to_bcd(t.minute),
-        [REG_HOURS] = to_bcd(t.hour),              /* 12/24 = 0: 24-hour */
+        [REG_HOURS] = to_bcd(t.hour), /* 12/24 = 0: 24-hour */
         [REG_DAY] = (uint8_t)((days + 3) % 7 + 1),
         [REG_DATE] = to_bcd(t.day),
         [REG_MONTH] = (uint8_t)(to_bcd(t.month) | (t.year >= YEAR_MIN + 100 ? MONTH_CENTURY : 0)),
@@ -426,9 +429,9 @@ int rtc_format_status(const struct rtc_status *status, char *buf, size_t len)
     if (status->has_aging && status->aging_offset_lsb != 0) {
         snprintf(aging, sizeof(aging), ", aging offset %d", status->aging_offset_lsb);
     }
-    int n = snprintf(buf, len, "%s, %s%s%s%s",
-                     status->chip_name != NULL ? status->chip_name : "RTC", state,
-                     status->is_eosc_set ? ", EOSC set: oscillator stops on battery" : "",
-                     status->is_12h_mode ? ", 12-hour mode" : "", aging);
+    int n =
+        snprintf(buf, len, "%s, %s%s%s%s", status->chip_name != NULL ? status->chip_name : "RTC",
+                 state, status->is_eosc_set ? ", EOSC set: oscillator stops on battery" : "",
+                 status->is_12h_mode ? ", 12-hour mode" : "", aging);
     return n < 0 ? -EINVAL : n;
 }

@@ -49,7 +49,7 @@
 
 struct i2c_bus;
 
-#define DS13XX_ADDR7 0x68u  /* all three chips (DS1307 "Slave Address") */
+#define DS13XX_ADDR7 0x68u /* all three chips (DS1307 "Slave Address") */
 
 enum ds13xx_chip {
     DS13XX_DS1307,
@@ -68,7 +68,7 @@ struct ds13xx_ops;
 /* The driver's state; hal/rtc.h calls it struct rtc. Zero it (static) before init. */
 struct rtc {
     const struct ds13xx_config *cfg;
-    const struct ds13xx_ops *ops;   /* NULL until ds13xx_init succeeded */
+    const struct ds13xx_ops *ops; /* NULL until ds13xx_init succeeded */
 };
 
 /*

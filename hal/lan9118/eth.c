@@ -39,12 +39,12 @@
 #ifndef ETH_RX_RING_BYTES
 #define ETH_RX_RING_BYTES 4096u
 #endif
-#define ETH_HDR_LEN 14u
-#define ETH_FCS_LEN 4u
-#define ETH_TX_WAIT_US 2000u
+#define ETH_HDR_LEN       14u
+#define ETH_FCS_LEN       4u
+#define ETH_TX_WAIT_US    2000u
 #define LAN_RESET_WAIT_US 100000u /* soft reset to READY */
-#define LAN_CSR_WAIT_US 1000u     /* one MAC CSR or MII access */
-#define TX_CMD_WORDS_LEN 8u       /* command words A and B, in the TX data FIFO */
+#define LAN_CSR_WAIT_US   1000u   /* one MAC CSR or MII access */
+#define TX_CMD_WORDS_LEN  8u      /* command words A and B, in the TX data FIFO */
 /*
  * Reads of BYTE_TEST, which have no side effect, wait out the chip's
  * minimum delays between a write or FIFO pop and a dependent read (the
@@ -127,8 +127,8 @@ static int phy_read(uintptr_t b, unsigned reg, uint16_t *val)
 {
     uint32_t data;
     if (mii_wait(b) != 0 ||
-        mac_csr_write(b, MAC_MII_ACC, MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) |
-                                          MII_ACC_MIIBZY) != 0 ||
+        mac_csr_write(b, MAC_MII_ACC,
+                      MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) | MII_ACC_MIIBZY) != 0 ||
         mii_wait(b) != 0 || mac_csr_read(b, MAC_MII_DATA, &data) != 0) {
         return -ETIMEDOUT;
     }
@@ -139,8 +139,9 @@ static int phy_read(uintptr_t b, unsigned reg, uint16_t *val)
 static int phy_write(uintptr_t b, unsigned reg, uint16_t val)
 {
     if (mii_wait(b) != 0 || mac_csr_write(b, MAC_MII_DATA, val) != 0 ||
-        mac_csr_write(b, MAC_MII_ACC, MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) |
-                                          MII_ACC_MIIWNR | MII_ACC_MIIBZY) != 0) {
+        mac_csr_write(b, MAC_MII_ACC,
+                      MII_ACC_PHY(LAN_PHY_ADDR) | MII_ACC_REG(reg) | MII_ACC_MIIWNR |
+                          MII_ACC_MIIBZY) != 0) {
         return -ETIMEDOUT;
     }
     return mii_wait(b);
@@ -167,9 +168,12 @@ int lan9118_read_mac(uint8_t mac[6])
         mac_csr_read(b, MAC_ADDRH, &hi) != 0) {
         return -ENODEV;
     }
-    mac[0] = (uint8_t)lo; mac[1] = (uint8_t)(lo >> 8);
-    mac[2] = (uint8_t)(lo >> 16); mac[3] = (uint8_t)(lo >> 24);
-    mac[4] = (uint8_t)hi; mac[5] = (uint8_t)(hi >> 8);
+    mac[0] = (uint8_t)lo;
+    mac[1] = (uint8_t)(lo >> 8);
+    mac[2] = (uint8_t)(lo >> 16);
+    mac[3] = (uint8_t)(lo >> 24);
+    mac[4] = (uint8_t)hi;
+    mac[5] = (uint8_t)(hi >> 8);
     bool all_zero = true, all_ones = true;
     for (unsigned i = 0; i < 6u; i++) {
         all_zero = all_zero && mac[i] == 0x00u;

@@ -17,8 +17,10 @@ void rtcmodule_attach(const struct rtcmodule_config *cfg)
     module = cfg;
     rtc_cfg = (struct ds13xx_config){ .bus = cfg->bus, .addr7 = cfg->rtc_addr7, .chip = cfg->chip };
     eeprom = (struct at24){
-        .bus = cfg->bus, .addr7 = cfg->eeprom_addr7,
-        .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
+        .bus = cfg->bus,
+        .addr7 = cfg->eeprom_addr7,
+        .size = AT24C32_SIZE,
+        .page_size = AT24C32_PAGE_SIZE,
     };
 }
 

@@ -16,9 +16,9 @@ struct i2c_bus;
 
 struct rtcmodule_config {
     struct i2c_bus *bus;
-    uint8_t rtc_addr7;        /* 0x68 */
+    uint8_t rtc_addr7; /* 0x68 */
     enum ds13xx_chip chip;
-    uint8_t eeprom_addr7;     /* 0x50 */
+    uint8_t eeprom_addr7; /* 0x50 */
 };
 
 /* Records where the module sits; cfg must outlive the program. */

@@ -19,7 +19,7 @@
 
 #include "rxring.h"
 
-#define RXRING_HDR 16u
+#define RXRING_HDR  16u
 #define RXRING_WRAP 0xFFFFFFFFu
 
 #define barrier() __asm__ volatile("" ::: "memory")

@@ -24,17 +24,17 @@
 
 /* A frame as the consumer sees it, in place in the ring. */
 struct rxring_frame {
-    uint64_t rx_ticks;    /* the receive interrupt's timestamp */
+    uint64_t rx_ticks; /* the receive interrupt's timestamp */
     uint16_t len;
-    const uint8_t *data;  /* valid until rxring_release() */
+    const uint8_t *data; /* valid until rxring_release() */
 };
 
 struct rxring {
-    uint8_t *buf;            /* size bytes, RXRING_ALIGN-aligned */
-    uint32_t size;           /* a multiple of RXRING_ALIGN */
-    volatile uint32_t head;  /* producer's next write offset, 0..size-1 */
-    volatile uint32_t tail;  /* consumer's next read offset */
-    uint32_t reserved_at;    /* where the reserved record starts */
+    uint8_t *buf;           /* size bytes, RXRING_ALIGN-aligned */
+    uint32_t size;          /* a multiple of RXRING_ALIGN */
+    volatile uint32_t head; /* producer's next write offset, 0..size-1 */
+    volatile uint32_t tail; /* consumer's next read offset */
+    uint32_t reserved_at;   /* where the reserved record starts */
 };
 
 /* Sets up r over buf (size bytes, aligned; size a multiple of RXRING_ALIGN). Returns 0 or -EINVAL. */

@@ -254,8 +254,8 @@ int i2c_write(struct i2c_bus *bus, uint8_t addr7, const uint8_t *buf, size_t len
     return transfer(bus, addr7, buf, len, NULL, 0);
 }
 
-int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf,
-                   size_t wlen, uint8_t *rbuf, size_t rlen)
+int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen,
+                   uint8_t *rbuf, size_t rlen)
 {
     if (rlen == 0) {
         return -EINVAL;

@@ -18,20 +18,20 @@
 #define SB_CONTROL(b)  REG32((b) + 0x000u) /* read: the bus levels */
 #define SB_CONTROLS(b) REG32((b) + 0x000u) /* write 1: release (set) the line */
 #define SB_CONTROLC(b) REG32((b) + 0x004u) /* write 1: drive (clear) the line */
-#define SB_SCL (1u << 0)
-#define SB_SDA (1u << 1)
+#define SB_SCL         (1u << 0)
+#define SB_SDA         (1u << 1)
 
 struct sbcon_i2c_config {
     uintptr_t base;
-    uint32_t bus_hz;        /* SCL rate: 100000 for a DS1307; up to 400000 otherwise */
-    uint32_t timeout_us;    /* longest clock stretch, and the stuck-bus limit */
+    uint32_t bus_hz;     /* SCL rate: 100000 for a DS1307; up to 400000 otherwise */
+    uint32_t timeout_us; /* longest clock stretch, and the stuck-bus limit */
 };
 
 /* The I2C bus object handed to hal/i2c.h callers. */
 struct i2c_bus {
     const struct sbcon_i2c_config *cfg;
-    uint32_t half_ticks;    /* half an SCL period in timer ticks */
-    uint32_t errors;        /* NACKs, stretch time-outs, stuck-bus recoveries */
+    uint32_t half_ticks; /* half an SCL period in timer ticks */
+    uint32_t errors;     /* NACKs, stretch time-outs, stuck-bus recoveries */
 };
 
 /*

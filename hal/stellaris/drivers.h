@@ -15,9 +15,9 @@
 #include "hal/wdt.h"
 
 struct stellaris_clock_config {
-    uint32_t rcc_xtal;  /* RCC XTAL field value for the board's crystal */
+    uint32_t rcc_xtal; /* RCC XTAL field value for the board's crystal */
     uint32_t xtal_hz;
-    uint32_t pll_hz;    /* 400 MHz on this class; the core gets pll_hz / 2 / (sysdiv + 1) */
+    uint32_t pll_hz; /* 400 MHz on this class; the core gets pll_hz / 2 / (sysdiv + 1) */
     uint32_t sysdiv;
 };
 
@@ -55,8 +55,8 @@ struct stellaris_uart_config {
 struct stellaris_i2c_config {
     uintptr_t base;
     uint32_t clock_hz;
-    uint32_t bus_hz;        /* 100000 for a DS1307; 400000 otherwise */
-    uint32_t timeout_us;    /* per byte; a stuck bus ends in -ETIMEDOUT */
+    uint32_t bus_hz;     /* 100000 for a DS1307; 400000 otherwise */
+    uint32_t timeout_us; /* per byte; a stuck bus ends in -ETIMEDOUT */
 };
 
 struct stellaris_eth_config {

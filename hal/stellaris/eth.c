@@ -41,12 +41,12 @@
 #ifndef ETH_RX_FRAMES_PER_IRQ
 #define ETH_RX_FRAMES_PER_IRQ 8u
 #endif
-#define ETH_HDR_LEN 14u
-#define ETH_FCS_LEN 4u
+#define ETH_HDR_LEN    14u
+#define ETH_FCS_LEN    4u
 #define ETH_TX_WAIT_US 2000u
 #define PHY_WAIT_POLLS 10000u
-#define RCTL_RUN (MAC_RCTL_RXEN | MAC_RCTL_BADCRC)
-#define IM_RX (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
+#define RCTL_RUN       (MAC_RCTL_RXEN | MAC_RCTL_BADCRC)
+#define IM_RX          (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
 
 static const struct stellaris_eth_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
@@ -80,8 +80,8 @@ int eth_init(const uint8_t mac[6])
     mmio_write32(MAC_IACK(b), 0x7Fu);
     /* MDC at most 2.5 MHz: divider = clock / (2 * 2.5 MHz) (datasheet 15.6). */
     mmio_write32(MAC_MDV(b), cfg->clock_hz / 5000000u);
-    mmio_write32(MAC_IA0(b), (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) |
-                                 ((uint32_t)mac[2] << 16) | ((uint32_t)mac[3] << 24));
+    mmio_write32(MAC_IA0(b), (uint32_t)mac[0] | ((uint32_t)mac[1] << 8) | ((uint32_t)mac[2] << 16) |
+                                 ((uint32_t)mac[3] << 24));
     mmio_write32(MAC_IA1(b), (uint32_t)mac[4] | ((uint32_t)mac[5] << 8));
     /* Half duplex until the PHY says otherwise (eth_link_poll). */
     mmio_write32(MAC_TCTL(b), MAC_TCTL_TXEN | MAC_TCTL_PADEN | MAC_TCTL_CRC);

@@ -104,8 +104,8 @@ static int i2c_read(struct i2c_bus *bus, uint8_t addr7, uint8_t *buf, size_t len
     return 0;
 }
 
-int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf,
-                   size_t wlen, uint8_t *rbuf, size_t rlen)
+int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen,
+                   uint8_t *rbuf, size_t rlen)
 {
     if (rlen == 0) {
         return -EINVAL;

@@ -47,8 +47,7 @@ int uart_init(void)
     return 0;
 }
 
-void stellaris_uart_write_polled(const struct stellaris_uart_config *c, const char *buf,
-                                 size_t len)
+void stellaris_uart_write_polled(const struct stellaris_uart_config *c, const char *buf, size_t len)
 {
     uintptr_t b = c->base;
     if ((mmio_read32(UART_CTL(b)) & UART_CTL_UARTEN) == 0) {

@@ -81,9 +81,8 @@ __attribute__((used)) void stellaris_wdt_warning(uint32_t exc_return, const uint
 /* The early-warning interrupt: EXC_RETURN and both stack pointers as found. */
 __attribute__((naked)) void stellaris_wdt_isr(void)
 {
-    __asm__ volatile(
-        "mov r0, lr\n"
-        "mrs r1, psp\n"
-        "mrs r2, msp\n"
-        "b stellaris_wdt_warning\n");
+    __asm__ volatile("mov r0, lr\n"
+                     "mrs r1, psp\n"
+                     "mrs r2, msp\n"
+                     "b stellaris_wdt_warning\n");
 }

@@ -14,13 +14,16 @@
 
 struct byte_ring {
     volatile uint8_t *buf;
-    uint32_t size;            /* bytes in buf; one stays free */
-    volatile uint32_t head;   /* producer's */
-    volatile uint32_t tail;   /* consumer's */
-    uint32_t dropped;         /* bytes refused because the ring was full */
+    uint32_t size;          /* bytes in buf; one stays free */
+    volatile uint32_t head; /* producer's */
+    volatile uint32_t tail; /* consumer's */
+    uint32_t dropped;       /* bytes refused because the ring was full */
 };
 
-#define BYTE_RING_INIT(storage) { (storage), sizeof(storage), 0, 0, 0 }
+#define BYTE_RING_INIT(storage)                                                                    \
+    {                                                                                              \
+        (storage), sizeof(storage), 0, 0, 0                                                        \
+    }
 
 /* Producer: stores c. Returns false (and counts it) when the ring is full. */
 bool byte_ring_put(struct byte_ring *r, uint8_t c);

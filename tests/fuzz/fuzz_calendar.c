@@ -53,9 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int32_t y2;
         uint8_t m2, d2;
         calendar_civil_from_days(days + 1, &y2, &m2, &d2);
-        bool is_next = d < month_days(y, m)
-                           ? (y2 == y && m2 == m && d2 == d + 1)
-                           : (d2 == 1 && (m < 12 ? (y2 == y && m2 == m + 1) : (y2 == y + 1 && m2 == 1)));
+        bool is_next =
+            d < month_days(y, m)
+                ? (y2 == y && m2 == m && d2 == d + 1)
+                : (d2 == 1 && (m < 12 ? (y2 == y && m2 == m + 1) : (y2 == y + 1 && m2 == 1)));
         FUZZ_CHECK(is_next, "%ld-%u-%u is followed by %ld-%u-%u", (long)y, m, d, (long)y2, m2, d2);
     }
 
@@ -84,8 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* calendar_validate on arbitrary fields */
     struct civil_time u = {
-        .year = (int32_t)fuzz_u32(&in), .month = fuzz_u8(&in), .day = fuzz_u8(&in),
-        .hour = fuzz_u8(&in), .minute = fuzz_u8(&in), .second = fuzz_u8(&in),
+        .year = (int32_t)fuzz_u32(&in),
+        .month = fuzz_u8(&in),
+        .day = fuzz_u8(&in),
+        .hour = fuzz_u8(&in),
+        .minute = fuzz_u8(&in),
+        .second = fuzz_u8(&in),
     };
     bool is_valid = u.month >= 1 && u.month <= 12 && u.day >= 1 &&
                     u.day <= month_days(u.year, u.month) && u.hour <= 23 && u.minute <= 59 &&

@@ -81,9 +81,7 @@ static void check_loaded(int ret, const struct config_state *st, const struct se
     FUZZ_CHECK(config_validate(s, &why) == 0, "config_load handed back invalid settings: %s",
                why != NULL ? why : "?");
     switch (ret) {
-    case 0:
-        FUZZ_CHECK(st->status == CONFIG_STORE_OK, "0 with status %d", st->status);
-        break;
+    case 0: FUZZ_CHECK(st->status == CONFIG_STORE_OK, "0 with status %d", st->status); break;
     case -ENODATA:
         FUZZ_CHECK(st->status == CONFIG_STORE_EMPTY, "-ENODATA with status %d", st->status);
         break;
@@ -95,8 +93,7 @@ static void check_loaded(int ret, const struct config_state *st, const struct se
                        st->status != CONFIG_STORE_NO_EEPROM,
                    "-EBADMSG with status %d", st->status);
         break;
-    default:
-        FUZZ_CHECK(false, "config_load returned %d", ret);
+    default: FUZZ_CHECK(false, "config_load returned %d", ret);
     }
     if (ret != 0) {
         struct settings d;
@@ -119,7 +116,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (unsigned slot = 0; slot < CONFIG_SLOT_COUNT; slot++) {
         if (flags & (1u << slot)) {
-            make_intact(mem + CONFIG_EEPROM_BASE + slot * CONFIG_SLOT_SIZE, (flags & (4u << slot)) != 0);
+            make_intact(mem + CONFIG_EEPROM_BASE + slot * CONFIG_SLOT_SIZE,
+                        (flags & (4u << slot)) != 0);
             is_blank = false;
         }
     }

@@ -32,10 +32,10 @@
 
 static struct fuzz_in typed;
 static bool is_poll_over;
-static size_t per_poll;    /* bytes the UART takes per poll */
-static size_t budget;      /* what it still takes in this one */
+static size_t per_poll; /* bytes the UART takes per poll */
+static size_t budget;   /* what it still takes in this one */
 static uint8_t last_typed;
-static char last_out[8];   /* the last bytes printed, for the prompt check */
+static char last_out[8]; /* the last bytes printed, for the prompt check */
 static size_t out_total;
 static char prev_out;
 

@@ -37,11 +37,11 @@
 #include "ntp/ntp_internal.h"
 #include "ntp/ntp_time.h"
 
-#define OUT_MAX 1500u
-#define SENTINEL 0xA5u
-#define MGMT_NET 0x0A000200u   /* 10.0.2.0/24 */
+#define OUT_MAX    1500u
+#define SENTINEL   0xA5u
+#define MGMT_NET   0x0A000200u /* 10.0.2.0/24 */
 #define DENIED_NET 0xC0A80000u /* 192.168.0.0/16 */
-#define APP_TOP 5              /* what status asks for */
+#define APP_TOP    5           /* what status asks for */
 
 static struct ntp_server srv;
 static uint8_t out[OUT_MAX];
@@ -63,7 +63,8 @@ static uint32_t fates(const struct ntp_counters *c)
 {
     return c->replied_mode2 + c->replied_mode4 + c->kod_sent + c->drop_short + c->drop_bad_mode +
            c->drop_bad_version + c->drop_mssntp + c->drop_auth + c->drop_bad_format + c->drop_acl +
-           c->drop_ratelimit + c->ctl_answered + c->ctl_errors + c->ctl_refused + c->ctl_ratelimited;
+           c->drop_ratelimit + c->ctl_answered + c->ctl_errors + c->ctl_refused +
+           c->ctl_ratelimited;
 }
 
 static bool is_untouched(size_t from, size_t to)
@@ -154,8 +155,8 @@ static void check_stamp(const struct ntp_reply *rep, int64_t tx_ns)
 }
 
 /* Handles one datagram and checks everything the engine promises about it. */
-static void serve_one(const struct ntp_request *rqp, const struct ntp_clock_info *ci, size_t out_cap,
-                      int64_t tx_ns)
+static void serve_one(const struct ntp_request *rqp, const struct ntp_clock_info *ci,
+                      size_t out_cap, int64_t tx_ns)
 {
     struct ntp_request rq = *rqp;
     const uint8_t *dgram = rq.data;
@@ -230,8 +231,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ntp_server_init(&srv, 12345u);
     struct ratelimit_params p = {
-        .enabled = (rl & 1u) != 0, .interval_log2 = (int8_t)((rl >> 1) % 16u) - 3,
-        .burst = (uint16_t)(1u + (rl >> 4)), .leak_log2 = (uint8_t)(1u + (rl >> 6)),
+        .enabled = (rl & 1u) != 0,
+        .interval_log2 = (int8_t)((rl >> 1) % 16u) - 3,
+        .burst = (uint16_t)(1u + (rl >> 4)),
+        .leak_log2 = (uint8_t)(1u + (rl >> 6)),
     };
     (void)ntp_server_set_ratelimit(&srv, &p);
     if (flags & 0x08u) {
@@ -261,9 +264,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         static const uint32_t sources[4] = { 0x0A000202u, 0x0A000305u, 0xC0A80101u, 0x08080808u };
         struct ntp_request rq = {
-            .data = dgram, .len = len, .src_ip = sources[head & 3u],
+            .data = dgram,
+            .len = len,
+            .src_ip = sources[head & 3u],
             .src_port = (head & 4u) ? NTP_PORT : (uint16_t)(1024u + head),
-            .rx_ns = rx_ns, .mono_ms = mono_ms,
+            .rx_ns = rx_ns,
+            .mono_ms = mono_ms,
         };
         size_t out_cap = NTP_HEADER_LEN + cap_sel % (OUT_MAX - NTP_HEADER_LEN + 1u);
         int64_t tx_ns = rx_ns + (int64_t)(head >> 4) * 1000 - 8000;

@@ -33,8 +33,8 @@
 struct i2c_bus {
     uint8_t regs[REGS];
     uint8_t pointer;
-    unsigned fail_after;   /* transactions that succeed before the failures */
-    unsigned failures;     /* transactions that then fail */
+    unsigned fail_after; /* transactions that succeed before the failures */
+    unsigned failures;   /* transactions that then fail */
     int fail_err;
 };
 
@@ -193,7 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     calendar_from_unix(set_s, &t);
     bool is_in_range = t.year >= 2000 && t.year <= year_last_set[chip];
     if (!is_in_range) {
-        FUZZ_CHECK(err == -EINVAL, "set %lld (year %ld) gave %d", (long long)set_s, (long)t.year, err);
+        FUZZ_CHECK(err == -EINVAL, "set %lld (year %ld) gave %d", (long long)set_s, (long)t.year,
+                   err);
         FUZZ_CHECK(memcmp(before, bus.regs, sizeof(before)) == 0, "a refused set wrote registers");
         return 0;
     }

@@ -28,7 +28,7 @@
 #include "ntp/ntp_time.h"
 #include "ntp/upstream.h"
 
-#define SERVER 0x0A000202u
+#define SERVER   0x0A000202u
 #define NS_PER_S 1000000000LL
 
 static struct upstream u;
@@ -74,7 +74,7 @@ static void check_result(const struct upstream_result *r, bool is_clock_set)
                (long long)r->root_distance_ns);
     FUZZ_CHECK(r->stratum >= 1 && r->stratum <= 15, "stratum %u", r->stratum);
     int64_t size = abs_ns(r->offset_ns);
-    enum upstream_action want = !is_clock_set ? UPSTREAM_ACTION_SET
+    enum upstream_action want = !is_clock_set                        ? UPSTREAM_ACTION_SET
                                 : size > cfg.jump_limit_s * NS_PER_S ? UPSTREAM_ACTION_REFUSE
                                 : size > cfg.step_threshold_ns       ? UPSTREAM_ACTION_STEP
                                                                      : UPSTREAM_ACTION_SLEW;

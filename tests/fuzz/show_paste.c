@@ -81,5 +81,6 @@ void show_paste_check(void)
     }
     struct settings pasted = app_fake.settings;
     copy_unshown(&pasted, &shown);
-    FUZZ_CHECK(config_is_equal(&shown, &pasted), "config show pasted back differs:\n%s", shown_text);
+    FUZZ_CHECK(config_is_equal(&shown, &pasted), "config show pasted back differs:\n%s",
+               shown_text);
 }

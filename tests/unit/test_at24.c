@@ -18,12 +18,15 @@
 #include "hal/timer.h"
 
 #define EE_ADDR7 0x50u
-#define TWR_US   3000u  /* a typical write cycle, under the 5 ms maximum */
+#define TWR_US   3000u /* a typical write cycle, under the 5 ms maximum */
 
 static struct i2c_bus bus;
 static struct at24_model ee;
 static const struct at24 dev = {
-    .bus = &bus, .addr7 = EE_ADDR7, .size = AT24C32_SIZE, .page_size = AT24C32_PAGE_SIZE,
+    .bus = &bus,
+    .addr7 = EE_ADDR7,
+    .size = AT24C32_SIZE,
+    .page_size = AT24C32_PAGE_SIZE,
 };
 static unsigned n_delays;
 
@@ -64,7 +67,7 @@ static void test_probe(void **state)
 static void test_missing_chip(void **state)
 {
     (void)state;
-    uint8_t buf[4] = {1, 2, 3, 4};
+    uint8_t buf[4] = { 1, 2, 3, 4 };
     assert_int_equal(i2c_fake_detach(&bus, EE_ADDR7), 0);
     assert_int_equal(at24_read(&dev, 0, buf, sizeof(buf)), -EIO);
     assert_int_equal(at24_write(&dev, 0, buf, sizeof(buf)), -EIO);
@@ -95,7 +98,7 @@ static void test_bad_description(void **state)
 static void test_range(void **state)
 {
     (void)state;
-    uint8_t buf[128] = {0};
+    uint8_t buf[128] = { 0 };
     assert_int_equal(at24_read(&dev, AT24C32_SIZE, buf, 1), -EINVAL);
     assert_int_equal(at24_read(&dev, AT24C32_SIZE - 96, buf, 97), -EINVAL);
     assert_int_equal(at24_write(&dev, AT24C32_SIZE - 1, buf, 2), -EINVAL);
@@ -166,7 +169,7 @@ static void test_write_split_at_page_boundaries(void **state)
 static void test_write_two_bytes_straddling_a_page(void **state)
 {
     (void)state;
-    const uint8_t data[2] = {0xA1, 0xB2};
+    const uint8_t data[2] = { 0xA1, 0xB2 };
     assert_int_equal(at24_write(&dev, 31, data, sizeof(data)), 0);
     assert_int_equal(ee.n_write_cycles, 2);
     assert_int_equal(ee.mem[31], 0xA1);
@@ -200,7 +203,7 @@ static void test_smaller_declared_page_is_safe(void **state)
 static void test_polls_until_write_cycle_ends(void **state)
 {
     (void)state;
-    uint8_t data[3] = {1, 2, 3};
+    uint8_t data[3] = { 1, 2, 3 };
     uint64_t t0 = i2c_fake_now_us(&bus);
     assert_int_equal(at24_write(&dev, 0x100, data, sizeof(data)), 0);
     uint64_t waited = i2c_fake_now_us(&bus) - t0;
@@ -229,7 +232,7 @@ static void test_each_page_waits_for_its_cycle(void **state)
 static void test_write_cycle_timeout(void **state)
 {
     (void)state;
-    uint8_t data[4] = {9, 9, 9, 9};
+    uint8_t data[4] = { 9, 9, 9, 9 };
     at24_model_init(&ee, AT24C32_SIZE, AT24C32_PAGE_SIZE, 50000); /* a failing chip */
     uint64_t t0 = i2c_fake_now_us(&bus);
     assert_int_equal(at24_write(&dev, 0, data, sizeof(data)), -ETIMEDOUT);

@@ -19,7 +19,7 @@ _Static_assert(sizeof(time_t) >= 8, "the reference needs a 64-bit time_t");
 
 static struct tm tm_from_civil(const struct civil_time *t)
 {
-    struct tm tm = {0};
+    struct tm tm = { 0 };
 
     tm.tm_year = t->year - 1900;
     tm.tm_mon = t->month - 1;
@@ -85,7 +85,7 @@ static void check_days(int64_t first, int64_t last)
             assert_false(calendar_is_last_day_of_month(d - 1));
         }
 
-        struct tm tm = {.tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day};
+        struct tm tm = { .tm_year = year - 1900, .tm_mon = month - 1, .tm_mday = day };
         assert_int_equal((int64_t)timegm(&tm), d * 86400);
 
         prev_year = year;
@@ -159,7 +159,7 @@ static void test_wrap_instants(void **state)
     assert_int_equal(t.minute, 14);
     assert_int_equal(t.second, 8);
 
-    struct civil_time before = {2038, 1, 19, 3, 14, 7};
+    struct civil_time before = { 2038, 1, 19, 3, 14, 7 };
     assert_int_equal(calendar_to_unix(&before), INT32_MAX);
 }
 
@@ -185,15 +185,15 @@ static void test_validate_rejects_bad_fields(void **state)
 {
     (void)state;
     static const struct civil_time bad[] = {
-        {2026, 0, 1, 0, 0, 0},   {2026, 13, 1, 0, 0, 0},  {2026, 1, 0, 0, 0, 0},
-        {2026, 1, 32, 0, 0, 0},  {2026, 2, 29, 0, 0, 0},  {2100, 2, 29, 0, 0, 0},
-        {2024, 2, 30, 0, 0, 0},  {2026, 4, 31, 0, 0, 0},  {2026, 6, 31, 0, 0, 0},
-        {2026, 9, 31, 0, 0, 0},  {2026, 11, 31, 0, 0, 0}, {2026, 1, 1, 24, 0, 0},
-        {2026, 1, 1, 0, 60, 0},  {2026, 1, 1, 0, 0, 60},  {2026, 1, 1, 255, 255, 255},
+        { 2026, 0, 1, 0, 0, 0 },  { 2026, 13, 1, 0, 0, 0 },  { 2026, 1, 0, 0, 0, 0 },
+        { 2026, 1, 32, 0, 0, 0 }, { 2026, 2, 29, 0, 0, 0 },  { 2100, 2, 29, 0, 0, 0 },
+        { 2024, 2, 30, 0, 0, 0 }, { 2026, 4, 31, 0, 0, 0 },  { 2026, 6, 31, 0, 0, 0 },
+        { 2026, 9, 31, 0, 0, 0 }, { 2026, 11, 31, 0, 0, 0 }, { 2026, 1, 1, 24, 0, 0 },
+        { 2026, 1, 1, 0, 60, 0 }, { 2026, 1, 1, 0, 0, 60 },  { 2026, 1, 1, 255, 255, 255 },
     };
     static const struct civil_time good[] = {
-        {2024, 2, 29, 0, 0, 0},  {2000, 2, 29, 23, 59, 59}, {2099, 12, 31, 23, 59, 59},
-        {2026, 4, 30, 12, 0, 0}, {1970, 1, 1, 0, 0, 0},
+        { 2024, 2, 29, 0, 0, 0 },  { 2000, 2, 29, 23, 59, 59 }, { 2099, 12, 31, 23, 59, 59 },
+        { 2026, 4, 30, 12, 0, 0 }, { 1970, 1, 1, 0, 0, 0 },
     };
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -206,7 +206,7 @@ static void test_validate_rejects_bad_fields(void **state)
 static void test_leap_second_count(void **state)
 {
     (void)state;
-    struct civil_time dec = {2016, 12, 31, 23, 59, 60};
+    struct civil_time dec = { 2016, 12, 31, 23, 59, 60 };
 
     assert_int_equal(calendar_validate(&dec), -EINVAL);
     /* POSIX: 23:59:60 has the count of the next day's 00:00:00. */

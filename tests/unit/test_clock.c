@@ -22,14 +22,14 @@
 #include "clock/clock.h"
 #include "fakes/clock_sim.h"
 
-#define NS_PER_S 1000000000LL
+#define NS_PER_S  1000000000LL
 #define NS_PER_MS 1000000LL
 #define NS_PER_US 1000LL
-#define TICK_HZ 50000000u
+#define TICK_HZ   50000000u
 /* 2026-03-01 00:00:00 UTC; the "build date" is a year earlier. */
-#define T0_UNIX_S 1772323200LL
+#define T0_UNIX_S    1772323200LL
 #define BUILD_UNIX_S (T0_UNIX_S - 365LL * 86400)
-#define MAX_EVENTS 64
+#define MAX_EVENTS   64
 
 struct run {
     struct clock clk;
@@ -37,8 +37,8 @@ struct run {
     struct clock_config cfg;
 
     /* main-loop behaviour */
-    uint32_t gap_min_ns, gap_max_ns;   /* one busy iteration */
-    int64_t sleep_max_ns;              /* longest idle sleep */
+    uint32_t gap_min_ns, gap_max_ns; /* one busy iteration */
+    int64_t sleep_max_ns;            /* longest idle sleep */
 
     /* monotonicity */
     bool has_last;
@@ -47,14 +47,14 @@ struct run {
 
     /* error against the reference while measuring */
     bool is_measuring;
-    bool is_vs_true;                   /* against true UTC instead of the RTC */
-    int64_t expect_ns;                 /* expected served - reference */
+    bool is_vs_true;   /* against true UTC instead of the RTC */
+    int64_t expect_ns; /* expected served - reference */
     int64_t err_max_abs_ns;
     double err_sum, err_sum2;
     uint64_t err_n;
     int64_t conv_threshold_ns;
-    int64_t measure_t0_ns;             /* sim time measuring started */
-    int64_t last_bad_t_ns;             /* last time (since measure_t0_ns) the error was over threshold */
+    int64_t measure_t0_ns; /* sim time measuring started */
+    int64_t last_bad_t_ns; /* last time (since measure_t0_ns) the error was over threshold */
 
     /* what the main loop saw */
     struct clock_event events[MAX_EVENTS];
@@ -62,15 +62,16 @@ struct run {
     unsigned n_events;
     uint32_t writes;
     int64_t last_write_s;
-    int64_t last_write_frac_ns;        /* served fraction of a second when written */
-    int64_t write_offset_ns;           /* target - RTC just after the last write: its latency */
+    int64_t last_write_frac_ns; /* served fraction of a second when written */
+    int64_t write_offset_ns;    /* target - RTC just after the last write: its latency */
 };
 
 static struct run g_run;
 /* CLOCK_SIM_SEED=n in the environment reruns every scenario with other noise. */
 static uint64_t g_seed_base;
 
-static void run_init(struct run *r, const struct clock_sim_config *sc, const struct clock_config *cc)
+static void run_init(struct run *r, const struct clock_sim_config *sc,
+                     const struct clock_config *cc)
 {
     memset(r, 0, sizeof(*r));
     clock_sim_init(&r->sim, sc);
@@ -187,12 +188,13 @@ static void loop_once(struct run *r)
     until = clock_ticks_until_due(&r->clk, clock_sim_counter(&r->sim));
     assert_true(until >= 0);
     if (until == 0) {
-        clock_sim_advance(&r->sim, (int64_t)clock_sim_uniform(&r->sim, r->gap_min_ns, r->gap_max_ns));
+        clock_sim_advance(&r->sim,
+                          (int64_t)clock_sim_uniform(&r->sim, r->gap_min_ns, r->gap_max_ns));
     } else {
         /* Asleep until due, or woken earlier by another interrupt. */
-        int64_t ns = until > (int64_t)TICK_HZ * 1000 ? INT64_MAX
-                     : until * (NS_PER_S / TICK_HZ);
-        int64_t wake = (int64_t)clock_sim_uniform(&r->sim, r->gap_min_ns, (uint64_t)r->sleep_max_ns);
+        int64_t ns = until > (int64_t)TICK_HZ * 1000 ? INT64_MAX : until * (NS_PER_S / TICK_HZ);
+        int64_t wake =
+            (int64_t)clock_sim_uniform(&r->sim, r->gap_min_ns, (uint64_t)r->sleep_max_ns);
         clock_sim_advance(&r->sim, ns < wake ? ns : wake);
     }
 }
@@ -281,7 +283,7 @@ static void boot_converged(struct run *r, double freq_ppm, uint64_t seed)
 static void test_boot_converges(void **state)
 {
     (void)state;
-    static const double freqs_ppm[] = {-200.0, -73.0, 0.0, 45.0, 150.0, 200.0};
+    static const double freqs_ppm[] = { -200.0, -73.0, 0.0, 45.0, 150.0, 200.0 };
     int64_t worst_max = 0, worst_conv = 0;
     double worst_rms = 0;
 
@@ -305,7 +307,7 @@ static void test_boot_converges(void **state)
         measure_start(r, 0);
         run_for(r, 300 * NS_PER_S);
         int64_t conv = r->last_bad_t_ns;
-        assert_true(conv < 45 * NS_PER_S);   /* typically 3..10 s */
+        assert_true(conv < 45 * NS_PER_S); /* typically 3..10 s */
 
         /* Steady state, 20 minutes. */
         measure_start(r, 0);
@@ -315,8 +317,8 @@ static void test_boot_converges(void **state)
         printf("  counter %+6.1f ppm: SYNCED after %.2f s, within 20 us after %4.1f s, "
                "then max %5.2f us rms %4.2f us mean %+5.2f us; disp %u us, %.0f reads/s\n",
                freqs_ppm[i], t_sync / 1e9, conv / 1e9, r->err_max_abs_ns / 1e3, rms / 1e3,
-               r->err_sum / (double)r->err_n / 1e3,
-               st.root_disp_us, r->sim.reads / (r->sim.t_ns / 1e9));
+               r->err_sum / (double)r->err_n / 1e3, st.root_disp_us,
+               r->sim.reads / (r->sim.t_ns / 1e9));
         assert_true(r->err_max_abs_ns < 25 * NS_PER_US);
         assert_true(rms < 6 * NS_PER_US);
         /* The rate estimate matches the counter against the RTC. */
@@ -333,7 +335,7 @@ static void test_boot_converges(void **state)
         assert_int_equal(r->past_violations, 0);
         /* Reads only around the edges: about 1 ms of back-to-back reads a second. */
         assert_true(r->sim.reads / (r->sim.t_ns / NS_PER_S) < 60);
-        assert_true(st.rate_changes <= 1);   /* no false alarms to speak of */
+        assert_true(st.rate_changes <= 1); /* no false alarms to speak of */
         if (r->err_max_abs_ns > worst_max)
             worst_max = r->err_max_abs_ns;
         if (rms > worst_rms)
@@ -389,8 +391,9 @@ static void test_frequency_step_and_wander(void **state)
     measure_start(r, 0);
     run_for(r, 600 * NS_PER_S);
     printf("  +10 ppm step: peak %.1f us, back within 20 us in %.1f s; -25 ppm step: peak %.1f us, "
-           "%.1f s; after: max %.2f us, %u rate changes seen\n", peak1 / 1e3, conv1 / 1e9, peak2 / 1e3,
-           conv2 / 1e9, r->err_max_abs_ns / 1e3, status_now(r).rate_changes);
+           "%.1f s; after: max %.2f us, %u rate changes seen\n",
+           peak1 / 1e3, conv1 / 1e9, peak2 / 1e3, conv2 / 1e9, r->err_max_abs_ns / 1e3,
+           status_now(r).rate_changes);
     assert_true(conv2 < 60 * NS_PER_S);
     assert_true(peak1 < 300 * NS_PER_US);
     assert_true(peak2 < 600 * NS_PER_US);
@@ -407,7 +410,7 @@ static void test_random_bus_errors_ridden_out(void **state)
     struct run *r = &g_run;
 
     boot_converged(r, -120.0, 41);
-    r->sim.rtc_fail_permille = 50;   /* 5 % of transfers fail */
+    r->sim.rtc_fail_permille = 50; /* 5 % of transfers fail */
     measure_start(r, 0);
     run_for(r, 900 * NS_PER_S);
     printf("  5%% of RTC reads failing: max %.2f us rms %.2f us\n", r->err_max_abs_ns / 1e3,
@@ -441,18 +444,19 @@ static void test_invalid_rtc_unset_until_set(void **state)
     int ev = find_event(r, CLOCK_REASON_RTC_INVALID, 0);
     assert_true(ev >= 0);
     assert_int_equal(r->events[ev].err, -ENODATA);
-    assert_int_equal(find_event(r, CLOCK_REASON_RTC_INVALID, 1), -1);   /* once per run of errors */
+    assert_int_equal(find_event(r, CLOCK_REASON_RTC_INVALID, 1), -1); /* once per run of errors */
 
     /* Adjusting an unset clock makes no sense. */
-    assert_int_equal(clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), NS_PER_MS,
-                                       CLOCK_SOURCE_OPERATOR), -ENODATA);
+    assert_int_equal(
+        clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), NS_PER_MS, CLOCK_SOURCE_OPERATOR),
+        -ENODATA);
 
     /* The operator sets the time (a little off true, as operators are). */
     int64_t true_at_set = clock_sim_true_ns(&r->sim);
     int64_t set_ns = true_at_set + 2 * NS_PER_MS;
-    assert_int_equal(clock_set_time(&r->clk, clock_sim_counter(&r->sim), set_ns,
-                                    CLOCK_SOURCE_OPERATOR), 0);
-    r->has_last = false;   /* a set may step backwards */
+    assert_int_equal(
+        clock_set_time(&r->clk, clock_sim_counter(&r->sim), set_ns, CLOCK_SOURCE_OPERATOR), 0);
+    r->has_last = false; /* a set may step backwards */
     run_for(r, 2 * NS_PER_S);
     assert_int_equal(r->writes, 1);
     /* Written on the served second boundary, within one loop iteration. */
@@ -477,15 +481,16 @@ static void test_invalid_rtc_unset_until_set(void **state)
     run_for(r, 60 * NS_PER_S);
     int64_t known = known_offset_ns(r);
     int64_t vs_set = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - set_ns -
-                     (int64_t)((double)(clock_sim_true_ns(&r->sim) - true_at_set) * (1.0 + sc.rtc_err_ppm * 1e-6));
+                     (int64_t)((double)(clock_sim_true_ns(&r->sim) - true_at_set) *
+                               (1.0 + sc.rtc_err_ppm * 1e-6));
     assert_true(known >= 0 && known < 50 * NS_PER_US + 60 * 2500);
     assert_true(vs_set > -20 * NS_PER_US && vs_set < 60 * 2500 + 50 * NS_PER_US);
     measure_start(r, known);
     run_for(r, 600 * NS_PER_S);
     st = status_now(r);
     printf("  after set: RTC written %.1f us late, measured %.1f us behind; served - set %+.1f us; "
-           "served - RTC - that: max %.2f us\n", r->write_offset_ns / 1e3, known / 1e3, vs_set / 1e3,
-           r->err_max_abs_ns / 1e3);
+           "served - RTC - that: max %.2f us\n",
+           r->write_offset_ns / 1e3, known / 1e3, vs_set / 1e3, r->err_max_abs_ns / 1e3);
     assert_true(r->err_max_abs_ns < 50 * NS_PER_US);
     assert_true(st.age_s >= 660 && st.age_s <= 665);
     assert_int_equal(r->mono_violations, 0);
@@ -524,7 +529,8 @@ static void test_holdover_then_unset_then_recovery(void **state)
     assert_int_equal(st.rtc_last_err, -EIO);
     /* Dispersion grows at PHI: 15 ppm of 30 s = 450 us. */
     assert_true(st.root_disp_us >= 430 && st.root_disp_us < 600);
-    printf("  30 s holdover: max error %.2f us, disp %u us\n", r->err_max_abs_ns / 1e3, st.root_disp_us);
+    printf("  30 s holdover: max error %.2f us, disp %u us\n", r->err_max_abs_ns / 1e3,
+           st.root_disp_us);
     assert_true(r->err_max_abs_ns < 50 * NS_PER_US);
     int ev = find_event(r, CLOCK_REASON_RTC_ERROR, 0);
     assert_true(ev >= 0);
@@ -546,7 +552,8 @@ static void test_holdover_then_unset_then_recovery(void **state)
     assert_int_equal(r->events[ev].to, CLOCK_STATE_UNSET);
     /* CLOCK_HOLDOVER_S after the last good reading (just before fail_t). */
     int64_t after = r->event_t_ns[ev] - fail_t;
-    assert_true(after > (CLOCK_HOLDOVER_S - 2) * NS_PER_S && after <= (CLOCK_HOLDOVER_S + 1) * NS_PER_S);
+    assert_true(after > (CLOCK_HOLDOVER_S - 2) * NS_PER_S &&
+                after <= (CLOCK_HOLDOVER_S + 1) * NS_PER_S);
     assert_int_equal(status_now(r).root_disp_us, CLOCK_DISP_MAX_US);
 
     /* The bus comes back: SYNCED again, slewed, not stepped. */
@@ -570,15 +577,16 @@ static void test_halted_rtc_goes_unset_and_set_recovers(void **state)
     struct run *r = &g_run;
 
     boot_converged(r, -10.0, 81);
-    r->sim.is_rtc_halted = true;   /* oscillator stopped: CH / OSF */
+    r->sim.is_rtc_halted = true; /* oscillator stopped: CH / OSF */
     run_for(r, 65 * NS_PER_S);
-    int ev = find_event(r, CLOCK_REASON_RTC_INVALID, 1);   /* [0] is the first error's notice */
+    int ev = find_event(r, CLOCK_REASON_RTC_INVALID, 1); /* [0] is the first error's notice */
     assert_true(ev >= 0);
     assert_int_equal(r->events[ev].to, CLOCK_STATE_UNSET);
     assert_int_equal(status_now(r).state, CLOCK_STATE_UNSET);
 
     assert_int_equal(clock_set_time(&r->clk, clock_sim_counter(&r->sim), clock_sim_true_ns(&r->sim),
-                                    CLOCK_SOURCE_UPSTREAM), 0);
+                                    CLOCK_SOURCE_UPSTREAM),
+                     0);
     r->has_last = false;
     run_for(r, 3 * NS_PER_S);
     assert_int_equal(status_now(r).state, CLOCK_STATE_SYNCED);
@@ -593,8 +601,10 @@ static void test_adjust_slews_and_rephases_rtc(void **state)
 
     boot_converged(r, 120.0, 91);
     uint64_t now = clock_sim_counter(&r->sim);
-    assert_int_equal(clock_adjust_time(&r->clk, now, 2 * NS_PER_S + 1, CLOCK_SOURCE_OPERATOR), -EINVAL);
-    assert_int_equal(clock_adjust_time(&r->clk, now, -2 * NS_PER_S - 1, CLOCK_SOURCE_OPERATOR), -EINVAL);
+    assert_int_equal(clock_adjust_time(&r->clk, now, 2 * NS_PER_S + 1, CLOCK_SOURCE_OPERATOR),
+                     -EINVAL);
+    assert_int_equal(clock_adjust_time(&r->clk, now, -2 * NS_PER_S - 1, CLOCK_SOURCE_OPERATOR),
+                     -EINVAL);
     int64_t rtc_before = clock_sim_rtc_ns(&r->sim) - clock_sim_true_ns(&r->sim);
     int64_t served_before = clock_ticks_to_ns(&r->clk, now) - clock_sim_true_ns(&r->sim);
     assert_int_equal(clock_adjust_time(&r->clk, now, 300 * NS_PER_MS, CLOCK_SOURCE_OPERATOR), 0);
@@ -604,7 +614,8 @@ static void test_adjust_slews_and_rephases_rtc(void **state)
     double max_rate_ppb = 0;
     for (int i = 0; i < 700; i++) {
         run_for(r, NS_PER_S);
-        int64_t off = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
+        int64_t off =
+            clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
         double rate = (double)(off - prev) * 1e9 / (double)(r->sim.t_ns - prev_t);
         if (rate > max_rate_ppb)
             max_rate_ppb = rate;
@@ -642,11 +653,12 @@ static void test_rtc_phase_jump_is_slewed(void **state)
     struct run *r = &g_run;
 
     boot_converged(r, 20.0, 95);
-    r->sim.rtc_ns -= 200e6L;   /* 200 ms back */
+    r->sim.rtc_ns -= 200e6L; /* 200 ms back */
     run_for(r, 500 * NS_PER_S);
     measure_start(r, 0);
     run_for(r, 60 * NS_PER_S);
-    printf("  RTC jumped back 200 ms: after 500 s served - RTC max %.2f us\n", r->err_max_abs_ns / 1e3);
+    printf("  RTC jumped back 200 ms: after 500 s served - RTC max %.2f us\n",
+           r->err_max_abs_ns / 1e3);
     assert_true(r->err_max_abs_ns < 60 * NS_PER_US);
     assert_int_equal(r->mono_violations, 0);
     assert_int_equal(count_transitions(r), 1);
@@ -684,12 +696,13 @@ static void test_leap_insert(void **state)
 {
     (void)state;
     struct run *r = &g_run;
-    const int64_t midnight = 1483228800;   /* 2017-01-01 00:00:00, after 2016-12-31 */
+    const int64_t midnight = 1483228800; /* 2017-01-01 00:00:00, after 2016-12-31 */
 
     boot_before_midnight(r, midnight, 101);
     uint64_t now = clock_sim_counter(&r->sim);
     /* A leap at the end of next month is not announced today. */
-    assert_int_equal(clock_schedule_leap(&r->clk, now, CLOCK_LEAP_INSERT, midnight + 31 * 86400), 0);
+    assert_int_equal(clock_schedule_leap(&r->clk, now, CLOCK_LEAP_INSERT, midnight + 31 * 86400),
+                     0);
     assert_int_equal(status_now(r).leap, CLOCK_LEAP_NONE);
     assert_int_equal(status_now(r).leap_at_unix_s, midnight + 31 * 86400);
     assert_int_equal(clock_schedule_leap(&r->clk, now, CLOCK_LEAP_INSERT, midnight), 0);
@@ -709,7 +722,8 @@ static void test_leap_insert(void **state)
         loop_once(r);
         int64_t served = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim));
         int64_t true_ns = clock_sim_true_ns(&r->sim);
-        if (true_ns >= midnight * NS_PER_S + 10 * NS_PER_MS && true_ns < (midnight + 1) * NS_PER_S - 10 * NS_PER_MS) {
+        if (true_ns >= midnight * NS_PER_S + 10 * NS_PER_MS &&
+            true_ns < (midnight + 1) * NS_PER_S - 10 * NS_PER_MS) {
             /* 23:59:60 on the true clock: served holds at midnight. */
             was_in_hold = true;
             assert_true(served >= midnight * NS_PER_S);
@@ -733,21 +747,23 @@ static void test_leap_insert(void **state)
     measure_start(r, known_offset_ns(r));
     run_for(r, 60 * NS_PER_S);
     printf("  leap insert: served held %.2f us into 23:59:60; after the RTC re-phase "
-           "served - RTC - write latency max %.2f us\n", max_in_hold / 1e3, r->err_max_abs_ns / 1e3);
+           "served - RTC - write latency max %.2f us\n",
+           max_in_hold / 1e3, r->err_max_abs_ns / 1e3);
     assert_true(r->err_max_abs_ns < 35 * NS_PER_US);
     assert_int_equal(r->mono_violations, 0);
     assert_int_equal(r->past_violations, 0);
     /* Served is UTC: one second behind the linear count of true time. */
-    int64_t served_vs_linear = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) -
-                               clock_sim_true_ns(&r->sim);
-    assert_true(served_vs_linear > -NS_PER_S - NS_PER_MS && served_vs_linear < -NS_PER_S + NS_PER_MS);
+    int64_t served_vs_linear =
+        clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
+    assert_true(served_vs_linear > -NS_PER_S - NS_PER_MS &&
+                served_vs_linear < -NS_PER_S + NS_PER_MS);
 }
 
 static void test_leap_delete(void **state)
 {
     (void)state;
     struct run *r = &g_run;
-    const int64_t midnight = 1435708800;   /* 2015-07-01 00:00:00, after 2015-06-30 */
+    const int64_t midnight = 1435708800; /* 2015-07-01 00:00:00, after 2015-06-30 */
 
     boot_before_midnight(r, midnight, 111);
     uint64_t now = clock_sim_counter(&r->sim);
@@ -808,7 +824,8 @@ static void test_strict_mode_expires(void **state)
     assert_int_equal(status_now(r).state, CLOCK_STATE_EXPIRED);
 
     /* An upstream adjustment makes the time fresh again. */
-    assert_int_equal(clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), 0, CLOCK_SOURCE_UPSTREAM), 0);
+    assert_int_equal(
+        clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), 0, CLOCK_SOURCE_UPSTREAM), 0);
     run_for(r, 3 * NS_PER_S);
     st = status_now(r);
     assert_int_equal(st.state, CLOCK_STATE_SYNCED);
@@ -818,7 +835,8 @@ static void test_strict_mode_expires(void **state)
     /* Not strict: the same age does not count. */
     cc.strict = false;
     run_init(r, &sc, &cc);
-    assert_int_equal(clock_restore_last_set(&r->clk, T0_UNIX_S - 86400 * 400, CLOCK_SOURCE_OPERATOR), 0);
+    assert_int_equal(
+        clock_restore_last_set(&r->clk, T0_UNIX_S - 86400 * 400, CLOCK_SOURCE_OPERATOR), 0);
     assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
     run_for(r, 60 * NS_PER_S);
     st = status_now(r);
@@ -849,9 +867,10 @@ static void test_trim_corrects_rtc_rate(void **state)
         measure_start(r, 0);
         run_for(r, 250 * NS_PER_S);
         if (getenv("DBG"))
-            printf("    %4d s: served - true mean %+6.2f us max %6.2f us, writes %u, rtc off %lld ns\n",
-                   (k + 1) * 250, r->err_sum / (double)r->err_n / 1e3, r->err_max_abs_ns / 1e3, r->writes,
-                   (long long)status_now(r).rtc_offset_ns);
+            printf(
+                "    %4d s: served - true mean %+6.2f us max %6.2f us, writes %u, rtc off %lld ns\n",
+                (k + 1) * 250, r->err_sum / (double)r->err_n / 1e3, r->err_max_abs_ns / 1e3,
+                r->writes, (long long)status_now(r).rtc_offset_ns);
         if (r->err_max_abs_ns > worst)
             worst = r->err_max_abs_ns;
     }
@@ -862,7 +881,7 @@ static void test_trim_corrects_rtc_rate(void **state)
            r->err_max_abs_ns / 1e3, r->writes, rtc_vs_true / 1e6);
     /* Each re-phase starts a new fit: a few us of random change, no steps. */
     assert_true(r->err_max_abs_ns < 60 * NS_PER_US);
-    assert_true(r->writes >= 3 && r->writes <= 5);   /* every 10 ms of trim: 667 s */
+    assert_true(r->writes >= 3 && r->writes <= 5); /* every 10 ms of trim: 667 s */
     assert_true(rtc_vs_true > -CLOCK_REPHASE_NS - NS_PER_MS && rtc_vs_true < NS_PER_MS);
     assert_int_equal(r->mono_violations, 0);
 
@@ -871,7 +890,8 @@ static void test_trim_corrects_rtc_rate(void **state)
     run_init(r, &sc, &cc);
     assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
     run_for(r, 1000 * NS_PER_S);
-    int64_t off = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
+    int64_t off =
+        clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
     assert_true(off < -14 * NS_PER_MS && off > -16 * NS_PER_MS);
 
     /* Changing the trim at run time does not disturb the served time. */
@@ -882,7 +902,8 @@ static void test_trim_corrects_rtc_rate(void **state)
     assert_true(clock_ticks_to_ns(&r->clk, now) == before);
     r->has_last = false;
     run_for(r, 1000 * NS_PER_S);
-    int64_t off2 = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
+    int64_t off2 =
+        clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_true_ns(&r->sim);
     assert_true(off2 - off > -NS_PER_MS / 10 && off2 - off < NS_PER_MS / 10);
     assert_int_equal(r->mono_violations, 0);
 }
@@ -903,7 +924,7 @@ static void test_set_while_synced_and_restore(void **state)
     run_for(r, 2 * NS_PER_S);
     assert_int_equal(r->writes, 1);
     assert_true(find_event(r, CLOCK_REASON_TIME_SET, 0) >= 0);
-    assert_int_equal(count_transitions(r), 1);   /* it stayed SYNCED */
+    assert_int_equal(count_transitions(r), 1); /* it stayed SYNCED */
     run_for(r, 30 * NS_PER_S);
     measure_start(r, known_offset_ns(r));
     run_for(r, 300 * NS_PER_S);
@@ -912,16 +933,17 @@ static void test_set_while_synced_and_restore(void **state)
     assert_true(rtc_vs_true < -4 * NS_PER_S && rtc_vs_true > -6 * NS_PER_S);
 }
 
-static const char *const model_name[] = {"chip (divider restart)", "QEMU (whole-second offset)"};
+static const char *const model_name[] = { "chip (divider restart)", "QEMU (whole-second offset)" };
 
 /* Boots on an RTC that keeps true time, with the given write behaviour, and lets the rate settle. */
-static void boot_converged_on(struct run *r, enum clock_sim_rtc_model model, double freq_ppm, uint64_t seed)
+static void boot_converged_on(struct run *r, enum clock_sim_rtc_model model, double freq_ppm,
+                              uint64_t seed)
 {
     struct clock_sim_config sc = sim_defaults(freq_ppm, seed);
     struct clock_config cc = clock_defaults();
 
     sc.rtc_model = model;
-    sc.rtc_err_ppm = 0;   /* so the served time should keep a constant offset to true time */
+    sc.rtc_err_ppm = 0; /* so the served time should keep a constant offset to true time */
     run_init(r, &sc, &cc);
     assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
     run_for(r, 120 * NS_PER_S);
@@ -938,8 +960,14 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
     (void)state;
     /* Set time minus the RTC's phase: just ahead of it (the QEMU worst case), and more. */
     static const int64_t ahead_ns[] = {
-        200 * NS_PER_US, 20 * NS_PER_US, 300 * NS_PER_MS, 999 * NS_PER_MS, -200 * NS_PER_US,
-        -700 * NS_PER_MS, 5 * NS_PER_S + 500 * NS_PER_MS, -3 * NS_PER_S,
+        200 * NS_PER_US,
+        20 * NS_PER_US,
+        300 * NS_PER_MS,
+        999 * NS_PER_MS,
+        -200 * NS_PER_US,
+        -700 * NS_PER_MS,
+        5 * NS_PER_S + 500 * NS_PER_MS,
+        -3 * NS_PER_S,
     };
 
     for (int model = CLOCK_SIM_RTC_CHIP; model <= CLOCK_SIM_RTC_QEMU; model++) {
@@ -952,7 +980,7 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
             int64_t set_ns = clock_sim_rtc_ns(&r->sim) + ahead_ns[i];
             int64_t true_at_set = clock_sim_true_ns(&r->sim);
             assert_int_equal(clock_set_time(&r->clk, now, set_ns, CLOCK_SOURCE_OPERATOR), 0);
-            r->has_last = false;   /* a set may step backwards */
+            r->has_last = false; /* a set may step backwards */
             r->is_vs_true = true;
             measure_start(r, set_ns - true_at_set);
             run_for(r, 300 * NS_PER_S);
@@ -961,9 +989,11 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
             int64_t served = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim));
             int64_t rtc_off = served - clock_sim_rtc_ns(&r->sim);
             if (getenv("DBG"))
-                printf("    %s, set %+.4f s from the RTC: served - set max %.2f us, RTC offset %+.6f s, "
-                       "writes %u\n", model_name[model], ahead_ns[i] / 1e9, r->err_max_abs_ns / 1e3,
-                       st.rtc_offset_ns / 1e9, r->writes);
+                printf(
+                    "    %s, set %+.4f s from the RTC: served - set max %.2f us, RTC offset %+.6f s, "
+                    "writes %u\n",
+                    model_name[model], ahead_ns[i] / 1e9, r->err_max_abs_ns / 1e3,
+                    st.rtc_offset_ns / 1e9, r->writes);
             assert_true(r->err_max_abs_ns < 30 * NS_PER_US);
             assert_int_equal(r->writes, 1);
             assert_int_equal(st.state, CLOCK_STATE_SYNCED);
@@ -977,7 +1007,7 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
                 /* Whatever the write left: behind the RTC by the host's fraction then. */
                 assert_true(rtc_off > -NS_PER_S && rtc_off < 100 * NS_PER_US);
                 if (ahead_ns[i] == 200 * NS_PER_US)
-                    assert_true(rtc_off < -999 * NS_PER_MS);   /* the "-0.9998 s" case */
+                    assert_true(rtc_off < -999 * NS_PER_MS); /* the "-0.9998 s" case */
             }
             assert_int_equal(r->mono_violations, 0);
             assert_int_equal(r->past_violations, 0);
@@ -986,9 +1016,11 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
             if (llabs(st.slew_left_ns) > worst_slew)
                 worst_slew = llabs(st.slew_left_ns);
         }
-        printf("  %s: %zu sets, served - set time max %.2f us over 300 s each, slew left <= %.2f us, "
-               "one write each\n", model_name[model], sizeof(ahead_ns) / sizeof(ahead_ns[0]),
-               worst / 1e3, worst_slew / 1e3);
+        printf(
+            "  %s: %zu sets, served - set time max %.2f us over 300 s each, slew left <= %.2f us, "
+            "one write each\n",
+            model_name[model], sizeof(ahead_ns) / sizeof(ahead_ns[0]), worst / 1e3,
+            worst_slew / 1e3);
     }
 }
 
@@ -996,21 +1028,24 @@ static void test_set_is_served_as_set_on_both_rtc_models(void **state)
 static void test_adjust_is_exact_on_both_rtc_models(void **state)
 {
     (void)state;
-    static const int64_t delta_ns[] = {250 * NS_PER_MS, -1600 * NS_PER_MS, 2 * NS_PER_S};
+    static const int64_t delta_ns[] = { 250 * NS_PER_MS, -1600 * NS_PER_MS, 2 * NS_PER_S };
 
     for (int model = CLOCK_SIM_RTC_CHIP; model <= CLOCK_SIM_RTC_QEMU; model++) {
         for (size_t i = 0; i < sizeof(delta_ns) / sizeof(delta_ns[0]); i++) {
             struct run *r = &g_run;
-            boot_converged_on(r, (enum clock_sim_rtc_model)model, 70.0, 400 + 10 * (uint64_t)model + i);
+            boot_converged_on(r, (enum clock_sim_rtc_model)model, 70.0,
+                              400 + 10 * (uint64_t)model + i);
             uint64_t now = clock_sim_counter(&r->sim);
             int64_t before = clock_ticks_to_ns(&r->clk, now) - clock_sim_true_ns(&r->sim);
-            assert_int_equal(clock_adjust_time(&r->clk, now, delta_ns[i], CLOCK_SOURCE_OPERATOR), 0);
+            assert_int_equal(clock_adjust_time(&r->clk, now, delta_ns[i], CLOCK_SOURCE_OPERATOR),
+                             0);
             run_for(r, 3 * NS_PER_S);
             /* What is left to slew, as the console shows it: the sign of the adjust. */
             int64_t left = status_now(r).slew_left_ns;
-            int64_t done = 3 * (CLOCK_SLEW_MAX_PPB / 1000) * NS_PER_US;   /* 3 s at the limit */
+            int64_t done = 3 * (CLOCK_SLEW_MAX_PPB / 1000) * NS_PER_US; /* 3 s at the limit */
             /* (run_for overshoots by up to one 100 ms sleep: 50 us more done) */
-            assert_true(llabs(left - (delta_ns[i] - (delta_ns[i] > 0 ? done : -done))) < 60 * NS_PER_US);
+            assert_true(llabs(left - (delta_ns[i] - (delta_ns[i] > 0 ? done : -done))) <
+                        60 * NS_PER_US);
             /* Slewing takes |delta| / 500 ppm; then it runs on the RTC again. */
             run_for(r, llabs(delta_ns[i]) * (NS_PER_S / CLOCK_SLEW_MAX_PPB) + 60 * NS_PER_S);
             r->is_vs_true = true;
@@ -1018,8 +1053,9 @@ static void test_adjust_is_exact_on_both_rtc_models(void **state)
             run_for(r, 60 * NS_PER_S);
             struct clock_status st = status_now(r);
             printf("  %s, adjust %+.3f s: %+.6f s left after 3 s; afterwards served - (before + "
-                   "adjust) max %.2f us, %u RTC write(s)\n", model_name[model], delta_ns[i] / 1e9,
-                   left / 1e9, r->err_max_abs_ns / 1e3, r->writes);
+                   "adjust) max %.2f us, %u RTC write(s)\n",
+                   model_name[model], delta_ns[i] / 1e9, left / 1e9, r->err_max_abs_ns / 1e3,
+                   r->writes);
             assert_true(r->err_max_abs_ns < 30 * NS_PER_US);
             assert_int_equal(r->writes, 1);
             assert_true(llabs(st.slew_left_ns) < 20 * NS_PER_US);
@@ -1047,9 +1083,11 @@ static void test_torn_write_is_written_again(void **state)
     r->is_vs_true = true;
     measure_start(r, set_ns - true_at_set);
     run_for(r, 60 * NS_PER_S);
-    int64_t rtc_off = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_rtc_ns(&r->sim);
-    printf("  torn write (60 s off) written again: %u writes, served - set max %.2f us, RTC %+.6f s\n",
-           r->writes, r->err_max_abs_ns / 1e3, -rtc_off / 1e9);
+    int64_t rtc_off =
+        clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_rtc_ns(&r->sim);
+    printf(
+        "  torn write (60 s off) written again: %u writes, served - set max %.2f us, RTC %+.6f s\n",
+        r->writes, r->err_max_abs_ns / 1e3, -rtc_off / 1e9);
     assert_int_equal(r->writes, 2);
     assert_true(rtc_off > -NS_PER_S && rtc_off < 100 * NS_PER_US);
     assert_true(r->err_max_abs_ns < 30 * NS_PER_US);
@@ -1058,8 +1096,9 @@ static void test_torn_write_is_written_again(void **state)
     /* One that cannot be fixed is kept after CLOCK_WRITE_TRIES: served right, no write storm. */
     r->sim.tear_s = 3600;
     r->sim.tear_writes = 100;
-    measure_start(r, set_ns - true_at_set);   /* the adjust below is 0: same target */
-    assert_int_equal(clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), 0, CLOCK_SOURCE_OPERATOR), 0);
+    measure_start(r, set_ns - true_at_set); /* the adjust below is 0: same target */
+    assert_int_equal(
+        clock_adjust_time(&r->clk, clock_sim_counter(&r->sim), 0, CLOCK_SOURCE_OPERATOR), 0);
     run_for(r, 120 * NS_PER_S);
     assert_int_equal(r->writes, 2 + CLOCK_WRITE_TRIES);
     rtc_off = clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) - clock_sim_rtc_ns(&r->sim);
@@ -1072,7 +1111,7 @@ static void test_torn_write_is_written_again(void **state)
 static void test_century_rollover(void **state)
 {
     (void)state;
-    const int64_t y2100 = 4102444800LL;   /* 2100-01-01 00:00:00 */
+    const int64_t y2100 = 4102444800LL; /* 2100-01-01 00:00:00 */
 
     for (int model = CLOCK_SIM_RTC_CHIP; model <= CLOCK_SIM_RTC_QEMU; model++) {
         struct run *r = &g_run;
@@ -1085,12 +1124,12 @@ static void test_century_rollover(void **state)
         sc.rtc_err_ppm = 0;
         sc.true_start_unix_ns = (y2100 - 90) * NS_PER_S + 250 * NS_PER_MS;
         sc.rtc_start_unix_ns = sc.true_start_unix_ns;
-        run_init(r, &sc, &cc);   /* built in 2025, no set in the settings: as the QEMU test */
+        run_init(r, &sc, &cc); /* built in 2025, no set in the settings: as the QEMU test */
         assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
         run_for(r, 30 * NS_PER_S);
         r->is_vs_true = true;
         measure_start(r, 0);
-        run_for(r, 120 * NS_PER_S);   /* across the boundary, and on */
+        run_for(r, 120 * NS_PER_S); /* across the boundary, and on */
         struct clock_status st = status_now(r);
         printf("  %s: across 2100-01-01: served - true max %.2f us, %s, RTC reads %lld\n",
                model_name[model], r->err_max_abs_ns / 1e3, clock_state_name(st.state),
@@ -1106,8 +1145,8 @@ static void test_century_rollover(void **state)
         /* A set in the 2100s is written folded into 2000..2099, and served on. */
         int64_t set_ns = clock_sim_true_ns(&r->sim) + 40 * NS_PER_MS;
         int64_t true_at_set = clock_sim_true_ns(&r->sim);
-        assert_int_equal(clock_set_time(&r->clk, clock_sim_counter(&r->sim), set_ns,
-                                        CLOCK_SOURCE_UPSTREAM), 0);
+        assert_int_equal(
+            clock_set_time(&r->clk, clock_sim_counter(&r->sim), set_ns, CLOCK_SOURCE_UPSTREAM), 0);
         r->has_last = false;
         measure_start(r, set_ns - true_at_set);
         run_for(r, 60 * NS_PER_S);
@@ -1124,18 +1163,19 @@ static void test_boot_after_2100_takes_century_from_last_set(void **state)
 {
     (void)state;
     struct run *r = &g_run;
-    const int64_t t_2101 = 4133980800LL;   /* 2101-01-01 00:00:00 */
+    const int64_t t_2101 = 4133980800LL; /* 2101-01-01 00:00:00 */
     struct clock_sim_config sc = sim_defaults(15.0, 601);
     struct clock_config cc = clock_defaults();
 
     sc.is_two_digit_year = true;
     sc.rtc_err_ppm = 0;
     sc.true_start_unix_ns = (t_2101 + 12345) * NS_PER_S;
-    sc.rtc_start_unix_ns = sc.true_start_unix_ns;   /* it reads 2001-01-01 03:25:45 */
+    sc.rtc_start_unix_ns = sc.true_start_unix_ns; /* it reads 2001-01-01 03:25:45 */
 
     /* Set (and stored) in 2100: served as 2101. */
     run_init(r, &sc, &cc);
-    assert_int_equal(clock_restore_last_set(&r->clk, t_2101 - 200 * 86400, CLOCK_SOURCE_UPSTREAM), 0);
+    assert_int_equal(clock_restore_last_set(&r->clk, t_2101 - 200 * 86400, CLOCK_SOURCE_UPSTREAM),
+                     0);
     assert_true(run_until_synced(r, 3 * NS_PER_S) >= 0);
     r->is_vs_true = true;
     measure_start(r, 0);
@@ -1151,7 +1191,8 @@ static void test_boot_after_2100_takes_century_from_last_set(void **state)
 
     /* Stored 60 years before: the same. */
     run_init(r, &sc, &cc);
-    assert_int_equal(clock_restore_last_set(&r->clk, t_2101 - 60LL * 365 * 86400, CLOCK_SOURCE_OPERATOR), 0);
+    assert_int_equal(
+        clock_restore_last_set(&r->clk, t_2101 - 60LL * 365 * 86400, CLOCK_SOURCE_OPERATOR), 0);
     run_for(r, 10 * NS_PER_S);
     assert_int_equal(status_now(r).state, CLOCK_STATE_UNSET);
 
@@ -1173,7 +1214,7 @@ static void test_temperature_cycle_three_hours(void **state)
     boot_converged(r, -150.0, 151);
     measure_start(r, 0);
     for (int k = 0; k < 3 * 360; k++) {
-        double want = 8.0 * sin(2.0 * M_PI * k / 360.0);   /* +-8 ppm, one hour period */
+        double want = 8.0 * sin(2.0 * M_PI * k / 360.0); /* +-8 ppm, one hour period */
         clock_sim_step_freq(&r->sim, want - applied_ppm);
         applied_ppm = want;
         run_for(r, 10 * NS_PER_S);
@@ -1210,7 +1251,8 @@ static void test_old_stamps_stable_across_updates(void **state)
         if (d > worst)
             worst = d;
     }
-    printf("  stamps 1..5 ms old across %u updates: moved at most %lld ns\n", updates, (long long)worst);
+    printf("  stamps 1..5 ms old across %u updates: moved at most %lld ns\n", updates,
+           (long long)worst);
     assert_true(updates > 20);
     assert_true(worst < 1000);
 }
@@ -1224,10 +1266,11 @@ static void test_set_with_dead_rtc_goes_unset(void **state)
     r->sim.rtc_fail_err = -EIO;
     uint64_t now = clock_sim_counter(&r->sim);
     assert_int_equal(clock_set_time(&r->clk, now, clock_ticks_to_ns(&r->clk, now) + NS_PER_S,
-                                    CLOCK_SOURCE_OPERATOR), 0);
+                                    CLOCK_SOURCE_OPERATOR),
+                     0);
     r->has_last = false;
     run_for(r, 50 * NS_PER_S);
-    assert_int_equal(status_now(r).state, CLOCK_STATE_SYNCED);   /* holding over */
+    assert_int_equal(status_now(r).state, CLOCK_STATE_SYNCED); /* holding over */
     assert_int_equal(r->writes, 0);
     run_for(r, 15 * NS_PER_S);
     assert_int_equal(status_now(r).state, CLOCK_STATE_UNSET);
@@ -1246,13 +1289,14 @@ static void test_leap_during_rtc_outage(void **state)
 {
     (void)state;
     const int64_t midnight = 1483228800;
-    static const int outage_s[] = {20, 75};   /* holdover, and past it (UNSET) */
+    static const int outage_s[] = { 20, 75 }; /* holdover, and past it (UNSET) */
 
     for (int k = 0; k < 2; k++) {
         struct run *r = &g_run;
         boot_before_midnight(r, midnight, 181 + (uint64_t)k);
-        assert_int_equal(clock_schedule_leap(&r->clk, clock_sim_counter(&r->sim), CLOCK_LEAP_INSERT,
-                                             midnight), 0);
+        assert_int_equal(
+            clock_schedule_leap(&r->clk, clock_sim_counter(&r->sim), CLOCK_LEAP_INSERT, midnight),
+            0);
         while (clock_ticks_to_ns(&r->clk, clock_sim_counter(&r->sim)) < (midnight - 10) * NS_PER_S)
             loop_once(r);
         int64_t rtc_off_before = clock_sim_rtc_ns(&r->sim) - clock_sim_true_ns(&r->sim);
@@ -1291,8 +1335,9 @@ static void test_ticks_to_ns_arithmetic(void **state)
     assert_int_equal(clock_ticks_to_ns(&c, (1ull << 40) + 3), base + ((1ll << 40) + 3) * 20);
 
     /* Odd rates: monotonic, and exact but for the rate's last bit. */
-    static const uint32_t rates[] = {1, 32768, 12000000, 16777216, 80000000, 1000000000, 4000000000u};
-    static const int8_t precision[] = {0, -15, -23, -24, -26, -29, -31};
+    static const uint32_t rates[] = { 1,        32768,      12000000,   16777216,
+                                      80000000, 1000000000, 4000000000u };
+    static const int8_t precision[] = { 0, -15, -23, -24, -26, -29, -31 };
     for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
         struct clock_status st;
         cc.tick_hz = rates[i];
@@ -1329,23 +1374,29 @@ static void test_api_errors_and_names(void **state)
     cc = clock_defaults();
     assert_int_equal(clock_init(&c, &cc), 0);
 
-    struct clock_rtc_sample s = {.tick_before = 100, .tick_after = 99, .err = 0, .unix_s = T0_UNIX_S};
+    struct clock_rtc_sample s = {
+        .tick_before = 100, .tick_after = 99, .err = 0, .unix_s = T0_UNIX_S
+    };
     assert_int_equal(clock_feed_rtc(&c, &s), -EINVAL);
-    assert_int_equal(clock_rtc_written(&c, T0_UNIX_S, 1, 2, 0), -EINVAL);   /* none due */
+    assert_int_equal(clock_rtc_written(&c, T0_UNIX_S, 1, 2, 0), -EINVAL); /* none due */
     int64_t w;
     assert_int_equal(clock_rtc_write_due(&c, 0, &w), -EAGAIN);
     assert_int_equal(clock_adjust_time(&c, 0, NS_PER_MS, CLOCK_SOURCE_OPERATOR), -ENODATA);
-    assert_int_equal(clock_adjust_time(&c, 0, CLOCK_ADJUST_MAX_NS + 1, CLOCK_SOURCE_OPERATOR), -EINVAL);
-    assert_int_equal(clock_set_time(&c, 0, (BUILD_UNIX_S - 1) * NS_PER_S, CLOCK_SOURCE_OPERATOR), -EINVAL);
+    assert_int_equal(clock_adjust_time(&c, 0, CLOCK_ADJUST_MAX_NS + 1, CLOCK_SOURCE_OPERATOR),
+                     -EINVAL);
+    assert_int_equal(clock_set_time(&c, 0, (BUILD_UNIX_S - 1) * NS_PER_S, CLOCK_SOURCE_OPERATOR),
+                     -EINVAL);
     assert_int_equal(clock_set_time(&c, 0, T0_UNIX_S * NS_PER_S, CLOCK_SOURCE_NONE), -EINVAL);
     assert_int_equal(clock_restore_last_set(&c, 5, (enum clock_source)9), -EINVAL);
 
     /* Leap seconds: only the midnight after the last day of a month, in the future. */
-    uint64_t now = 0;   /* served time is the build date, 2025-03-01 */
-    assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_INSERT, 1782864000), 0);   /* 2026-07-01 */
+    uint64_t now = 0; /* served time is the build date, 2025-03-01 */
+    assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_INSERT, 1782864000),
+                     0); /* 2026-07-01 */
     assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_INSERT, 1782864000 + 3600), -EINVAL);
     assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_INSERT, 1782864000 + 86400), -EINVAL);
-    assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_DELETE, 1483228800), -EINVAL);  /* past */
+    assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_DELETE, 1483228800),
+                     -EINVAL); /* past */
     assert_int_equal(clock_schedule_leap(&c, now, (enum clock_leap)3, 1782864000), -EINVAL);
     assert_int_equal(clock_schedule_leap(&c, now, CLOCK_LEAP_NONE, 0), 0);
 
@@ -1357,7 +1408,7 @@ static void test_api_errors_and_names(void **state)
         s.err = -EIO;
         assert_int_equal(clock_feed_rtc(&c, &s), 0);
         s.err = 0;
-        s.unix_s = T0_UNIX_S + i * 10;   /* good readings in between end each run of errors */
+        s.unix_s = T0_UNIX_S + i * 10; /* good readings in between end each run of errors */
         s.tick_before += 1000;
         s.tick_after += 1000;
         assert_int_equal(clock_feed_rtc(&c, &s), 0);

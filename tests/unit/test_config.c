@@ -16,8 +16,9 @@
 #include "lib/crc32.h"
 #include "fakes/eeprom_fake.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
-#define SLOT_OFF(n) (CONFIG_EEPROM_BASE + (n) * CONFIG_SLOT_SIZE)
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define SLOT_OFF(n) (CONFIG_EEPROM_BASE + (n)*CONFIG_SLOT_SIZE)
 
 static struct eeprom_fake eeprom;
 static struct config_store store;
@@ -96,8 +97,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 static void fix_crc(uint8_t *rec, size_t payload_len)
 {
-    put32(rec + CONFIG_HEADER_LEN + payload_len,
-          crc32_ieee(rec, CONFIG_HEADER_LEN + payload_len));
+    put32(rec + CONFIG_HEADER_LEN + payload_len, crc32_ieee(rec, CONFIG_HEADER_LEN + payload_len));
 }
 
 /* ----------------------------------------------------------- validation -- */
@@ -130,7 +130,11 @@ static void test_custom_is_valid(void **unused)
 
 typedef void (*mutator)(struct settings *s);
 
-#define BAD(name, body) static void name(struct settings *s) { body; }
+#define BAD(name, body)                                                                            \
+    static void name(struct settings *s)                                                           \
+    {                                                                                              \
+        body;                                                                                      \
+    }
 BAD(bad_prefix_without_ip, s->ip_prefix = 24)
 BAD(bad_dhcp_off_without_ip, s->dhcp_enabled = false)
 BAD(bad_ip_multicast, s->ip_addr = IP(224, 0, 0, 1))
@@ -176,14 +180,44 @@ static void test_validate_refuses_each_bad_field(void **unused)
 {
     (void)unused;
     static const mutator bad[] = {
-        bad_dhcp_off_without_ip, bad_ip_multicast, bad_ip_loopback, bad_ip_prefix_zero,
-        bad_ip_prefix_33, bad_ip_is_network, bad_ip_is_broadcast, bad_gw_outside,
-        bad_gw_is_ip, bad_stratum_0, bad_stratum_16, bad_refid_empty, bad_refid_space,
-        bad_refid_ctrl, bad_refid_gap, bad_rl_interval, bad_rl_burst, bad_rl_leak_0,
-        bad_rl_leak_5, bad_acl_count, bad_acl_action, bad_acl_hostbits, bad_acl_prefix,
-        bad_acl_dup, bad_mgmt_mode, bad_mgmt_hostbits, bad_mgmt_local_addr, bad_upstream,
-        bad_syslog, bad_trim_hi, bad_trim_lo, bad_drift_lo, bad_drift_hi, bad_strict_0,
-        bad_strict_hi, bad_last_set_early, bad_last_set_late, bad_last_set_source,
+        bad_dhcp_off_without_ip,
+        bad_ip_multicast,
+        bad_ip_loopback,
+        bad_ip_prefix_zero,
+        bad_ip_prefix_33,
+        bad_ip_is_network,
+        bad_ip_is_broadcast,
+        bad_gw_outside,
+        bad_gw_is_ip,
+        bad_stratum_0,
+        bad_stratum_16,
+        bad_refid_empty,
+        bad_refid_space,
+        bad_refid_ctrl,
+        bad_refid_gap,
+        bad_rl_interval,
+        bad_rl_burst,
+        bad_rl_leak_0,
+        bad_rl_leak_5,
+        bad_acl_count,
+        bad_acl_action,
+        bad_acl_hostbits,
+        bad_acl_prefix,
+        bad_acl_dup,
+        bad_mgmt_mode,
+        bad_mgmt_hostbits,
+        bad_mgmt_local_addr,
+        bad_upstream,
+        bad_syslog,
+        bad_trim_hi,
+        bad_trim_lo,
+        bad_drift_lo,
+        bad_drift_hi,
+        bad_strict_0,
+        bad_strict_hi,
+        bad_last_set_early,
+        bad_last_set_late,
+        bad_last_set_source,
         bad_last_set_never,
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -255,21 +289,23 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     static const uint8_t header[] = { 'N', 'T', 'P', 'C', 2, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
     assert_memory_equal(rec, header, sizeof(header));
     const uint8_t *p = rec + CONFIG_OFF_PAYLOAD;
-    assert_int_equal(p[0], 0);                                 /* dhcp off */
-    static const uint8_t ip[] = { 20, 7, 168, 192, 23 };       /* ip LE, prefix */
+    assert_int_equal(p[0], 0);                           /* dhcp off */
+    static const uint8_t ip[] = { 20, 7, 168, 192, 23 }; /* ip LE, prefix */
     assert_memory_equal(p + 1, ip, sizeof(ip));
-    assert_int_equal(p[10], 3);                                /* stratum */
+    assert_int_equal(p[10], 3); /* stratum */
     assert_memory_equal(p + 11, "GPS\0", 4);
-    static const uint8_t rl[] = { 1, 5, 200, 4, 3 };           /* ratelimit, acl_count */
+    static const uint8_t rl[] = { 1, 5, 200, 4, 3 }; /* ratelimit, acl_count */
     assert_memory_equal(p + 15, rl, sizeof(rl));
     static const uint8_t acl0[] = { CONFIG_ACL_ALLOW, 16, 0, 0, 1, 10 };
     assert_memory_equal(p + 20, acl0, sizeof(acl0));
     static const uint8_t unused_acl[6 * 5] = { 0 };
     assert_memory_equal(p + 20 + 3 * 6, unused_acl, sizeof(unused_acl));
     assert_int_equal(p[68], CONFIG_MGMT_SUBNET);
-    static const uint8_t trim[] = { 0xC0, 0x1D, 0xFE, 0xFF };  /* -123456 */
+    static const uint8_t trim[] = { 0xC0, 0x1D, 0xFE, 0xFF }; /* -123456 */
     assert_memory_equal(p + 82, trim, sizeof(trim));
-    static const uint8_t last[] = { 0x80, 0x2B, 0x07, 0x6B, 0, 0, 0, 0, CONFIG_TIME_SOURCE_OPERATOR };
+    static const uint8_t last[] = {
+        0x80, 0x2B, 0x07, 0x6B, 0, 0, 0, 0, CONFIG_TIME_SOURCE_OPERATOR
+    };
     assert_memory_equal(p + 95, last, sizeof(last));
     static const uint8_t mac[] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55, CONFIG_MAC_OPERATOR };
     assert_memory_equal(p + 104, mac, sizeof(mac));
@@ -440,7 +476,8 @@ static void test_missing_eeprom(void **unused)
     eeprom.is_missing = true;
     load_expect(-EIO, CONFIG_STORE_NO_EEPROM, &s);
     assert_defaults(&s);
-    assert_string_equal(config_status_text(state.status), "no EEPROM (read failed), using defaults");
+    assert_string_equal(config_status_text(state.status),
+                        "no EEPROM (read failed), using defaults");
     make_custom(&s);
     assert_int_equal(config_save(&state, &s), -EIO);
     assert_int_equal(config_erase(&state), -EIO);
@@ -529,7 +566,8 @@ static void test_torn_write_at_every_offset_keeps_old_record(void **unused)
 {
     (void)unused;
     static const enum eeprom_fake_tear tears[] = {
-        EEPROM_FAKE_TEAR_PREFIX, EEPROM_FAKE_TEAR_GARBLE_PAGE,
+        EEPROM_FAKE_TEAR_PREFIX,
+        EEPROM_FAKE_TEAR_GARBLE_PAGE,
     };
     struct settings s1, s2, s3, back;
     config_defaults(&s1);
@@ -539,7 +577,7 @@ static void test_torn_write_at_every_offset_keeps_old_record(void **unused)
     s3.clock_trim_ppb = 4242;
     memcpy(s3.refid, "PPS\0", 4);
 
-    for (unsigned first = 0; first < 2; first++) {   /* torn slot 0, then slot 1 */
+    for (unsigned first = 0; first < 2; first++) { /* torn slot 0, then slot 1 */
         for (size_t t = 0; t < 2; t++) {
             for (long cut = 0; cut <= (long)CONFIG_RECORD_LEN; cut++) {
                 eeprom_fake_init(&eeprom);
@@ -679,7 +717,8 @@ static void test_foreign_data_is_reported(void **unused)
     memset(&eeprom.mem[SLOT_OFF(1)], 0, CONFIG_SLOT_SIZE);
     load_expect(-EBADMSG, CONFIG_STORE_FOREIGN, &back);
     assert_defaults(&back);
-    assert_string_equal(config_status_text(state.status), "foreign data (bad magic), using defaults");
+    assert_string_equal(config_status_text(state.status),
+                        "foreign data (bad magic), using defaults");
 }
 
 static void test_out_of_range_values_are_refused(void **unused)
@@ -821,7 +860,8 @@ static void test_status_texts(void **unused)
         }
     }
     assert_string_equal(config_status_text(CONFIG_STORE_OK), "ok");
-    assert_string_equal(config_status_text(CONFIG_STORE_BAD_CRC), "corrupted (bad CRC), using defaults");
+    assert_string_equal(config_status_text(CONFIG_STORE_BAD_CRC),
+                        "corrupted (bad CRC), using defaults");
 }
 
 int main(void)

@@ -20,9 +20,10 @@
 #include "console/console.h"
 #include "fakes/console_app_fake.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define NOW_S 1795632000LL /* 2026-11-25T18:40:00Z, the fake's clock */
-#define NS 1000000000LL
+#define NS    1000000000LL
 
 /* ------------------------------------------------------ UART stand-in -- */
 
@@ -162,7 +163,8 @@ static void test_typed_line_is_echoed_and_run(void **unused)
     type("ntp stratum 2\r");
     assert_int_equal(app_fake.settings.stratum, 2);
     assert_int_equal(app_fake.apply_calls, 1);
-    const char *want = "ntp stratum 2\r\nok (not saved yet: 'save' keeps it after a power cut)\r\n" CONSOLE_PROMPT;
+    const char *want =
+        "ntp stratum 2\r\nok (not saved yet: 'save' keeps it after a power cut)\r\n" CONSOLE_PROMPT;
     assert_string_equal(out, want);
 }
 
@@ -190,7 +192,8 @@ static void test_backspace_and_del_edit(void **unused)
     type("ntp stratum 9\b7\r");
     assert_int_equal(app_fake.settings.stratum, 7);
     expect_in(out, "9\b \b7");
-    type("ntp stratum 99\x7f\x7f" "6\r");
+    type("ntp stratum 99\x7f\x7f"
+         "6\r");
     assert_int_equal(app_fake.settings.stratum, 6);
     /* backspace on an empty line does nothing, not even echo */
     out_clear();
@@ -267,7 +270,8 @@ static void test_overlong_line_is_refused_not_truncated(void **unused)
 static void test_control_chars_ignored(void **unused)
 {
     (void)unused;
-    static const char seq[] = "\x01\x02ntp\x07 str\x00" "atum\t 4\x0b\x0c\x1a\r";
+    static const char seq[] = "\x01\x02ntp\x07 str\x00"
+                              "atum\t 4\x0b\x0c\x1a\r";
     out_clear();
     type_n(seq, sizeof(seq) - 1);
     assert_int_equal(app_fake.settings.stratum, 4);
@@ -275,7 +279,8 @@ static void test_control_chars_ignored(void **unused)
     assert_null(strchr(out, '\x07'));
     assert_null(strchr(out, '\x01'));
     /* non-ASCII bytes are ignored too */
-    type("ntp stratum \xc3\xa9" "5\r");
+    type("ntp stratum \xc3\xa9"
+         "5\r");
     assert_int_equal(app_fake.settings.stratum, 5);
 }
 
@@ -455,7 +460,9 @@ static void test_long_reports_arrive_whole_over_a_slow_uart(void **unused)
     exec("help");
     assert_true(out_len > CONSOLE_TX_BUF_SIZE);
     exec("config show");
-    expect_in(out, "ntp allow 172.16.206.0/24\r\nntp deny 172.16.207.0/24\r\nntp mgmt 192.168.100.0/24\r\n");
+    expect_in(
+        out,
+        "ntp allow 172.16.206.0/24\r\nntp deny 172.16.207.0/24\r\nntp mgmt 192.168.100.0/24\r\n");
     expect_in(out, "net mac 02:4e:5a:00:00:42\r\n");
     expect_in(out, "upstream 192.168.100.123\r\nlog 192.168.100.114\r\n");
 }
@@ -500,8 +507,9 @@ static void test_output_flood_waits_never_drops_never_blocks(void **unused)
     assert_int_equal(console_tx_pending(), 0);
     assert_int_equal(console_tx_dropped(), 0);
     assert_int_equal(strncmp(out, want, strlen(want)), 0);
-    assert_string_equal(out + strlen(want),
-                        "ntp stratum 2\r\nok (not saved yet: 'save' keeps it after a power cut)\r\n" CONSOLE_PROMPT);
+    assert_string_equal(
+        out + strlen(want),
+        "ntp stratum 2\r\nok (not saved yet: 'save' keeps it after a power cut)\r\n" CONSOLE_PROMPT);
     assert_int_equal(app_fake.settings.stratum, 2);
 }
 
@@ -527,13 +535,15 @@ static void test_input_waits_for_room_for_its_output(void **unused)
     assert_true(in_pos < in_len); /* the rest waits in the receive ring */
     assert_int_equal(console_tx_dropped(), 0);
     write_budget = 5;
-    for (int i = 0; i < 100000 && (in_pos < in_len || console_is_busy() || console_tx_pending()); i++) {
+    for (int i = 0; i < 100000 && (in_pos < in_len || console_is_busy() || console_tx_pending());
+         i++) {
         console_poll();
     }
     assert_int_equal(in_pos, in_len);
     assert_int_equal(console_tx_dropped(), 0);
     assert_int_equal(count_of(out, "error: unknown command 'zzz"), n / (CONSOLE_LINE_MAX + 1));
-    assert_int_equal(count_of(out, CONSOLE_PROMPT), n / (CONSOLE_LINE_MAX + 1) + 1); /* and the first one */
+    assert_int_equal(count_of(out, CONSOLE_PROMPT),
+                     n / (CONSOLE_LINE_MAX + 1) + 1); /* and the first one */
 }
 
 /* ----------------------------------------------------------- dispatch -- */
@@ -544,7 +554,8 @@ static void test_unknown_commands(void **unused)
     expect_refused("frobnicate", "unknown command 'frobnicate' (type help)");
     expect_refused("time", "'time' needs one of: set, adjust");
     expect_refused("time travel 1985", "unknown command 'time travel'");
-    expect_refused("ntp", "'ntp' needs one of: stratum, refid, ratelimit, allow, deny, acl clear, mgmt");
+    expect_refused("ntp",
+                   "'ntp' needs one of: stratum, refid, ratelimit, allow, deny, acl clear, mgmt");
     expect_refused("ntp acl", "unknown command 'ntp acl'");
     expect_refused("ntp acl wipe", "unknown command 'ntp acl'");
     expect_refused("statusx", "unknown command");
@@ -564,22 +575,50 @@ static void test_extra_and_missing_arguments(void **unused)
 {
     (void)unused;
     static const char *const lines[] = {
-        "status now", "time set", "time set 2026-11-25T18:40:00Z extra",
-        "time adjust", "time adjust +1s +1s", "leap insert", "leap cancel now",
-        "net dhcp", "net dhcp on off", "net ip", "net ip 10.0.2.15/24 gw 10.0.2.2 extra",
-        "ntp stratum", "ntp stratum 1 2", "ntp refid", "ntp refid A B", "ntp ratelimit",
-        "ntp ratelimit 1 2 3 4", "ntp allow", "ntp deny 10.0.0.0/8 10.1.0.0/16",
-        "ntp acl clear all", "ntp mgmt", "upstream", "upstream 10.0.2.2 10.0.2.3", "log",
-        "clock trim", "clock trim 1 2", "clock drift", "clock strict", "clock strict on 5 6",
-        "config show all", "save now", "reboot now", "factory-reset now", "help time set",
+        "status now",
+        "time set",
+        "time set 2026-11-25T18:40:00Z extra",
+        "time adjust",
+        "time adjust +1s +1s",
+        "leap insert",
+        "leap cancel now",
+        "net dhcp",
+        "net dhcp on off",
+        "net ip",
+        "net ip 10.0.2.15/24 gw 10.0.2.2 extra",
+        "ntp stratum",
+        "ntp stratum 1 2",
+        "ntp refid",
+        "ntp refid A B",
+        "ntp ratelimit",
+        "ntp ratelimit 1 2 3 4",
+        "ntp allow",
+        "ntp deny 10.0.0.0/8 10.1.0.0/16",
+        "ntp acl clear all",
+        "ntp mgmt",
+        "upstream",
+        "upstream 10.0.2.2 10.0.2.3",
+        "log",
+        "clock trim",
+        "clock trim 1 2",
+        "clock drift",
+        "clock strict",
+        "clock strict on 5 6",
+        "config show all",
+        "save now",
+        "reboot now",
+        "factory-reset now",
+        "help time set",
     };
     for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
         expect_refused(lines[i], "usage: ");
     }
     /* the usage line carries the syntax */
     expect_refused("time set", "usage: time set YYYY-MM-DDTHH:MM:SS[.fff]Z");
-    expect_refused("net ip 10.0.2.15/24 gw", "usage: net ip <a.b.c.d>/<prefix> [gw <a.b.c.d>] | none");
-    expect_refused("ntp ratelimit 3 8", "usage: ntp ratelimit <interval_log2> <burst> <leak> | off");
+    expect_refused("net ip 10.0.2.15/24 gw",
+                   "usage: net ip <a.b.c.d>/<prefix> [gw <a.b.c.d>] | none");
+    expect_refused("ntp ratelimit 3 8",
+                   "usage: ntp ratelimit <interval_log2> <burst> <leak> | off");
     expect_refused("clock strict on", "usage: clock strict on <max_ms> | off");
 }
 
@@ -598,11 +637,34 @@ static void test_help_lists_every_command_with_syntax(void **unused)
     }
     /* the commands the operator's manual promises */
     static const char *const promised[] = {
-        "status", "time set", "time adjust", "leap insert", "leap delete", "leap cancel",
-        "net dhcp", "net ip", "ntp stratum", "ntp refid", "ntp ratelimit", "ntp allow",
-        "ntp deny", "ntp acl clear", "ntp mgmt", "upstream", "log", "clock trim",
-        "clock drift", "clock strict", "config show", "save", "reboot", "factory-reset", "help",
-        "selftest watchdog", "selftest stack", "net mac",
+        "status",
+        "time set",
+        "time adjust",
+        "leap insert",
+        "leap delete",
+        "leap cancel",
+        "net dhcp",
+        "net ip",
+        "ntp stratum",
+        "ntp refid",
+        "ntp ratelimit",
+        "ntp allow",
+        "ntp deny",
+        "ntp acl clear",
+        "ntp mgmt",
+        "upstream",
+        "log",
+        "clock trim",
+        "clock drift",
+        "clock strict",
+        "config show",
+        "save",
+        "reboot",
+        "factory-reset",
+        "help",
+        "selftest watchdog",
+        "selftest stack",
+        "net mac",
     };
     for (size_t i = 0; i < sizeof(promised) / sizeof(promised[0]); i++) {
         char want[40];
@@ -644,10 +706,20 @@ static void fill_status(void)
     st->dhcp_lease_s = 86400;
     st->dhcp_lease_left_s = 43000;
     st->ntp = (struct app_ntp_counters){
-        .received = 4000000000u, .replied_mode2 = 5, .replied_mode4 = 900,
-        .replied_v = { 0, 1, 2, 300, 602 }, .drop_short = 11, .drop_mode = 12,
-        .drop_version = 13, .drop_mssntp = 14, .drop_auth = 15, .drop_format = 16,
-        .drop_acl = 17, .drop_ratelimit = 18, .kod_sent = 19, .mode6_replied = 20,
+        .received = 4000000000u,
+        .replied_mode2 = 5,
+        .replied_mode4 = 900,
+        .replied_v = { 0, 1, 2, 300, 602 },
+        .drop_short = 11,
+        .drop_mode = 12,
+        .drop_version = 13,
+        .drop_mssntp = 14,
+        .drop_auth = 15,
+        .drop_format = 16,
+        .drop_acl = 17,
+        .drop_ratelimit = 18,
+        .kod_sent = 19,
+        .mode6_replied = 20,
         .mode6_refused = 21,
     };
     st->top_clients[0] = (struct app_client){ IP(10, 0, 2, 2), 700 };
@@ -711,7 +783,9 @@ static void test_status_unset_and_unhealthy(void **unused)
     expect_in(out, "state: UNSET\r\n");
     assert_null(strstr(out, "SYNCED"));
     expect_in(out, "last set: never\r\n");
-    expect_in(out, "rtc: DS3231, OSCILLATOR STOPPED (time lost), HALTED (not counting), 0 I/O errors\r\n");
+    expect_in(
+        out,
+        "rtc: DS3231, OSCILLATOR STOPPED (time lost), HALTED (not counting), 0 I/O errors\r\n");
     expect_in(out, "net: no address yet, DHCP, link down\r\n");
     expect_in(out, "adjusting: -0.001500000 s left\r\n");
     expect_in(out, "leap second: insert at the end of 2027-06-30\r\n");
@@ -802,10 +876,18 @@ static void test_time_adjust(void **unused)
         const char *arg;
         int64_t ns;
     } good[] = {
-        { "+250ms", 250000000 }, { "-1.5s", -1500000000 }, { "+20us", 20000 },
-        { "250ms", 250000000 }, { "-0.000000001s", -1 }, { "+100ns", 100 },
-        { "0.25ms", 250000 }, { "+2s", 2000000000 }, { "-2.000000000s", -2000000000 },
-        { "+1.001us", 1001 }, { "0ms", 0 }, { "-999999us", -999999000 },
+        { "+250ms", 250000000 },
+        { "-1.5s", -1500000000 },
+        { "+20us", 20000 },
+        { "250ms", 250000000 },
+        { "-0.000000001s", -1 },
+        { "+100ns", 100 },
+        { "0.25ms", 250000 },
+        { "+2s", 2000000000 },
+        { "-2.000000000s", -2000000000 },
+        { "+1.001us", 1001 },
+        { "0ms", 0 },
+        { "-999999us", -999999000 },
     };
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         char line[64];
@@ -868,9 +950,9 @@ static void test_leap(void **unused)
     expect_ok("leap delete 2027-12-31");
     assert_int_equal(app_fake.leap, APP_LEAP_DELETE);
     assert_int_equal(app_fake.leap_at_unix_s, 1830297600); /* 2028-01-01 */
-    expect_ok("leap insert 2026-11-30");  /* this month: still ahead */
-    expect_ok("leap insert 2027-02-28");  /* not a leap year */
-    expect_ok("leap insert 2028-02-29");  /* leap year */
+    expect_ok("leap insert 2026-11-30");                   /* this month: still ahead */
+    expect_ok("leap insert 2027-02-28");                   /* not a leap year */
+    expect_ok("leap insert 2028-02-29");                   /* leap year */
     expect_ok("leap insert 2099-12-31");
     assert_int_equal(app_fake.leap_calls, 6);
 
@@ -925,7 +1007,9 @@ static void test_net(void **unused)
     expect_refused("net dhcp off", "DHCP off needs a static address (net ip)");
     exec("net ip 10.0.2.15/24 gw 10.0.2.2");
     expect_in(out, "ok");
-    expect_in(out, "note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'");
+    expect_in(
+        out,
+        "note: DHCP is on; this address serves when DHCP gives none, and after 'net dhcp off'");
     assert_int_equal(app_fake.settings.ip_addr, IP(10, 0, 2, 15));
     assert_int_equal(app_fake.settings.ip_prefix, 24);
     assert_int_equal(app_fake.settings.gateway, IP(10, 0, 2, 2));
@@ -970,9 +1054,14 @@ static void test_net_mac(void **unused)
 
     /* Nonsense and unusable addresses: refused, nothing changed. */
     static const char *const bad[] = {
-        "net mac 02:00:5e:ab:cd", "net mac 02:00:5e:ab:cd:ef:01", "net mac 02:00:5e:ab:cd:eg",
-        "net mac 02:00-5e:ab:cd:ef", "net mac 2:00:5e:ab:cd:ef", "net mac 0200.5eab.cdef",
-        "net mac", "net mac 02:00:5e:ab:cd:ef 1",
+        "net mac 02:00:5e:ab:cd",
+        "net mac 02:00:5e:ab:cd:ef:01",
+        "net mac 02:00:5e:ab:cd:eg",
+        "net mac 02:00-5e:ab:cd:ef",
+        "net mac 2:00:5e:ab:cd:ef",
+        "net mac 0200.5eab.cdef",
+        "net mac",
+        "net mac 02:00:5e:ab:cd:ef 1",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         expect_refused(bad[i], i < 6 ? "bad MAC address" : "usage: net mac");
@@ -1255,20 +1344,19 @@ static void test_config_show_defaults(void **unused)
 {
     (void)unused;
     exec("config show");
-    assert_string_equal(out,
-        "# settings in effect; store: ok\r\n"
-        "net dhcp on\r\n"
-        "net ip none\r\n"
-        "ntp stratum 1\r\n"
-        "ntp refid LOCL\r\n"
-        "ntp ratelimit -2 64 2\r\n"
-        "ntp acl clear\r\n"
-        "ntp mgmt local\r\n"
-        "upstream off\r\n"
-        "log off\r\n"
-        "clock trim 0\r\n"
-        "clock drift 20000\r\n"
-        "clock strict off\r\n");
+    assert_string_equal(out, "# settings in effect; store: ok\r\n"
+                             "net dhcp on\r\n"
+                             "net ip none\r\n"
+                             "ntp stratum 1\r\n"
+                             "ntp refid LOCL\r\n"
+                             "ntp ratelimit -2 64 2\r\n"
+                             "ntp acl clear\r\n"
+                             "ntp mgmt local\r\n"
+                             "upstream off\r\n"
+                             "log off\r\n"
+                             "clock trim 0\r\n"
+                             "clock drift 20000\r\n"
+                             "clock strict off\r\n");
 }
 
 /* Types every line of text (CRLF-separated) into the console. */
@@ -1340,7 +1428,9 @@ static void test_config_show_pastes_back(void **unused)
     expect_in(out, "net ip 10.0.2.15/24 gw 10.0.2.2\r\nnet dhcp off\r\n");
     expect_in(out, "ntp refid GPS\r\n");
     expect_in(out, "ntp ratelimit 4 16 3\r\n");
-    expect_in(out, "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
+    expect_in(
+        out,
+        "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
     expect_in(out, "ntp mgmt 10.0.2.0/24\r\n");
     expect_in(out, "upstream 10.0.2.3\r\nlog 10.0.2.4\r\n");
     expect_in(out, "clock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
@@ -1366,7 +1456,8 @@ static void test_save(void **unused)
     app_fake.save_ret = -EIO;
     out_clear();
     assert_int_equal(console_execute("save"), -EIO);
-    assert_string_equal(out, "error: not saved (I/O error); the settings stay in effect until reboot\r\n");
+    assert_string_equal(
+        out, "error: not saved (I/O error); the settings stay in effect until reboot\r\n");
     exec("status");
     expect_in(out, "unsaved changes");
 
@@ -1430,7 +1521,8 @@ static void test_factory_reset(void **unused)
     app_fake.factory_ret = -EIO;
     out_clear();
     assert_int_equal(console_execute("factory-reset"), -EIO);
-    assert_string_equal(out, "error: defaults in effect, but the stored settings were not erased (I/O error)\r\n");
+    assert_string_equal(
+        out, "error: defaults in effect, but the stored settings were not erased (I/O error)\r\n");
     exec("status");
     expect_in(out, "unsaved changes");
 }

@@ -17,7 +17,8 @@
 #include "console/text.h"
 #include "fakes/console_app_fake.h"
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP(a, b, c, d)                                                                             \
+    ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 #define NS 1000000000LL
 
 static char out[4096];
@@ -51,8 +52,8 @@ static void test_fmt_fixed(void **unused)
     assert_string_equal(text_fmt_fixed(b, 0, 9, 9, true), "+0.000000000");
     assert_string_equal(text_fmt_fixed(b, -1500000001, 9, 9, true), "-1.500000001");
     assert_string_equal(text_fmt_fixed(b, -999, 9, 9, false), "-0.000000999");
-    assert_string_equal(text_fmt_fixed(b, 1234567, 6, 3, false), "1.234");     /* truncated */
-    assert_string_equal(text_fmt_fixed(b, -1, 6, 3, false), "-0.000");         /* keeps its sign */
+    assert_string_equal(text_fmt_fixed(b, 1234567, 6, 3, false), "1.234"); /* truncated */
+    assert_string_equal(text_fmt_fixed(b, -1, 6, 3, false), "-0.000");     /* keeps its sign */
     assert_string_equal(text_fmt_fixed(b, 2000000000, 9, 3, false), "2.000");
     assert_string_equal(text_fmt_fixed(b, INT64_MIN, 9, 9, false), "-9223372036.854775808");
     assert_string_equal(text_fmt_fixed(b, INT64_MAX, 9, 9, true), "+9223372036.854775807");

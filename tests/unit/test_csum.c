@@ -18,8 +18,18 @@
 static uint16_t full_udp_csum(const uint8_t src[4], const uint8_t dst[4], uint8_t *udp, size_t len)
 {
     uint32_t s = 0;
-    uint8_t pseudo[12] = { src[0], src[1], src[2], src[3], dst[0], dst[1], dst[2], dst[3],
-                           0, 17, (uint8_t)(len >> 8), (uint8_t)len };
+    uint8_t pseudo[12] = { src[0],
+                           src[1],
+                           src[2],
+                           src[3],
+                           dst[0],
+                           dst[1],
+                           dst[2],
+                           dst[3],
+                           0,
+                           17,
+                           (uint8_t)(len >> 8),
+                           (uint8_t)len };
     for (size_t i = 0; i < 12; i += 2) {
         s += ((uint32_t)pseudo[i] << 8) | pseudo[i + 1];
     }

@@ -28,7 +28,7 @@
 #define US_PER_S 1000000u
 
 /* Reference instants (Python calendar.timegm). */
-#define T_2026_11_25_184000 1795632000LL  /* a Wednesday */
+#define T_2026_11_25_184000 1795632000LL /* a Wednesday */
 #define T_2000_01_01_000000 946684800LL
 #define T_2039_12_31_235959 2208988799LL
 #define T_2099_12_31_235959 4102444799LL
@@ -54,7 +54,7 @@ static void bring_up(enum ds13xx_chip which)
     i2c_fake_init(&bus);
     ds1338_model_init(&chip, model_of[which]);
     assert_int_equal(i2c_fake_attach(&bus, RTC_ADDR7, &ds1338_model_ops, &chip), 0);
-    cfg = (struct ds13xx_config){.bus = &bus, .addr7 = RTC_ADDR7, .chip = which};
+    cfg = (struct ds13xx_config){ .bus = &bus, .addr7 = RTC_ADDR7, .chip = which };
     memset(&rtc, 0, sizeof(rtc));
     assert_int_equal(ds13xx_init(&rtc, &cfg), 0);
 }
@@ -161,13 +161,13 @@ static void test_read_reference_time(void **state)
 static void test_every_digit_high(void **state)
 {
     (void)state;
-    const uint8_t regs[7] = {0x59, 0x59, 0x23, 0x06, 0x31, 0x12, 0x39};
+    const uint8_t regs[7] = { 0x59, 0x59, 0x23, 0x06, 0x31, 0x12, 0x39 };
     poke_time(regs);
     assert_int_equal(read_ok(), T_2039_12_31_235959);
-    const uint8_t low[7] = {0x00, 0x00, 0x00, 0x06, 0x01, 0x01, 0x00};
+    const uint8_t low[7] = { 0x00, 0x00, 0x00, 0x06, 0x01, 0x01, 0x00 };
     poke_time(low);
     assert_int_equal(read_ok(), T_2000_01_01_000000);
-    const uint8_t leap[7] = {0x00, 0x00, 0x12, 0x04, 0x29, 0x02, 0x24};
+    const uint8_t leap[7] = { 0x00, 0x00, 0x12, 0x04, 0x29, 0x02, 0x24 };
     poke_time(leap);
     assert_int_equal(read_ok(), T_2024_02_29_120000);
 }
@@ -179,15 +179,12 @@ static void test_12_hour_mode(void **state)
         uint8_t reg;
         int hour24;
     } cases[] = {
-        {0x52, 0},   /* 12 AM: midnight */
-        {0x41, 1},   /* 1 AM */
-        {0x49, 9},
-        {0x50, 10},
-        {0x51, 11},  /* 11 AM */
-        {0x72, 12},  /* 12 PM: noon */
-        {0x61, 13},  /* 1 PM */
-        {0x69, 21},
-        {0x71, 23},  /* 11 PM */
+        { 0x52, 0 },                              /* 12 AM: midnight */
+        { 0x41, 1 },                              /* 1 AM */
+        { 0x49, 9 },  { 0x50, 10 }, { 0x51, 11 }, /* 11 AM */
+        { 0x72, 12 },                             /* 12 PM: noon */
+        { 0x61, 13 },                             /* 1 PM */
+        { 0x69, 21 }, { 0x71, 23 },               /* 11 PM */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         load_reference_time();
@@ -207,7 +204,7 @@ static void test_12_hour_mode_counts_through_midnight(void **state)
 {
     (void)state;
     /* 2026-12-31 11:59:59 PM, Thursday, in 12-hour mode. */
-    const uint8_t regs[7] = {0x59, 0x59, 0x71, 0x04, 0x31, 0x12, 0x26};
+    const uint8_t regs[7] = { 0x59, 0x59, 0x71, 0x04, 0x31, 0x12, 0x26 };
     poke_time(regs);
     assert_int_equal(read_ok(), T_2027_01_01_000000 - 1);
     i2c_fake_advance_us(&bus, US_PER_S);
@@ -241,16 +238,16 @@ static void check_garbage(const struct garbage *cases, size_t n)
 }
 
 static const struct garbage common_garbage[] = {
-    {0x00, 0x60}, {0x00, 0x5A}, {0x00, 0x0F}, {0x00, 0x7F},      /* seconds */
-    {0x01, 0x60}, {0x01, 0x3B}, {0x01, 0x80}, {0x01, 0xFF},      /* minutes */
-    {0x02, 0x24}, {0x02, 0x1A}, {0x02, 0x30}, {0x02, 0x80},      /* hours, 24h */
-    {0x02, 0x40}, {0x02, 0x53}, {0x02, 0x4A}, {0x02, 0x60},      /* hours, 12h: 0, 13, bad digit, PM 0 */
-    {0x02, 0x73}, {0x02, 0xC1},
-    {0x03, 0x00}, {0x03, 0x08}, {0x03, 0x0B}, {0x03, 0x81},      /* day of week */
-    {0x04, 0x00}, {0x04, 0x32}, {0x04, 0x1A}, {0x04, 0x41},      /* date */
-    {0x05, 0x00}, {0x05, 0x13}, {0x05, 0x0A}, {0x05, 0x21},      /* month */
-    {0x05, 0x41}, {0x05, 0x1F},
-    {0x06, 0x9A}, {0x06, 0xFF}, {0x06, 0xAA}, {0x06, 0xFA},      /* year */
+    { 0x00, 0x60 }, { 0x00, 0x5A }, { 0x00, 0x0F }, { 0x00, 0x7F }, /* seconds */
+    { 0x01, 0x60 }, { 0x01, 0x3B }, { 0x01, 0x80 }, { 0x01, 0xFF }, /* minutes */
+    { 0x02, 0x24 }, { 0x02, 0x1A }, { 0x02, 0x30 }, { 0x02, 0x80 }, /* hours, 24h */
+    { 0x02, 0x40 }, { 0x02, 0x53 }, { 0x02, 0x4A }, { 0x02, 0x60 }, /* hours, 12h: 0, 13, bad digit, PM 0 */
+    { 0x02, 0x73 }, { 0x02, 0xC1 }, { 0x03, 0x00 }, { 0x03, 0x08 }, { 0x03, 0x0B },
+    { 0x03, 0x81 },                                                 /* day of week */
+    { 0x04, 0x00 }, { 0x04, 0x32 }, { 0x04, 0x1A }, { 0x04, 0x41 }, /* date */
+    { 0x05, 0x00 }, { 0x05, 0x13 }, { 0x05, 0x0A }, { 0x05, 0x21 }, /* month */
+    { 0x05, 0x41 }, { 0x05, 0x1F }, { 0x06, 0x9A }, { 0x06, 0xFF }, { 0x06, 0xAA },
+    { 0x06, 0xFA }, /* year */
 };
 
 static void test_garbage_fields(void **state)
@@ -263,7 +260,7 @@ static void test_garbage_year_past_99(void **state)
 {
     (void)state;
     /* A real chip's year never reads above 99h (QEMU's ds1338 does: see below). */
-    static const struct garbage cases[] = {{0x06, 0xA0}, {0x06, 0xF9}};
+    static const struct garbage cases[] = { { 0x06, 0xA0 }, { 0x06, 0xF9 } };
     check_garbage(cases, 2);
 }
 
@@ -274,17 +271,17 @@ static void test_garbage_year_past_99(void **state)
 static void test_ds1338_reads_qemu_years_past_2099(void **state)
 {
     (void)state;
-    const uint8_t y2100[7] = {0x00, 0x00, 0x00, 0x05, 0x01, 0x01, 0xA0};
+    const uint8_t y2100[7] = { 0x00, 0x00, 0x00, 0x05, 0x01, 0x01, 0xA0 };
     poke_time(y2100);
     assert_int_equal(read_ok(), T_2100_01_01_000000);
     int64_t t;
     assert_int_equal(rtc_read_time_fast(&rtc, &t), 0);
     assert_int_equal(t, T_2100_01_01_000000);
-    const uint8_t y2150[7] = {0x56, 0x34, 0x12, 0x02, 0x15, 0x06, 0xF0}; /* 150 = F0h */
+    const uint8_t y2150[7] = { 0x56, 0x34, 0x12, 0x02, 0x15, 0x06, 0xF0 }; /* 150 = F0h */
     poke_time(y2150);
     assert_int_equal(read_ok(), T_2150_06_15_123456);
     /* Its calendar is Gregorian: there is no 29 February 2100. */
-    const uint8_t feb29[7] = {0x00, 0x00, 0x00, 0x01, 0x29, 0x02, 0xA0};
+    const uint8_t feb29[7] = { 0x00, 0x00, 0x00, 0x01, 0x29, 0x02, 0xA0 };
     poke_time(feb29);
     assert_int_equal(rtc_read_time(&rtc, &t), -ENODATA);
     /* Writes stay in the chips' 2000..2099. */
@@ -295,7 +292,7 @@ static void test_garbage_ds1338_reserved_bits(void **state)
 {
     (void)state;
     /* No CENTURY bit on DS1307/DS1338: month bit 7 reads 0 on a real chip. */
-    static const struct garbage cases[] = {{0x05, 0x91}};
+    static const struct garbage cases[] = { { 0x05, 0x91 } };
     check_garbage(cases, 1);
 }
 
@@ -303,7 +300,7 @@ static void test_garbage_ds3231_reserved_bits(void **state)
 {
     (void)state;
     /* No CH on the DS3231: seconds bit 7 reads 0. */
-    static const struct garbage cases[] = {{0x00, 0x80}, {0x00, 0x85}};
+    static const struct garbage cases[] = { { 0x00, 0x80 }, { 0x00, 0x85 } };
     check_garbage(cases, 2);
 }
 
@@ -312,8 +309,8 @@ static void test_dates_that_do_not_exist(void **state)
     (void)state;
     static const uint8_t bad_dates[][3] = {
         /* date, month, year */
-        {0x31, 0x04, 0x26}, {0x31, 0x06, 0x26}, {0x31, 0x09, 0x26}, {0x31, 0x11, 0x26},
-        {0x30, 0x02, 0x24}, {0x29, 0x02, 0x26}, {0x29, 0x02, 0x01},
+        { 0x31, 0x04, 0x26 }, { 0x31, 0x06, 0x26 }, { 0x31, 0x09, 0x26 }, { 0x31, 0x11, 0x26 },
+        { 0x30, 0x02, 0x24 }, { 0x29, 0x02, 0x26 }, { 0x29, 0x02, 0x01 },
     };
     for (size_t i = 0; i < sizeof(bad_dates) / sizeof(bad_dates[0]); i++) {
         load_reference_time();
@@ -324,7 +321,7 @@ static void test_dates_that_do_not_exist(void **state)
         assert_int_equal(rtc_read_time(&rtc, &t), -ENODATA);
     }
     /* 29 February 2000 exists (divisible by 400). */
-    const uint8_t ok[7] = {0x00, 0x00, 0x00, 0x02, 0x29, 0x02, 0x00};
+    const uint8_t ok[7] = { 0x00, 0x00, 0x00, 0x02, 0x29, 0x02, 0x00 };
     poke_time(ok);
     assert_int_equal(read_ok(), T_2000_01_01_000000 + 59 * 86400LL);
 }
@@ -393,7 +390,7 @@ static void test_ds1338_halting_sets_osf(void **state)
     load_reference_time();
     assert_int_equal(read_ok(), T_2026_11_25_184000);
     /* Someone sets CH over the bus: the chip also sets OSF. */
-    const uint8_t frame[2] = {0x00, 0x80};
+    const uint8_t frame[2] = { 0x00, 0x80 };
     assert_int_equal(i2c_write(&bus, RTC_ADDR7, frame, sizeof(frame)), 0);
     struct rtc_status st;
     assert_int_equal(rtc_read_status(&rtc, &st), 0);
@@ -458,8 +455,9 @@ static void test_set_writes_one_transaction_from_seconds(void **state)
     (void)state;
     unsigned before = i2c_fake_transactions(&bus);
     assert_int_equal(rtc_set_time(&rtc, T_2026_11_25_184000), 0);
-    const struct i2c_fake_log_entry *e = i2c_fake_log(&bus, i2c_fake_transactions(&bus) - before - 1);
-    const uint8_t expect[8] = {0x00, 0x00, 0x40, 0x18, 0x03, 0x25, 0x11, 0x26};
+    const struct i2c_fake_log_entry *e =
+        i2c_fake_log(&bus, i2c_fake_transactions(&bus) - before - 1);
+    const uint8_t expect[8] = { 0x00, 0x00, 0x40, 0x18, 0x03, 0x25, 0x11, 0x26 };
     assert_int_equal(e->wlen, sizeof(expect));
     assert_int_equal(e->rlen, 0);
     assert_memory_equal(e->wbuf, expect, sizeof(expect));
@@ -559,7 +557,7 @@ static void test_set_fails_midway(void **state)
  */
 static void round_trip(int32_t year_end)
 {
-    static const uint8_t mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const uint8_t mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     int64_t day_index = 0;
     int dow = 6; /* 2000-01-01 was a Saturday */
     for (int32_t y = 2000; y <= year_end; y++) {
@@ -572,8 +570,10 @@ static void round_trip(int32_t year_end)
                 assert_int_equal(rtc_set_time(&rtc, t), 0);
                 int hh = (int)(tod / 3600), mm = (int)(tod / 60 % 60), ss = (int)(tod % 60);
                 uint8_t expect[7] = {
-                    (uint8_t)((ss / 10) << 4 | ss % 10), (uint8_t)((mm / 10) << 4 | mm % 10),
-                    (uint8_t)((hh / 10) << 4 | hh % 10), (uint8_t)dow,
+                    (uint8_t)((ss / 10) << 4 | ss % 10),
+                    (uint8_t)((mm / 10) << 4 | mm % 10),
+                    (uint8_t)((hh / 10) << 4 | hh % 10),
+                    (uint8_t)dow,
                     (uint8_t)((d / 10) << 4 | d % 10),
                     (uint8_t)((m / 10) << 4 | m % 10 | (y >= 2100 ? 0x80 : 0)),
                     (uint8_t)((y % 100 / 10) << 4 | y % 10),
@@ -684,25 +684,30 @@ static void test_status_text(void **state)
 {
     (void)state;
     char buf[128];
-    struct rtc_status st = {.chip_name = "DS1338", .has_osf = true, .is_time_valid = true};
+    struct rtc_status st = { .chip_name = "DS1338", .has_osf = true, .is_time_valid = true };
     assert_int_equal(rtc_format_status(&st, buf, sizeof(buf)), 26);
     assert_string_equal(buf, "DS1338, oscillator running");
     st.is_osf_set = true;
     rtc_format_status(&st, buf, sizeof(buf));
-    assert_string_equal(buf, "DS1338, oscillator stopped since last set (OSF): time invalid until set");
-    st = (struct rtc_status){.chip_name = "DS1307", .is_halted = true, .is_time_valid = true};
+    assert_string_equal(buf,
+                        "DS1338, oscillator stopped since last set (OSF): time invalid until set");
+    st = (struct rtc_status){ .chip_name = "DS1307", .is_halted = true, .is_time_valid = true };
     rtc_format_status(&st, buf, sizeof(buf));
     assert_string_equal(buf, "DS1307, clock halted (CH): time invalid until set");
-    st = (struct rtc_status){.chip_name = "DS1307", .is_time_valid = false};
+    st = (struct rtc_status){ .chip_name = "DS1307", .is_time_valid = false };
     rtc_format_status(&st, buf, sizeof(buf));
     assert_string_equal(buf, "DS1307, registers invalid: time invalid until set");
-    st = (struct rtc_status){.chip_name = "DS3231", .is_time_valid = true, .is_eosc_set = true,
-                             .is_12h_mode = true, .has_aging = true, .aging_offset_lsb = -12};
+    st = (struct rtc_status){ .chip_name = "DS3231",
+                              .is_time_valid = true,
+                              .is_eosc_set = true,
+                              .is_12h_mode = true,
+                              .has_aging = true,
+                              .aging_offset_lsb = -12 };
     rtc_format_status(&st, buf, sizeof(buf));
     assert_string_equal(buf, "DS3231, oscillator running, EOSC set: oscillator stops on battery"
                              ", 12-hour mode, aging offset -12");
     /* Truncation: NUL-terminated, full length returned. */
-    st = (struct rtc_status){.chip_name = "DS1338", .is_time_valid = true};
+    st = (struct rtc_status){ .chip_name = "DS1338", .is_time_valid = true };
     assert_int_equal(rtc_format_status(&st, buf, 8), 26);
     assert_string_equal(buf, "DS1338,");
     assert_int_equal(rtc_format_status(&st, NULL, 0), 26);

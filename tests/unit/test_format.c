@@ -15,15 +15,15 @@
 
 #include "lib/format.h"
 
-#define SAME(...)                                                              \
-    do {                                                                       \
-        char want[256], got[256];                                              \
-        int nw = snprintf(want, sizeof(want), __VA_ARGS__);                    \
-        int ng = fmt_snprintf(got, sizeof(got), __VA_ARGS__);                  \
-        if (nw != ng || strcmp(want, got) != 0) {                              \
-            fail_msg("format %s: host \"%s\" (%d), ours \"%s\" (%d)", #__VA_ARGS__, \
-                     want, nw, got, ng);                                       \
-        }                                                                      \
+#define SAME(...)                                                                                  \
+    do {                                                                                           \
+        char want[256], got[256];                                                                  \
+        int nw = snprintf(want, sizeof(want), __VA_ARGS__);                                        \
+        int ng = fmt_snprintf(got, sizeof(got), __VA_ARGS__);                                      \
+        if (nw != ng || strcmp(want, got) != 0) {                                                  \
+            fail_msg("format %s: host \"%s\" (%d), ours \"%s\" (%d)", #__VA_ARGS__, want, nw, got, \
+                     ng);                                                                          \
+        }                                                                                          \
     } while (0)
 
 static void test_integers(void **unused)
@@ -78,7 +78,7 @@ static void test_truncation_and_length(void **unused)
     buf[0] = 'Q';
     assert_int_equal(fmt_snprintf(buf, 0, "abc"), 3);
     assert_int_equal(buf[0], 'Q'); /* size 0: nothing written */
-    const char *lone = "tail %"; /* a format string with a dangling '%' */
+    const char *lone = "tail %";   /* a format string with a dangling '%' */
     assert_int_equal(fmt_vsnprintf_wrap(buf, sizeof(buf), lone), 6);
     assert_string_equal(buf, "tail %");
 }

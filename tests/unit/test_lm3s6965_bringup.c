@@ -55,11 +55,11 @@ void Default_Handler(void)
 /* The watchdog's early warning past its assembly entry (hal/stellaris/wdt.c). */
 void stellaris_wdt_warning(uint32_t exc_return, const uint32_t *psp, const uint32_t *msp);
 
-#define CPU_HZ 50000000u
-#define BAUD 115200u
+#define CPU_HZ              50000000u
+#define BAUD                115200u
 #define T_2024_05_06_070809 1714979289LL /* Python calendar.timegm */
-#define IM_RX (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
-#define GPTM_RIS(b) ((b) + 0x01Cu) /* GPTMRIS; the driver never reads it */
+#define IM_RX               (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
+#define GPTM_RIS(b)         ((b) + 0x01Cu) /* GPTMRIS; the driver never reads it */
 
 static struct ds1338_model rtc_chip;
 static struct at24_model eeprom_chip;
@@ -74,22 +74,22 @@ static void print_violations(void)
     }
 }
 
-#define assert_no_violation()                                                               \
-    do {                                                                                    \
-        if (model_violations() != 0) {                                                      \
-            print_violations();                                                             \
-            fail_msg("%u chip-model violation(s), the first: %s", model_violations(),       \
-                     model_violation(0));                                                   \
-        }                                                                                   \
+#define assert_no_violation()                                                                      \
+    do {                                                                                           \
+        if (model_violations() != 0) {                                                             \
+            print_violations();                                                                    \
+            fail_msg("%u chip-model violation(s), the first: %s", model_violations(),              \
+                     model_violation(0));                                                          \
+        }                                                                                          \
     } while (0)
 
-#define assert_violation(text)                                                              \
-    do {                                                                                    \
-        if (!model_has_violation(text)) {                                                   \
-            print_violations();                                                             \
-            fail_msg("expected a chip-model violation containing \"%s\" (%u recorded)",     \
-                     text, model_violations());                                             \
-        }                                                                                   \
+#define assert_violation(text)                                                                     \
+    do {                                                                                           \
+        if (!model_has_violation(text)) {                                                          \
+            print_violations();                                                                    \
+            fail_msg("expected a chip-model violation containing \"%s\" (%u recorded)", text,      \
+                     model_violations());                                                          \
+        }                                                                                          \
     } while (0)
 
 /* Within 1% of the nominal rate: a UART receiver samples mid-bit, 10 bits wide. */
@@ -103,12 +103,12 @@ static void check_bits(uintptr_t reg, uint32_t bits, bool want_set, const char *
 {
     uint32_t v = model_peek32(reg);
     if ((v & bits) != (want_set ? bits : 0u)) {
-        print_error("register 0x%08lx = 0x%08x: bits 0x%08x should all be %s\n",
-                    (unsigned long)reg, v, bits, want_set ? "set" : "clear");
+        print_error("register 0x%08lx = 0x%08x: bits 0x%08x should all be %s\n", (unsigned long)reg,
+                    v, bits, want_set ? "set" : "clear");
         _fail(file, line);
     }
 }
-#define assert_bits(reg, bits) check_bits((reg), (bits), true, __FILE__, __LINE__)
+#define assert_bits(reg, bits)  check_bits((reg), (bits), true, __FILE__, __LINE__)
 #define assert_clear(reg, bits) check_bits((reg), (bits), false, __FILE__, __LINE__)
 
 static int fresh_chip(void **state)
@@ -224,7 +224,7 @@ static void test_board_init_brings_up_pll(void **state)
     assert_bits(GPIO_PUR(pb), 0x0Cu);
     assert_clear(GPIO_PDR(pb), 0x0Cu);
     assert_bits(GPIO_DR2R(pb), 0x0Cu);
-    assert_clear(GPIO_DR4R(pb) , 0x0Cu);
+    assert_clear(GPIO_DR4R(pb), 0x0Cu);
     assert_clear(GPIO_DR8R(pb), 0x0Cu);
     /* PF2/PF3: the Ethernet LEDs. */
     assert_bits(GPIO_AFSEL(pf), 0x0Cu);
@@ -299,9 +299,9 @@ static void test_board_init_after_boot_loader_rcc2(void **state)
 static void test_board_init_with_pll_already_running(void **state)
 {
     (void)state;
-    uint32_t rcc = (0x078E3AD1u & ~(SYSCTL_RCC_MOSCDIS | SYSCTL_RCC_OEN | SYSCTL_RCC_PWRDN |
-                                    SYSCTL_RCC_BYPASS | SYSCTL_RCC_XTAL_M | SYSCTL_RCC_OSCSRC_M |
-                                    SYSCTL_RCC_SYSDIV_M)) |
+    uint32_t rcc = (0x078E3AD1u &
+                    ~(SYSCTL_RCC_MOSCDIS | SYSCTL_RCC_OEN | SYSCTL_RCC_PWRDN | SYSCTL_RCC_BYPASS |
+                      SYSCTL_RCC_XTAL_M | SYSCTL_RCC_OSCSRC_M | SYSCTL_RCC_SYSDIV_M)) |
                    SYSCTL_RCC_XTAL_8MHZ | SYSCTL_RCC_USESYSDIV | SYSCTL_RCC_SYSDIV(3);
     model_sysctl_set_warm_start(rcc, 0x07802810u);
     assert_int_equal(model_cpu_hz(), CPU_HZ);
@@ -319,7 +319,10 @@ static void test_uart_before_its_gate_faults(void **state)
 {
     (void)state;
     static const struct stellaris_uart_config cfg = {
-        .base = BOARD_UART0_BASE, .irq = BOARD_IRQ_UART0, .clock_hz = BOARD_IOSC_HZ, .baud = BAUD,
+        .base = BOARD_UART0_BASE,
+        .irq = BOARD_IRQ_UART0,
+        .clock_hz = BOARD_IOSC_HZ,
+        .baud = BAUD,
     };
     stellaris_uart_configure(&cfg);
     assert_int_equal(uart_init(), 0);
@@ -387,7 +390,7 @@ static void test_main_oscillator_needs_enable_and_settling(void **state)
     (void)state;
     uint32_t rcc = model_peek32(SYSCTL_RCC);
     uint32_t main8 = (rcc & ~(SYSCTL_RCC_XTAL_M | SYSCTL_RCC_OSCSRC_M)) | SYSCTL_RCC_XTAL_8MHZ;
-    mmio_write32(SYSCTL_RCC, main8);                  /* MOSCDIS still set */
+    mmio_write32(SYSCTL_RCC, main8); /* MOSCDIS still set */
     assert_violation("main oscillator selected (OSCSRC=0, BYPASS) while RCC MOSCDIS is set");
     model_clear_violations();
     mmio_write32(SYSCTL_RCC, main8 & ~SYSCTL_RCC_MOSCDIS); /* enabled and selected at once */
@@ -400,7 +403,10 @@ static void test_uart_pins_and_enable_rules(void **state)
 {
     (void)state;
     static const struct stellaris_uart_config cfg = {
-        .base = BOARD_UART0_BASE, .irq = BOARD_IRQ_UART0, .clock_hz = BOARD_IOSC_HZ, .baud = BAUD,
+        .base = BOARD_UART0_BASE,
+        .irq = BOARD_IRQ_UART0,
+        .clock_hz = BOARD_IOSC_HZ,
+        .baud = BAUD,
     };
     stellaris_clock_gate_enable(SYSCTL_RCGC1, SYSCTL_RCGC1_UART0);
     stellaris_clock_gate_enable(SYSCTL_RCGC2, SYSCTL_RCGC2_GPIOA);
@@ -417,7 +423,10 @@ static void test_i2c_needs_its_pins(void **state)
 {
     (void)state;
     static const struct stellaris_i2c_config cfg = {
-        .base = BOARD_I2C0_BASE, .clock_hz = BOARD_IOSC_HZ, .bus_hz = 100000u, .timeout_us = 2000u,
+        .base = BOARD_I2C0_BASE,
+        .clock_hz = BOARD_IOSC_HZ,
+        .bus_hz = 100000u,
+        .timeout_us = 2000u,
     };
     static struct i2c_bus bus;
     ds1338_model_init(&rtc_chip, DS1338_MODEL_DS1338);
@@ -444,13 +453,13 @@ static void test_i2c_needs_its_pins(void **state)
 static void test_unknown_address_is_a_bus_fault(void **state)
 {
     (void)state;
-    (void)mmio_read32(0x40010000u);                  /* no peripheral there */
+    (void)mmio_read32(0x40010000u); /* no peripheral there */
     assert_violation("0x40010000, where the model knows no peripheral");
     model_clear_violations();
-    (void)mmio_read32(SYSCTL_BASE + 0x0ECu);          /* a hole in system control */
+    (void)mmio_read32(SYSCTL_BASE + 0x0ECu); /* a hole in system control */
     assert_violation("system control has no register at offset 0x0ec");
     model_clear_violations();
-    mmio_write32(SCB_AIRCR, SCB_AIRCR_SYSRESETREQ);  /* no VECTKEY */
+    mmio_write32(SCB_AIRCR, SCB_AIRCR_SYSRESETREQ); /* no VECTKEY */
     assert_violation("without VECTKEY");
     assert_int_equal(model_reset_requests(), 0);
 }

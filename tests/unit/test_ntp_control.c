@@ -19,12 +19,12 @@
 #include "ntp/ntp.h"
 #include "ntp/ntp_time.h"
 
-#define NS 1000000000LL
+#define NS             1000000000LL
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
-#define T0_S 1764097200LL
-#define MGMT_IP IP(192, 168, 1, 5)
-#define OUTSIDE_IP IP(192, 168, 2, 5)
-#define MAX_FRAGS 64
+#define T0_S           1764097200LL
+#define MGMT_IP        IP(192, 168, 1, 5)
+#define OUTSIDE_IP     IP(192, 168, 2, 5)
+#define MAX_FRAGS      64
 
 static struct ntp_server srv;
 
@@ -106,8 +106,12 @@ static void query(uint32_t ip, const uint8_t *req, size_t len, const struct ntp_
     uint8_t out[600];
     struct ntp_reply rep;
     struct ntp_request rq = {
-        .data = req, .len = len, .src_ip = ip, .src_port = 40000,
-        .rx_ns = T0_S * NS + 750000000, .mono_ms = mono_ms,
+        .data = req,
+        .len = len,
+        .src_ip = ip,
+        .src_port = 40000,
+        .rx_ns = T0_S * NS + 750000000,
+        .mono_ms = mono_ms,
     };
 
     memset(res, 0, sizeof(*res));
@@ -262,10 +266,10 @@ static void test_readvar_all(void **state)
     assert_var_u32(&res, "ctl_answered", 0); /* counted once sent */
     assert_var_u32(&res, "rl_clients", 1);
     const char *names[] = {
-        "replied_mode2", "replied_mode4", "replied_v1", "replied_v2", "replied_v3",
-        "replied_v4", "drop_short", "drop_mode", "drop_version", "drop_mssntp", "drop_auth",
-        "drop_format", "drop_acl", "drop_ratelimit", "ctl_errors", "ctl_refused",
-        "ctl_ratelimited", "rl_evictions",
+        "replied_mode2", "replied_mode4",   "replied_v1",   "replied_v2",     "replied_v3",
+        "replied_v4",    "drop_short",      "drop_mode",    "drop_version",   "drop_mssntp",
+        "drop_auth",     "drop_format",     "drop_acl",     "drop_ratelimit", "ctl_errors",
+        "ctl_refused",   "ctl_ratelimited", "rl_evictions",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         assert_var_u32(&res, names[i], 0);
@@ -541,7 +545,8 @@ static void test_mgmt_list(void **state)
     struct ctl_result res;
     query(MGMT_IP, req_ntpq_readstat, sizeof(req_ntpq_readstat), &ci_ok, 512, 1000, &res);
     assert_int_equal(res.rc, -EACCES);
-    query(IP(10, 20, 30, 40), req_ntpq_readstat, sizeof(req_ntpq_readstat), &ci_ok, 512, 1000, &res);
+    query(IP(10, 20, 30, 40), req_ntpq_readstat, sizeof(req_ntpq_readstat), &ci_ok, 512, 1000,
+          &res);
     assert_int_equal(res.rc, 0);
 }
 

@@ -16,15 +16,19 @@
 #include "ntp/ntp.h"
 #include "ntp/ratelimit.h"
 
-#define NS 1000000000LL
+#define NS             1000000000LL
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
-#define T0_S 1764097200LL
+#define T0_S           1764097200LL
 
 static struct ratelimit rl;
 static struct ntp_server srv;
 
 static const struct ntp_clock_info ci_ok = {
-    .synced = true, .leap = 0, .precision_log2 = -20, .ref_ns = (T0_S - 60) * NS, .root_disp_us = 500,
+    .synced = true,
+    .leap = 0,
+    .precision_log2 = -20,
+    .ref_ns = (T0_S - 60) * NS,
+    .root_disp_us = 500,
 };
 
 static uint32_t rng = 0xC0FFEE11u;
@@ -51,8 +55,12 @@ static int ask(uint32_t ip, uint64_t mono_ms, const uint8_t *req, size_t len, ui
                struct ntp_reply *rep)
 {
     struct ntp_request rq = {
-        .data = req, .len = len, .src_ip = ip, .src_port = 123,
-        .rx_ns = T0_S * NS + (int64_t)mono_ms * 1000000, .mono_ms = mono_ms,
+        .data = req,
+        .len = len,
+        .src_ip = ip,
+        .src_port = 123,
+        .rx_ns = T0_S * NS + (int64_t)mono_ms * 1000000,
+        .mono_ms = mono_ms,
     };
     return ntp_server_handle(&srv, &rq, &ci_ok, out, 512, rep);
 }
@@ -267,16 +275,15 @@ static void test_kod_literal(void **state)
     memset(out, 0x5A, sizeof(out));
     /* rx = T0 + 1.5 s (ask() maps mono_ms onto rx_ns). */
     assert_int_equal(ask(IP(192, 0, 2, 1), 1500, req_chrony, 48, out, &rep), 0);
-    static const uint8_t want[48] = {
-        0xE4, 0x00, 0x06, 0xEC, /* LI 3 VN 4 mode 4, stratum 0 (kiss), poll echoed, precision */
-        0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00,
-        'R', 'A', 'T', 'E',
-        0, 0, 0, 0, 0, 0, 0, 0,
-        0x5C, 0x3A, 0x91, 0x07, 0xE2, 0x4D, 0x18, 0xB6, /* originate = chrony's random transmit */
-        0xEC, 0xD0, 0x7B, 0x31, 0x80, 0x00, 0x00, 0x00,
-        0xEC, 0xD0, 0x7B, 0x31, 0x80, 0x00, 0x00, 0x00,
-    };
+    static const uint8_t
+        want[48] = {
+            0xE4, 0x00, 0x06, 0xEC, /* LI 3 VN 4 mode 4, stratum 0 (kiss), poll echoed, precision */
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 'R',  'A',
+            'T',  'E',  0,    0,    0,    0,    0,    0,    0,    0,
+            0x5C, 0x3A, 0x91, 0x07, 0xE2, 0x4D, 0x18, 0xB6, /* originate = chrony's random transmit */
+            0xEC, 0xD0, 0x7B, 0x31, 0x80, 0x00, 0x00, 0x00, 0xEC, 0xD0,
+            0x7B, 0x31, 0x80, 0x00, 0x00, 0x00,
+        };
     static const uint8_t fuzz[48] = { [38] = 0x0F, [39] = 0xFF, [46] = 0x0F, [47] = 0xFF };
     assert_int_equal(rep.len, 48);
     assert_true(rep.stamp_tx);

@@ -18,12 +18,12 @@
 #include "ntp/ntp.h"
 #include "ntp/ntp_time.h"
 
-#define NS 1000000000LL
+#define NS             1000000000LL
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
-#define T0_S 1764097200LL /* 2025-11-25T19:00:00Z = NTP 0xECD07B30 */
+#define T0_S      1764097200LL /* 2025-11-25T19:00:00Z = NTP 0xECD07B30 */
 #define CLIENT_IP IP(192, 168, 1, 50)
-#define SEED 12345u
+#define SEED      12345u
 
 static struct ntp_server srv;
 /* Monotonic ms of the next request: one per simulated second, well inside the rate limit. */
@@ -73,7 +73,12 @@ static int serve_from_port(uint32_t ip, uint16_t port, const uint8_t *req, size_
                            uint8_t *out, struct ntp_reply *rep)
 {
     struct ntp_request rq = {
-        .data = req, .len = len, .src_ip = ip, .src_port = port, .rx_ns = rx_ns, .mono_ms = mono_ms,
+        .data = req,
+        .len = len,
+        .src_ip = ip,
+        .src_port = port,
+        .rx_ns = rx_ns,
+        .mono_ms = mono_ms,
     };
     memset(out, 0x5A, 512);
     return ntp_server_handle(&srv, &rq, ci, out, 512, rep);
@@ -107,17 +112,17 @@ static void assert_time_reply(const uint8_t *req, const uint8_t *out,
 
     assert_int_equal(out[0], (li << 6) | (vn << 3) | reply_mode);
     assert_int_equal(out[1], stratum);
-    assert_int_equal(out[2], req[2]);                       /* poll echoed */
+    assert_int_equal(out[2], req[2]); /* poll echoed */
     assert_int_equal(out[3], (uint8_t)ci->precision_log2);
-    assert_int_equal(be32(out + 4), 0);                     /* root delay */
+    assert_int_equal(be32(out + 4), 0); /* root delay */
     assert_int_equal(be32(out + 8), ((uint64_t)ci->root_disp_us * 65536 + 999999) / 1000000);
     assert_memory_equal(out + 12, refid, 4);
     assert_int_equal(be64(out + 16), ci->ref_ns ? ref_ts(ci->ref_ns) : 0);
-    assert_memory_equal(out + 24, req + 40, 8);             /* originate */
+    assert_memory_equal(out + 24, req + 40, 8); /* originate */
     uint64_t mask = fuzz_mask(ci->precision_log2);
     uint64_t rx = be64(out + 32);
     assert_int_equal(rx & ~mask, ref_ts(rx_ns) & ~mask);
-    assert_memory_equal(out + 40, out + 32, 8);             /* provisional transmit */
+    assert_memory_equal(out + 40, out + 32, 8); /* provisional transmit */
 }
 
 /* ------------------------------------------------------------- literals -- */
@@ -131,17 +136,20 @@ static void test_windows_mode3_first_literal(void **state)
     int rc = serve(req_win_mode3_first, sizeof(req_win_mode3_first), T0_S * NS + NS / 2, &ci_ok,
                    out, &rep);
     static const uint8_t want[48] = {
-        0x1C, 0x01, 0x11, 0xEC,                         /* LI 0 VN 3 mode 4, stratum 1, poll 17, precision -20 */
-        0x00, 0x00, 0x00, 0x00,                         /* root delay 0 */
-        0x00, 0x00, 0x00, 0x42,                         /* 1 ms = 65.536 units, rounded up */
-        'L', 'O', 'C', 'L',
-        0xEC, 0xD0, 0x7A, 0x04, 0x00, 0x00, 0x00, 0x00, /* reference T0 - 300 s */
+        0x1C, 0x01, 0x11, 0xEC, /* LI 0 VN 3 mode 4, stratum 1, poll 17, precision -20 */
+        0x00, 0x00, 0x00, 0x00, /* root delay 0 */
+        0x00, 0x00, 0x00, 0x42, /* 1 ms = 65.536 units, rounded up */
+        'L',  'O',  'C',  'L',  0xEC, 0xD0, 0x7A, 0x04,
+        0x00, 0x00, 0x00, 0x00,                         /* reference T0 - 300 s */
         0xEC, 0xD0, 0x7B, 0x2F, 0xF3, 0x1C, 0x8A, 0x00, /* originate = request transmit */
         0xEC, 0xD0, 0x7B, 0x30, 0x80, 0x00, 0x00, 0x00, /* receive, low 12 bits fuzz */
         0xEC, 0xD0, 0x7B, 0x30, 0x80, 0x00, 0x00, 0x00, /* provisional transmit = receive */
     };
     static const uint8_t fuzz[48] = {
-        [38] = 0x0F, [39] = 0xFF, [46] = 0x0F, [47] = 0xFF,
+        [38] = 0x0F,
+        [39] = 0xFF,
+        [46] = 0x0F,
+        [47] = 0xFF,
     };
 
     assert_int_equal(rc, 0);
@@ -163,20 +171,20 @@ static void test_windows_mode1_literal(void **state)
     ci.precision_log2 = -23; /* 9 fuzz bits */
     ci.root_disp_us = 250000;
 
-    int rc = serve(req_win_mode1_first, sizeof(req_win_mode1_first), T0_S * NS + NS / 4, &ci, out,
-                   &rep);
+    int rc =
+        serve(req_win_mode1_first, sizeof(req_win_mode1_first), T0_S * NS + NS / 4, &ci, out, &rep);
     static const uint8_t want[48] = {
         0x1A, 0x01, 0x0F, 0xE9, /* LI 0 VN 3 mode 2 (symmetric passive), stratum 1, poll 15, -23 */
-        0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x40, 0x00, /* 0.25 s */
-        'L', 'O', 'C', 'L',
-        0xEC, 0xD0, 0x7A, 0x04, 0x00, 0x00, 0x00, 0x00,
-        0xEC, 0xD0, 0x7B, 0x30, 0x01, 0x4F, 0x27, 0x80,
-        0xEC, 0xD0, 0x7B, 0x30, 0x40, 0x00, 0x00, 0x00,
-        0xEC, 0xD0, 0x7B, 0x30, 0x40, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, /* 0.25 s */
+        'L',  'O',  'C',  'L',  0xEC, 0xD0, 0x7A, 0x04, 0x00, 0x00, 0x00, 0x00,
+        0xEC, 0xD0, 0x7B, 0x30, 0x01, 0x4F, 0x27, 0x80, 0xEC, 0xD0, 0x7B, 0x30,
+        0x40, 0x00, 0x00, 0x00, 0xEC, 0xD0, 0x7B, 0x30, 0x40, 0x00, 0x00, 0x00,
     };
     static const uint8_t fuzz[48] = {
-        [38] = 0x01, [39] = 0xFF, [46] = 0x01, [47] = 0xFF,
+        [38] = 0x01,
+        [39] = 0xFF,
+        [46] = 0x01,
+        [47] = 0xFF,
     };
 
     assert_int_equal(rc, 0);
@@ -236,8 +244,8 @@ static void test_every_client_served(void **state)
         uint8_t out[512];
         struct ntp_reply rep;
         int64_t rx_ns = T0_S * NS + 987654321 + (int64_t)i * 1000;
-        int rc = serve_from(CLIENT_IP + (uint32_t)i, cases[i].req, cases[i].len, rx_ns, 1000, &ci_ok,
-                            out, &rep);
+        int rc = serve_from(CLIENT_IP + (uint32_t)i, cases[i].req, cases[i].len, rx_ns, 1000,
+                            &ci_ok, out, &rep);
         if (rc != 0)
             fail_msg("%s: rc %d", cases[i].name, rc);
         assert_int_equal(rep.len, 48);
@@ -272,8 +280,8 @@ static void test_ntpv1_without_mode(void **state)
     struct ntp_counters c;
     int64_t rx_ns = T0_S * NS + NS / 2;
 
-    assert_int_equal(serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 48, rx_ns, 1000, &ci_ok,
-                                     out, &rep), 0);
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 48, rx_ns, 1000, &ci_ok, out, &rep), 0);
     assert_int_equal(rep.len, 48);
     assert_true(rep.stamp_tx);
     assert_int_equal(out[0], 0x0C); /* LI 0, VN 1, mode 4 */
@@ -283,32 +291,37 @@ static void test_ntpv1_without_mode(void **state)
     assert_int_equal(c.replied_version[0], 1);
 
     /* From port 123: an NTPv1 peer, not a client. */
-    assert_int_equal(serve_from_port(CLIENT_IP, 123, req_ntpv1_mode0, 48, rx_ns, 2000, &ci_ok, out,
-                                     &rep), -EOPNOTSUPP);
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 123, req_ntpv1_mode0, 48, rx_ns, 2000, &ci_ok, out, &rep),
+        -EOPNOTSUPP);
     assert_int_equal(rep.len, 0);
     /* Mode 0 from a client port in versions 2..4: reserved, refused. */
     uint8_t req[48];
     for (uint8_t vn = 2; vn <= 4; vn++) {
         memcpy(req, req_ntpv1_mode0, 48);
         req[0] = (uint8_t)(vn << 3);
-        assert_int_equal(serve_from_port(CLIENT_IP, 1023, req, 48, rx_ns, 3000u + vn, &ci_ok, out,
-                                         &rep), -EOPNOTSUPP);
+        assert_int_equal(
+            serve_from_port(CLIENT_IP, 1023, req, 48, rx_ns, 3000u + vn, &ci_ok, out, &rep),
+            -EOPNOTSUPP);
     }
     /* Shorter than the header: short, whatever the version. */
-    assert_int_equal(serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 47, rx_ns, 4000, &ci_ok, out,
-                                     &rep), -EMSGSIZE);
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 47, rx_ns, 4000, &ci_ok, out, &rep),
+        -EMSGSIZE);
     ntp_server_get_counters(&srv, &c);
     assert_int_equal(c.drop_bad_mode, 4);
     assert_int_equal(c.drop_short, 1);
     assert_int_equal(c.replied_mode4, 1);
 
     /* Over the rate limit, the kiss is a mode 4 reply too. */
-    struct ratelimit_params p = { .enabled = true, .interval_log2 = 12, .burst = 1, .leak_log2 = 1 };
+    struct ratelimit_params p = {
+        .enabled = true, .interval_log2 = 12, .burst = 1, .leak_log2 = 1
+    };
     assert_int_equal(ntp_server_set_ratelimit(&srv, &p), 0);
     bool is_kissed = false;
     for (int i = 0; i < 40 && !is_kissed; i++) {
-        int rc = serve_from_port(IP(192, 168, 1, 77), 1023, req_ntpv1_mode0, 48, rx_ns, 5000, &ci_ok,
-                                 out, &rep);
+        int rc = serve_from_port(IP(192, 168, 1, 77), 1023, req_ntpv1_mode0, 48, rx_ns, 5000,
+                                 &ci_ok, out, &rep);
         if (rc == 0 && memcmp(out + 12, "RATE", 4) == 0) {
             assert_int_equal(out[0], 0xCC); /* LI 3, VN 1, mode 4 */
             is_kissed = true;
@@ -580,9 +593,10 @@ static void test_acl_refuses(void **state)
     assert_int_equal(e.prefix_len, 26);
     assert_int_equal(ntp_server_acl_get(&srv, 2, &e), -ENOENT);
 
-    assert_int_equal(serve_from(IP(192, 168, 1, 10), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), 0);
-    assert_int_equal(serve_from(IP(192, 168, 1, 70), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep),
-                     -EACCES);
+    assert_int_equal(
+        serve_from(IP(192, 168, 1, 10), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), 0);
+    assert_int_equal(
+        serve_from(IP(192, 168, 1, 70), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), -EACCES);
     assert_int_equal(serve_from(IP(10, 0, 0, 1), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep),
                      -EACCES);
     assert_int_equal(rep.len, 0);
@@ -591,9 +605,11 @@ static void test_acl_refuses(void **state)
     assert_int_equal(c.replied_mode4, 1);
 
     assert_int_equal(ntp_server_acl_remove(&srv, IP(192, 168, 1, 0), 24), 0);
-    assert_int_equal(serve_from(IP(10, 0, 0, 1), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), 0);
+    assert_int_equal(serve_from(IP(10, 0, 0, 1), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep),
+                     0);
     ntp_server_acl_clear(&srv);
-    assert_int_equal(serve_from(IP(192, 168, 1, 70), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), 0);
+    assert_int_equal(
+        serve_from(IP(192, 168, 1, 70), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep), 0);
 }
 
 /* ------------------------------------------------------ transmit stamp -- */
@@ -650,7 +666,9 @@ static void test_stamp_strictly_increasing(void **state)
         last = tx;
     }
     /* KoD replies share the same sequence: one more reply, then three kisses. */
-    struct ratelimit_params p = { .enabled = true, .interval_log2 = 12, .burst = 1, .leak_log2 = 0 };
+    struct ratelimit_params p = {
+        .enabled = true, .interval_log2 = 12, .burst = 1, .leak_log2 = 0
+    };
     assert_int_equal(ntp_server_set_ratelimit(&srv, &p), 0);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(serve(req_chrony, 48, T0_S * NS - NS, &ci_ok, out, &rep), 0);
@@ -723,8 +741,8 @@ static void test_fuzz_is_random_below_precision(void **state)
         if (!seen[low]++)
             distinct++;
     }
-    assert_int_equal(seen_or, 0xFFF);  /* every fuzz bit was set sometimes */
-    assert_int_equal(seen_and, 0);     /* and clear sometimes */
+    assert_int_equal(seen_or, 0xFFF); /* every fuzz bit was set sometimes */
+    assert_int_equal(seen_and, 0);    /* and clear sometimes */
     assert_true(distinct > 200);
 
     /* Precision finer than the timestamp: nothing to fuzz, the value is exact. */
@@ -776,18 +794,20 @@ static void test_counters_partition(void **state)
     uint8_t out[512];
     struct ntp_reply rep;
     struct ntp_counters c;
-    struct ratelimit_params p = { .enabled = true, .interval_log2 = 12, .burst = 2, .leak_log2 = 1 };
+    struct ratelimit_params p = {
+        .enabled = true, .interval_log2 = 12, .burst = 2, .leak_log2 = 1
+    };
 
     assert_int_equal(ntp_server_set_ratelimit(&srv, &p), 0);
     assert_int_equal(ntp_server_acl_add(&srv, IP(10, 0, 0, 0), 8, ACL_DENY), 0);
     for (int i = 0; i < 40; i++) {
-        serve(req_chrony, 48, T0_S * NS, &ci_ok, out, &rep);                 /* limited after 2 */
+        serve(req_chrony, 48, T0_S * NS, &ci_ok, out, &rep); /* limited after 2 */
         serve(req_mssntp_68, 68, T0_S * NS, &ci_ok, out, &rep);
         serve(req_v4_mac_sha1, 72, T0_S * NS, &ci_ok, out, &rep);
         serve(req_chrony, 20, T0_S * NS, &ci_ok, out, &rep);
         serve_from(IP(10, 1, 1, 1), req_chrony, 48, T0_S * NS, 0, &ci_ok, out, &rep);
         serve(req_monlist, 8, T0_S * NS, &ci_ok, out, &rep);
-        serve(req_ntpq_rv, 12, T0_S * NS, &ci_ok, out, &rep);                /* not management */
+        serve(req_ntpq_rv, 12, T0_S * NS, &ci_ok, out, &rep); /* not management */
     }
     ntp_server_get_counters(&srv, &c);
     uint32_t fates = c.replied_mode2 + c.replied_mode4 + c.kod_sent + c.drop_short +

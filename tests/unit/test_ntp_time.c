@@ -36,7 +36,8 @@ static void test_unix_epoch(void **state)
 {
     (void)state;
     assert_int_equal(ntp_time_ts_from_unix_ns(0), (uint64_t)2208988800u << 32);
-    assert_int_equal(ntp_time_ts_from_unix_ns(500000000), ((uint64_t)2208988800u << 32) | 0x80000000u);
+    assert_int_equal(ntp_time_ts_from_unix_ns(500000000),
+                     ((uint64_t)2208988800u << 32) | 0x80000000u);
     assert_int_equal(ntp_time_era(0), 0);
 }
 
@@ -105,7 +106,8 @@ static void test_exact_random(void **state)
         if (ts != ref_ts(t))
             fail_msg("t=%lld got %016llx want %016llx", (long long)t, (unsigned long long)ts,
                      (unsigned long long)ref_ts(t));
-        int64_t pivot = t + (int64_t)(rng64() % (60ull * 365 * 86400 * NS)) - 30LL * 365 * 86400 * NS;
+        int64_t pivot =
+            t + (int64_t)(rng64() % (60ull * 365 * 86400 * NS)) - 30LL * 365 * 86400 * NS;
         int64_t back = ntp_time_ts_to_unix_ns(ts, pivot);
         if (back != t)
             fail_msg("round trip t=%lld back=%lld", (long long)t, (long long)back);
@@ -170,7 +172,7 @@ static void test_short_format(void **state)
 {
     (void)state;
     assert_int_equal(ntp_time_short_from_us(0), 0);
-    assert_int_equal(ntp_time_short_from_us(1), 1);           /* rounds up, never to zero */
+    assert_int_equal(ntp_time_short_from_us(1), 1); /* rounds up, never to zero */
     assert_int_equal(ntp_time_short_from_us(1000000), 0x00010000);
     assert_int_equal(ntp_time_short_from_us(500000), 0x00008000);
     assert_int_equal(ntp_time_short_from_us(15625), 0x00000400); /* exactly 1/64 s */
@@ -183,7 +185,7 @@ static void test_short_format(void **state)
     }
     assert_int_equal(ntp_time_short_to_us(0x00010000), 1000000);
     assert_int_equal(ntp_time_short_to_us(0x00008000), 500000);
-    assert_int_equal(ntp_time_short_to_us(1), 15);            /* 15.26 us */
+    assert_int_equal(ntp_time_short_to_us(1), 15);                  /* 15.26 us */
     assert_int_equal(ntp_time_short_to_us(0xFFFFFFFF), UINT32_MAX); /* 65536 s saturates */
     for (uint32_t us = 0; us < 2000000; us += 997)
         assert_true(ntp_time_short_to_us(ntp_time_short_from_us(us)) - us <= 15);
@@ -204,14 +206,10 @@ static void test_put_get(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unix_epoch),
-        cmocka_unit_test(test_era_boundary_2036),
-        cmocka_unit_test(test_y2038),
-        cmocka_unit_test(test_pivot_nearest),
-        cmocka_unit_test(test_exact_random),
-        cmocka_unit_test(test_split_ns),
-        cmocka_unit_test(test_saturation),
-        cmocka_unit_test(test_short_format),
+        cmocka_unit_test(test_unix_epoch),   cmocka_unit_test(test_era_boundary_2036),
+        cmocka_unit_test(test_y2038),        cmocka_unit_test(test_pivot_nearest),
+        cmocka_unit_test(test_exact_random), cmocka_unit_test(test_split_ns),
+        cmocka_unit_test(test_saturation),   cmocka_unit_test(test_short_format),
         cmocka_unit_test(test_put_get),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

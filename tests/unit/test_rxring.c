@@ -97,7 +97,7 @@ static void test_full_ring_refuses_then_recovers(void **unused)
     expect(1518, 1, 1);
     /* 1536 bytes free at the start, one unit always kept: 1518 does not fit, 1400 does. */
     assert_int_equal(put(1518, 3, 3), -ENOSPC);
-    assert_int_equal(put(1400, 3, 3), 0);       /* wraps to the start */
+    assert_int_equal(put(1400, 3, 3), 0); /* wraps to the start */
     expect(1518, 2, 2);
     expect(1400, 3, 3);
     assert_int_equal(put(4096, 9, 9), -ENOSPC); /* never fits */
@@ -106,7 +106,9 @@ static void test_full_ring_refuses_then_recovers(void **unused)
 static void test_randomized_against_reference(void **unused)
 {
     (void)unused;
-    enum { QMAX = 64 };
+    enum {
+        QMAX = 64
+    };
     uint32_t qlen[QMAX];
     uint64_t qstamp[QMAX];
     unsigned qh = 0, qt = 0;
@@ -114,7 +116,8 @@ static void test_randomized_against_reference(void **unused)
     uint64_t stamp = 0;
     for (int step = 0; step < 200000; step++) {
         if (rand() % 2) {
-            uint32_t len = (rand() % 4 == 0) ? 60u + (uint32_t)rand() % 1459u : 60u + (uint32_t)rand() % 64u;
+            uint32_t len =
+                (rand() % 4 == 0) ? 60u + (uint32_t)rand() % 1459u : 60u + (uint32_t)rand() % 64u;
             if (qh - qt < QMAX && put(len, (uint8_t)stamp, stamp) == 0) {
                 qlen[qh % QMAX] = len;
                 qstamp[qh % QMAX] = stamp;

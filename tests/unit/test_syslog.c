@@ -16,13 +16,14 @@
 
 #include "net/syslog.h"
 
-#define NS_PER_S 1000000000LL
-#define T_2026_11_25_184000_S 1795632000LL  /* Python calendar.timegm */
+#define NS_PER_S              1000000000LL
+#define T_2026_11_25_184000_S 1795632000LL /* Python calendar.timegm */
 #define T_2040_01_01_S        2208988800LL
 #define T_2100_03_01_S        4107542400LL
 
 static const struct syslog_origin host = {
-    .facility = SYSLOG_FACILITY_DAEMON, .hostname = "192.168.1.10",
+    .facility = SYSLOG_FACILITY_DAEMON,
+    .hostname = "192.168.1.10",
 };
 
 static char buf[SYSLOG_MSG_LEN_MAX + 1];
@@ -55,7 +56,7 @@ static void test_untrusted_time_is_nil(void **state)
 static void test_pri_values(void **state)
 {
     (void)state;
-    struct syslog_origin o = {.facility = SYSLOG_FACILITY_KERN, .hostname = "h"};
+    struct syslog_origin o = { .facility = SYSLOG_FACILITY_KERN, .hostname = "h" };
     int n = syslog_format(buf, sizeof(buf), &o, SYSLOG_EMERG, NULL, SYSLOG_TIME_UNKNOWN, NULL);
     expect(n, "<0>1 - h ntp-appliance - - -");
     o.facility = SYSLOG_FACILITY_LOCAL0;
@@ -73,14 +74,14 @@ static void test_timestamps(void **state)
         int64_t ns;
         const char *ts;
     } cases[] = {
-        {0, "1970-01-01T00:00:00.000Z"},
-        {999999, "1970-01-01T00:00:00.000Z"},
-        {1000000, "1970-01-01T00:00:00.001Z"},
-        {T_2026_11_25_184000_S * NS_PER_S + 999999999, "2026-11-25T18:40:00.999Z"},
-        {(T_2040_01_01_S - 1) * NS_PER_S + 500000000, "2039-12-31T23:59:59.500Z"},
-        {T_2040_01_01_S * NS_PER_S, "2040-01-01T00:00:00.000Z"},
-        {(T_2100_03_01_S - 1) * NS_PER_S, "2100-02-28T23:59:59.000Z"},
-        {T_2100_03_01_S * NS_PER_S + 7000000, "2100-03-01T00:00:00.007Z"},
+        { 0, "1970-01-01T00:00:00.000Z" },
+        { 999999, "1970-01-01T00:00:00.000Z" },
+        { 1000000, "1970-01-01T00:00:00.001Z" },
+        { T_2026_11_25_184000_S * NS_PER_S + 999999999, "2026-11-25T18:40:00.999Z" },
+        { (T_2040_01_01_S - 1) * NS_PER_S + 500000000, "2039-12-31T23:59:59.500Z" },
+        { T_2040_01_01_S * NS_PER_S, "2040-01-01T00:00:00.000Z" },
+        { (T_2100_03_01_S - 1) * NS_PER_S, "2100-02-28T23:59:59.000Z" },
+        { T_2100_03_01_S * NS_PER_S + 7000000, "2100-03-01T00:00:00.007Z" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char want[128];
@@ -95,7 +96,10 @@ static void test_nil_fields_and_names(void **state)
 {
     (void)state;
     struct syslog_origin o = {
-        .facility = SYSLOG_FACILITY_DAEMON, .hostname = NULL, .app_name = "ntpd", .procid = "42",
+        .facility = SYSLOG_FACILITY_DAEMON,
+        .hostname = NULL,
+        .app_name = "ntpd",
+        .procid = "42",
     };
     int n = syslog_format(buf, sizeof(buf), &o, SYSLOG_ERR, NULL, SYSLOG_TIME_UNKNOWN, "");
     expect(n, "<27>1 - - ntpd 42 - -");
@@ -111,7 +115,8 @@ static void test_control_characters(void **state)
 {
     (void)state;
     int n = syslog_format(buf, sizeof(buf), &host, SYSLOG_INFO, NULL, SYSLOG_TIME_UNKNOWN,
-                          "line1\nline2\ttab\r\x7f" "end");
+                          "line1\nline2\ttab\r\x7f"
+                          "end");
     expect(n, "<30>1 - 192.168.1.10 ntp-appliance - - - line1 line2 tab  end");
 }
 
@@ -166,8 +171,7 @@ static void test_truncation_keeps_utf8_whole(void **state)
                       "ab\xE2\x82\xAC");
     assert_int_equal(n, (int)hlen + 3);
     /* A message that is only a cut character leaves no MSG at all. */
-    n = syslog_format(small, hlen + 3, &host, SYSLOG_INFO, NULL, SYSLOG_TIME_UNKNOWN,
-                      "\xC3\xA9");
+    n = syslog_format(small, hlen + 3, &host, SYSLOG_INFO, NULL, SYSLOG_TIME_UNKNOWN, "\xC3\xA9");
     assert_int_equal(n, (int)hlen);
     assert_string_equal(small, head);
 }
@@ -192,7 +196,8 @@ static void test_invalid_fields(void **state)
     o.app_name = "app\x80";
     assert_int_equal(syslog_format(buf, sizeof(buf), &o, SYSLOG_INFO, NULL, 0, "m"), -EINVAL);
     assert_int_equal(syslog_format(buf, sizeof(buf), &host, SYSLOG_INFO,
-                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", 0, "m"), -EINVAL);
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", 0, "m"),
+                     -EINVAL);
     assert_true(syslog_format(buf, sizeof(buf), &host, SYSLOG_INFO,
                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", 0, "m") > 0);
     o = host;
@@ -216,8 +221,8 @@ static void test_printf_variant(void **state)
     n = syslog_formatf(buf, sizeof(buf), &host, SYSLOG_NOTICE, "SYNC", SYSLOG_TIME_UNKNOWN, "%s",
                        "");
     expect(n, "<29>1 - 192.168.1.10 ntp-appliance - SYNC -");
-    n = syslog_formatf(buf, sizeof(buf), &host, SYSLOG_NOTICE, "SYNC", SYSLOG_TIME_UNKNOWN,
-                       "a\n%d", 5);
+    n = syslog_formatf(buf, sizeof(buf), &host, SYSLOG_NOTICE, "SYNC", SYSLOG_TIME_UNKNOWN, "a\n%d",
+                       5);
     expect(n, "<29>1 - 192.168.1.10 ntp-appliance - SYNC - a 5");
     char small[48];
     n = syslog_formatf(small, sizeof(small), &host, SYSLOG_NOTICE, "SYNC", SYSLOG_TIME_UNKNOWN,
@@ -230,14 +235,14 @@ static void test_ipv4_hostname(void **state)
 {
     (void)state;
     char ip[16];
-    const uint8_t a[4] = {10, 0, 0, 1};
-    const uint8_t b[4] = {255, 255, 255, 255};
+    const uint8_t a[4] = { 10, 0, 0, 1 };
+    const uint8_t b[4] = { 255, 255, 255, 255 };
     assert_int_equal(syslog_format_ipv4(ip, sizeof(ip), a), 8);
     assert_string_equal(ip, "10.0.0.1");
     assert_int_equal(syslog_format_ipv4(ip, sizeof(ip), b), 15);
     assert_string_equal(ip, "255.255.255.255");
     assert_int_equal(syslog_format_ipv4(ip, 15, b), -EINVAL);
-    struct syslog_origin o = {.facility = SYSLOG_FACILITY_DAEMON, .hostname = ip};
+    struct syslog_origin o = { .facility = SYSLOG_FACILITY_DAEMON, .hostname = ip };
     int n = syslog_format(buf, sizeof(buf), &o, SYSLOG_INFO, NULL, SYSLOG_TIME_UNKNOWN, "hi");
     expect(n, "<30>1 - 255.255.255.255 ntp-appliance - - - hi");
 }

@@ -18,25 +18,25 @@
 #include "ntp/ntp_time.h"
 #include "ntp/upstream.h"
 
-#define NS_PER_MS 1000000LL
-#define NS_PER_S  1000000000LL
-#define SERVER_ADDR 0x0A000001u  /* compared as is */
-#define STEP_MS 50u              /* simulation step */
+#define NS_PER_MS   1000000LL
+#define NS_PER_S    1000000000LL
+#define SERVER_ADDR 0x0A000001u /* compared as is */
+#define STEP_MS     50u         /* simulation step */
 
 #define T_2026_11_25_184000_S 1795632000LL
 #define T_2040_01_01_S        2208988800LL
-#define T_ERA1_START_S        2085978496LL  /* 2036-02-07T06:28:16Z */
+#define T_ERA1_START_S        2085978496LL /* 2036-02-07T06:28:16Z */
 
 /* One simulated reply: how the server and the network behave for it. */
 struct reply_plan {
     bool is_lost;
-    int64_t offset_ns;     /* server time minus local time */
-    int64_t out_ns;        /* network delay to the server */
-    int64_t back_ns;       /* network delay back */
-    int64_t proc_ns;       /* server processing, T3 - T2 */
+    int64_t offset_ns; /* server time minus local time */
+    int64_t out_ns;    /* network delay to the server */
+    int64_t back_ns;   /* network delay back */
+    int64_t proc_ns;   /* server processing, T3 - T2 */
     uint8_t li, vn, mode, stratum;
-    const char *refid;     /* 4 characters */
-    uint32_t root_delay;   /* NTP short format */
+    const char *refid;   /* 4 characters */
+    uint32_t root_delay; /* NTP short format */
     uint32_t root_disp;
     bool is_bad_origin, is_zero_transmit, is_zero_receive;
 };
@@ -44,7 +44,7 @@ struct reply_plan {
 static struct upstream_config cfg;
 static struct upstream up;
 static uint32_t now_ms;
-static int64_t now_ns;     /* the local time of day */
+static int64_t now_ns; /* the local time of day */
 static uint64_t rng_state;
 
 static uint64_t next_random(void)
@@ -56,9 +56,17 @@ static uint64_t next_random(void)
 static struct reply_plan good(int64_t offset_ns)
 {
     return (struct reply_plan){
-        .offset_ns = offset_ns, .out_ns = 400000, .back_ns = 400000, .proc_ns = 20000,
-        .li = 0, .vn = 4, .mode = 4, .stratum = 2, .refid = "GPS\0",
-        .root_delay = 0x00000100, .root_disp = 0x00000200,
+        .offset_ns = offset_ns,
+        .out_ns = 400000,
+        .back_ns = 400000,
+        .proc_ns = 20000,
+        .li = 0,
+        .vn = 4,
+        .mode = 4,
+        .stratum = 2,
+        .refid = "GPS\0",
+        .root_delay = 0x00000100,
+        .root_disp = 0x00000200,
     };
 }
 
@@ -191,7 +199,7 @@ static void test_request_format(void **state)
     for (int i = 1; i < 40; i++) {
         assert_int_equal(pkt[i], 0); /* nothing about us but the random transmit */
     }
-    static const uint8_t xmt[8] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF};
+    static const uint8_t xmt[8] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xAB, 0xCD, 0xEF };
     assert_memory_equal(&pkt[40], xmt, 8);
     assert_int_equal(pkt[48], 0xAA); /* only 48 bytes written */
     /* Waiting for the reply: nothing more to send. */
@@ -201,7 +209,7 @@ static void test_request_format(void **state)
     assert_int_equal(upstream_poll(&up, now_ms, now_ns, 2, pkt, sizeof(pkt)), -EAGAIN);
     advance_ms(1);
     assert_int_equal(upstream_poll(&up, now_ms, now_ns, 0, pkt, sizeof(pkt)), 0);
-    static const uint8_t one[8] = {0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t one[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
     assert_memory_equal(&pkt[40], one, 8); /* never a zero transmit timestamp */
     assert_int_equal(up.n_timeouts, 1);
 }
@@ -329,13 +337,16 @@ static void test_wrong_originate_is_ignored(void **state)
     memcpy(bogus, rep, sizeof(bogus));
     bogus[31] ^= 0x80;
     assert_int_equal(upstream_handle_reply(&up, bogus, sizeof(bogus), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+                                           UPSTREAM_NTP_PORT, t4, now_ms),
+                     -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_ORIGIN);
     /* The genuine reply still counts; a duplicate of it does not. */
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), 0);
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        0);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_UNEXPECTED);
     assert_int_equal(up.n_replies, 1);
 }
@@ -364,17 +375,20 @@ static void test_wrong_source_is_ignored(void **state)
     int64_t t4;
     one_exchange(&p, rep, &t4);
     assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR + 1,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+                                           UPSTREAM_NTP_PORT, t4, now_ms),
+                     -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_SOURCE);
     assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, 1234, t4, now_ms),
                      -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_SOURCE);
     assert_int_equal(upstream_handle_reply(&up, rep, UPSTREAM_PACKET_LEN - 1, SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+                                           UPSTREAM_NTP_PORT, t4, now_ms),
+                     -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_SHORT);
     rep[0] = (uint8_t)((rep[0] & ~7u) | 3u); /* a client request, e.g. reflected */
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_MODE);
     assert_int_equal(up.n_replies, 0);
 }
@@ -386,15 +400,17 @@ static void check_refused(struct reply_plan p, enum upstream_reject want)
     uint8_t rep[UPSTREAM_PACKET_LEN];
     int64_t t4;
     one_exchange(&p, rep, &t4);
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EPROTO);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        -EPROTO);
     if (upstream_last_reject(&up) != want) {
         fail_msg("refused for \"%s\", expected \"%s\"",
                  upstream_reject_name(upstream_last_reject(&up)), upstream_reject_name(want));
     }
     /* The request is used up: the same reply again is unexpected. */
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), -EINVAL);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        -EINVAL);
     assert_int_equal(up.n_replies, 0);
 }
 
@@ -492,7 +508,7 @@ static void test_kod_rate_backs_off(void **state)
 static void test_kod_deny_stops(void **state)
 {
     (void)state;
-    static const char *const codes[] = {"DENY", "RSTR"};
+    static const char *const codes[] = { "DENY", "RSTR" };
     for (int c = 0; c < 2; c++) {
         start(true, 0, T_2026_11_25_184000_S * NS_PER_S);
         struct reply_plan plans[UPSTREAM_SAMPLES];
@@ -520,7 +536,7 @@ static void test_no_replies(void **state)
     (void)state;
     start(true, 0, T_2026_11_25_184000_S * NS_PER_S);
     struct reply_plan plans[UPSTREAM_SAMPLES];
-    struct reply_plan lost = {.is_lost = true};
+    struct reply_plan lost = { .is_lost = true };
     plans_all(plans, lost);
     struct upstream_result r = run_round(plans, true);
     assert_int_equal(r.status, -ENODATA);
@@ -566,7 +582,8 @@ static void test_late_reply_is_unexpected(void **state)
     one_exchange(&p, rep, &t4);
     /* Handed over after the timeout, before any poll noticed it. */
     assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT,
-                                           t4, now_ms + UPSTREAM_REPLY_TIMEOUT_MS), -EINVAL);
+                                           t4, now_ms + UPSTREAM_REPLY_TIMEOUT_MS),
+                     -EINVAL);
     assert_int_equal(upstream_last_reject(&up), UPSTREAM_REJECT_UNEXPECTED);
     assert_int_equal(up.n_timeouts, 1);
 }
@@ -610,7 +627,7 @@ static void test_outlier_dropped_lowest_delay_chosen(void **state)
     plans[3] = good(1005 * NS_PER_MS);
     plans[3].out_ns = plans[3].back_ns = 100000; /* the quickest of the agreeing ones */
     plans[4] = good(3 * NS_PER_S);
-    plans[4].out_ns = plans[4].back_ns = 10000;  /* quicker still, but an outlier */
+    plans[4].out_ns = plans[4].back_ns = 10000; /* quicker still, but an outlier */
     struct upstream_result r = run_round(plans, true);
     assert_int_equal(r.status, 0);
     assert_int_equal(r.n_agreeing, 4);
@@ -709,8 +726,9 @@ static void test_note_transmit_time(void **state)
     one_exchange(&p, rep, &t4);
     /* The frame really left 100 us after the request was built. */
     assert_int_equal(upstream_note_transmit_time(&up, up.t1_ns + 100000), 0);
-    assert_int_equal(upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR,
-                                           UPSTREAM_NTP_PORT, t4, now_ms), 0);
+    assert_int_equal(
+        upstream_handle_reply(&up, rep, sizeof(rep), SERVER_ADDR, UPSTREAM_NTP_PORT, t4, now_ms),
+        0);
     assert_near(up.samples[0].offset_ns, -50000, 1);
     assert_near(up.samples[0].delay_ns, 700000, 1);
     assert_int_equal(upstream_note_transmit_time(&up, 0), -EAGAIN);

@@ -23,7 +23,7 @@ static uint64_t rnd(void)
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     uint64_t v = rng_state * 2685821657736338717u;
-    unsigned bits = (unsigned)(v >> 58) + 1u;   /* 1..64 */
+    unsigned bits = (unsigned)(v >> 58) + 1u; /* 1..64 */
     return bits >= 64u ? v : v & (((uint64_t)1 << bits) - 1u);
 }
 
@@ -76,7 +76,8 @@ static void test_signed(void **unused)
         if (i & 2)
             b = -b;
         s128 p = (s128)a * b;
-        assert_true(wide_muldiv_s64(a, b, (int64_t)(d >> 1) | 1) == sat_s(p / (s128)((d >> 1) | 1)));
+        assert_true(wide_muldiv_s64(a, b, (int64_t)(d >> 1) | 1) ==
+                    sat_s(p / (s128)((d >> 1) | 1)));
 
         s128 pf = (s128)a * (s128)ub;
         s128 qf = pf / (s128)d;
@@ -106,7 +107,7 @@ static void test_small_helpers(void **unused)
     }
     assert_true(wide_isqrt_u64(UINT64_MAX) == UINT32_MAX);
     for (int i = 0; i < 20000; i++) {
-        uint64_t d = rnd(), m = rnd() & 0xFFFFFFFFFFFFFFu;   /* m >> 32 < 2^32 */
+        uint64_t d = rnd(), m = rnd() & 0xFFFFFFFFFFFFFFu; /* m >> 32 < 2^32 */
         u128 exact = ((u128)d * m) >> 32;
         uint64_t got = wide_mul_q32(d, m);
         if (exact <= UINT64_MAX)

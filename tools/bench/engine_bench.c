@@ -33,23 +33,23 @@
 #include "cortexm/cortexm.h"
 #include "ntp/ntp.h"
 
-#define TICK_HZ BOARD_CPU_HZ              /* the timestamp counter runs at the core clock */
-#define NS_PER_TICK (1000000000u / TICK_HZ)
-#define BOOT_UNIX_S 1767225600LL          /* 2026-01-01T00:00:00Z, the simulated RTC's start */
-#define SYSTICK_MASK 0x00FFFFFFu          /* 24-bit down counter */
-#define RTC_READ_TICKS (TICK_HZ / 5000u)  /* a DS1338 read at 100 kHz I2C: about 200 us */
-#define COUNTER_FAST_PPB 12000            /* the simulated counter crystal runs 12 ppm fast */
-#define REQUEST_SPACING_TICKS (TICK_HZ / 100u) /* 10 ms between requests */
-#define TX_DELAY_TICKS (TICK_HZ / 25000u) /* reply stamped 40 us after arrival */
-#define N_CLIENTS 200u                    /* within RATELIMIT_TABLE_SIZE: no eviction */
+#define TICK_HZ               BOARD_CPU_HZ /* the timestamp counter runs at the core clock */
+#define NS_PER_TICK           (1000000000u / TICK_HZ)
+#define BOOT_UNIX_S           1767225600LL /* 2026-01-01T00:00:00Z, the simulated RTC's start */
+#define SYSTICK_MASK          0x00FFFFFFu  /* 24-bit down counter */
+#define RTC_READ_TICKS        (TICK_HZ / 5000u) /* a DS1338 read at 100 kHz I2C: about 200 us */
+#define COUNTER_FAST_PPB      12000             /* the simulated counter crystal runs 12 ppm fast */
+#define REQUEST_SPACING_TICKS (TICK_HZ / 100u)  /* 10 ms between requests */
+#define TX_DELAY_TICKS        (TICK_HZ / 25000u) /* reply stamped 40 us after arrival */
+#define N_CLIENTS             200u               /* within RATELIMIT_TABLE_SIZE: no eviction */
 
 /* ------------------------------------------------------------- semihosting -- */
 
 /* ARM semihosting (ARM DUI 0471, "Semihosting operations"): BKPT 0xAB on M-profile. */
-#define SYS_WRITE0 0x04u
-#define SYS_EXIT 0x18u
+#define SYS_WRITE0                   0x04u
+#define SYS_EXIT                     0x18u
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
-#define ADP_STOPPED_RUNTIME_ERROR 0x20023u
+#define ADP_STOPPED_RUNTIME_ERROR    0x20023u
 
 static uint32_t semihost(uint32_t op, uint32_t arg)
 {
@@ -100,9 +100,15 @@ typedef void (*vector_fn)(void);
 __attribute__((section(".vectors"), used)) static const vector_fn vectors[16] = {
     [0] = (vector_fn)(uintptr_t)&_main_stack_top,
     [1] = Reset_Handler,
-    [2] = Fault_Handler, [3] = Fault_Handler, [4] = Fault_Handler,
-    [5] = Fault_Handler, [6] = Fault_Handler, [11] = Fault_Handler,
-    [12] = Fault_Handler, [14] = Fault_Handler, [15] = Fault_Handler,
+    [2] = Fault_Handler,
+    [3] = Fault_Handler,
+    [4] = Fault_Handler,
+    [5] = Fault_Handler,
+    [6] = Fault_Handler,
+    [11] = Fault_Handler,
+    [12] = Fault_Handler,
+    [14] = Fault_Handler,
+    [15] = Fault_Handler,
 };
 
 void Reset_Handler(void)
@@ -271,8 +277,8 @@ struct outcome {
 };
 
 /* One datagram, exactly as firmware/net/ntp_udp.c handles it. */
-static void __attribute__((noinline)) serve(const uint8_t *data, size_t len, uint32_t ip,
-                                            struct outcome *o)
+static void __attribute__((noinline))
+serve(const uint8_t *data, size_t len, uint32_t ip, struct outcome *o)
 {
     struct ntp_request rq = {
         .data = data,
@@ -297,8 +303,8 @@ static void __attribute__((noinline)) serve(const uint8_t *data, size_t len, uin
 }
 
 /* The same call with nothing behind it: the driver loop's own cost. */
-static void __attribute__((noinline)) serve_nothing(const uint8_t *data, size_t len, uint32_t ip,
-                                                    struct outcome *o)
+static void __attribute__((noinline))
+serve_nothing(const uint8_t *data, size_t len, uint32_t ip, struct outcome *o)
 {
     __asm__ volatile("" : : "r"(data), "r"(len), "r"(ip), "r"(o) : "memory");
 }
@@ -306,21 +312,18 @@ static void __attribute__((noinline)) serve_nothing(const uint8_t *data, size_t 
 typedef void (*serve_fn)(const uint8_t *data, size_t len, uint32_t ip, struct outcome *o);
 
 enum source_pattern {
-    SRC_CLIENTS,   /* N_CLIENTS addresses in turn, 10 ms apart: each well within its limit */
-    SRC_NEW,       /* a new address every time: the rate table evicts on every request */
-    SRC_ONE,       /* one address, no time passing: over the limit after the burst */
+    SRC_CLIENTS, /* N_CLIENTS addresses in turn, 10 ms apart: each well within its limit */
+    SRC_NEW,     /* a new address every time: the rate table evicts on every request */
+    SRC_ONE,     /* one address, no time passing: over the limit after the burst */
 };
 
 static uint32_t source_ip(enum source_pattern p, uint32_t i, uint32_t net)
 {
     switch (p) {
-    case SRC_CLIENTS:
-        return net | (1u + i % N_CLIENTS);
-    case SRC_NEW:
-        return 0xC0000000u + (i & 0x00FFFFFFu) * 7u + 1u;
+    case SRC_CLIENTS: return net | (1u + i % N_CLIENTS);
+    case SRC_NEW: return 0xC0000000u + (i & 0x00FFFFFFu) * 7u + 1u;
     case SRC_ONE:
-    default:
-        return net | 1u;
+    default: return net | 1u;
     }
 }
 
@@ -341,7 +344,13 @@ static uint32_t run_batch(serve_fn fn, const uint8_t *data, size_t len, enum sou
 
 /* Counter selectors: which engine counter a scenario must raise once per request. */
 enum expect {
-    EXP_MODE4, EXP_MODE2, EXP_KOD, EXP_RATELIMIT, EXP_BAD_VERSION, EXP_BAD_MODE, EXP_CTL,
+    EXP_MODE4,
+    EXP_MODE2,
+    EXP_KOD,
+    EXP_RATELIMIT,
+    EXP_BAD_VERSION,
+    EXP_BAD_MODE,
+    EXP_CTL,
 };
 
 static uint32_t counter(enum expect e)
@@ -361,17 +370,17 @@ static uint32_t counter(enum expect e)
 }
 
 static const char *const expect_names[] = {
-    "replied_mode4", "replied_mode2", "kod_sent", "drop_ratelimit", "drop_bad_version",
-    "drop_bad_mode", "ctl_answered",
+    "replied_mode4",    "replied_mode2", "kod_sent",     "drop_ratelimit",
+    "drop_bad_version", "drop_bad_mode", "ctl_answered",
 };
 
-static void report(const char *name, uint32_t n, uint32_t ticks, uint32_t base_ticks,
-                   enum expect e, uint32_t delta, const struct outcome *o)
+static void report(const char *name, uint32_t n, uint32_t ticks, uint32_t base_ticks, enum expect e,
+                   uint32_t delta, const struct outcome *o)
 {
     char line[192];
     snprintf(line, sizeof(line), "row %s %lu %lu %lu %s %lu %lu %lu\n", name, (unsigned long)n,
-             (unsigned long)ticks, (unsigned long)base_ticks, expect_names[e],
-             (unsigned long)delta, (unsigned long)o->fragments, (unsigned long)o->bytes);
+             (unsigned long)ticks, (unsigned long)base_ticks, expect_names[e], (unsigned long)delta,
+             (unsigned long)o->fragments, (unsigned long)o->bytes);
     out_str(line);
 }
 
@@ -379,7 +388,7 @@ static void scenario(const char *name, const uint8_t *data, size_t len, enum sou
                      uint32_t net, uint32_t n, enum expect e)
 {
     static uint32_t seq;
-    struct outcome o = {0}, none = {0};
+    struct outcome o = { 0 }, none = { 0 };
     /* Warm the rate table (and, for SRC_ONE, use up the burst) before measuring. */
     (void)run_batch(serve, data, len, p, net, N_CLIENTS, seq, &none);
     seq += N_CLIENTS;
@@ -431,7 +440,7 @@ static uint32_t run_calls(void (*fn)(uint64_t), uint32_t n)
 
 static void function_row(const char *name, void (*fn)(uint64_t), uint32_t n)
 {
-    struct outcome none = {0};
+    struct outcome none = { 0 };
     uint32_t ticks = run_calls(fn, n);
     uint32_t base = run_calls(call_nothing, n);
     report(name, n, ticks, base, EXP_MODE4, 0, &none);
@@ -470,8 +479,7 @@ int main(void)
     scenario("garbage", req_garbage, sizeof(req_garbage), SRC_CLIENTS, client_net, n,
              EXP_BAD_VERSION);
     scenario("mode7", req_mode7, sizeof(req_mode7), SRC_CLIENTS, client_net, n, EXP_BAD_MODE);
-    scenario("mode6_rv", req_mode6_rv, sizeof(req_mode6_rv), SRC_CLIENTS, mgmt_net, 500,
-             EXP_CTL);
+    scenario("mode6_rv", req_mode6_rv, sizeof(req_mode6_rv), SRC_CLIENTS, mgmt_net, 500, EXP_CTL);
 
     /* Over the limit: every request a KoD (leak 0), then every request dropped (leak 16). */
     struct ratelimit_params rl;

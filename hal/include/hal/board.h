@@ -23,10 +23,10 @@ const char *board_name(void);
 
 /* How the core clock came up. */
 struct board_clock {
-    uint32_t cpu_hz;      /* what the core and the timestamp counter run at */
-    uint32_t nominal_hz;  /* what the board is meant to run at */
-    const char *source;   /* e.g. "PLL, 8 MHz crystal" */
-    bool is_degraded;     /* below nominal: the PLL did not lock */
+    uint32_t cpu_hz;     /* what the core and the timestamp counter run at */
+    uint32_t nominal_hz; /* what the board is meant to run at */
+    const char *source;  /* e.g. "PLL, 8 MHz crystal" */
+    bool is_degraded;    /* below nominal: the PLL did not lock */
 };
 
 /* Fills *bc (valid after board_init). */

@@ -28,7 +28,7 @@ void cpu_sleep_unless(bool (*work_pending)(void));
 
 /* A fault that ended the previous run. */
 struct cpu_fault {
-    uint32_t pc;            /* faulting instruction; 0 when it could not be recorded */
+    uint32_t pc; /* faulting instruction; 0 when it could not be recorded */
     uint32_t lr;
     uint32_t status;        /* CFSR on Cortex-M */
     uint32_t fault_addr;    /* the faulting data address when known, else 0 */

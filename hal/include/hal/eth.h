@@ -17,16 +17,16 @@
 #define ETH_FRAME_MAX 1518u /* without FCS */
 
 struct eth_frame {
-    uint64_t rx_ticks;    /* timer_now() at the start of the RX interrupt */
-    uint16_t len;         /* bytes in data, FCS stripped */
-    const uint8_t *data;  /* in the ring, valid until eth_rx_release() */
+    uint64_t rx_ticks;   /* timer_now() at the start of the RX interrupt */
+    uint16_t len;        /* bytes in data, FCS stripped */
+    const uint8_t *data; /* in the ring, valid until eth_rx_release() */
 };
 
 struct eth_stats {
     uint32_t rx_frames;
-    uint32_t rx_ring_full;  /* frames dropped because the ring had no room */
-    uint32_t rx_errors;     /* bad length from the MAC */
-    uint32_t rx_throttled;  /* interrupts that stopped at their frame bound */
+    uint32_t rx_ring_full; /* frames dropped because the ring had no room */
+    uint32_t rx_errors;    /* bad length from the MAC */
+    uint32_t rx_throttled; /* interrupts that stopped at their frame bound */
     uint32_t tx_frames;
     uint32_t tx_errors;
 };
@@ -54,10 +54,10 @@ int eth_send(const uint8_t *frame, size_t len);
 struct eth_link {
     bool up;
     bool full_duplex;
-    bool is_negotiated;   /* autonegotiation completed (speed and duplex are its result) */
-    bool has_bounced;     /* up, but went down and up again since the last poll */
-    uint16_t speed_mbps;  /* 10 or 100; 0 when the PHY does not say */
-    uint32_t phy_id;      /* MII registers 2 and 3; 0 when no PHY answers with one */
+    bool is_negotiated;  /* autonegotiation completed (speed and duplex are its result) */
+    bool has_bounced;    /* up, but went down and up again since the last poll */
+    uint16_t speed_mbps; /* 10 or 100; 0 when the PHY does not say */
+    uint32_t phy_id;     /* MII registers 2 and 3; 0 when no PHY answers with one */
 };
 
 /*

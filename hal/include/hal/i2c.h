@@ -25,7 +25,7 @@ int i2c_write(struct i2c_bus *bus, uint8_t addr7, const uint8_t *buf, size_t len
  * and read rlen bytes. wlen may be 0 for a plain read.
  * Returns 0, -EIO (no acknowledge), -ETIMEDOUT, -EINVAL.
  */
-int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf,
-                   size_t wlen, uint8_t *rbuf, size_t rlen);
+int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen,
+                   uint8_t *rbuf, size_t rlen);
 
 #endif /* HAL_I2C_H */

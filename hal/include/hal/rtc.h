@@ -19,15 +19,15 @@
 struct rtc;
 
 struct rtc_status {
-    const char *chip_name;     /* "DS1338" */
-    bool has_osf;              /* the chip has an oscillator-stop flag */
-    bool is_osf_set;           /* the oscillator stopped since the last set */
-    bool is_halted;            /* clock halted (CH=1): not counting */
-    bool is_eosc_set;          /* DS3231: oscillator stops when on battery */
-    bool is_time_valid;        /* the time registers decode into a valid time */
-    bool is_12h_mode;          /* the chip counts in 12-hour mode (read fine) */
-    bool has_aging;            /* the chip has an aging offset trim (DS3231) */
-    int8_t aging_offset_lsb;   /* its value, about 0.1 ppm per LSB */
+    const char *chip_name;   /* "DS1338" */
+    bool has_osf;            /* the chip has an oscillator-stop flag */
+    bool is_osf_set;         /* the oscillator stopped since the last set */
+    bool is_halted;          /* clock halted (CH=1): not counting */
+    bool is_eosc_set;        /* DS3231: oscillator stops when on battery */
+    bool is_time_valid;      /* the time registers decode into a valid time */
+    bool is_12h_mode;        /* the chip counts in 12-hour mode (read fine) */
+    bool has_aging;          /* the chip has an aging offset trim (DS3231) */
+    int8_t aging_offset_lsb; /* its value, about 0.1 ppm per LSB */
 };
 
 /*

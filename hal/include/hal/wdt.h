@@ -14,8 +14,8 @@ enum reset_cause {
     RESET_CAUSE_BROWN_OUT,
     RESET_CAUSE_WATCHDOG,
     RESET_CAUSE_SOFTWARE,
-    RESET_CAUSE_FAULT,     /* the fault handler's reset (cpu_take_fault_record has the details) */
-    RESET_CAUSE_LDO,       /* the core voltage regulator's monitor */
+    RESET_CAUSE_FAULT, /* the fault handler's reset (cpu_take_fault_record has the details) */
+    RESET_CAUSE_LDO,   /* the core voltage regulator's monitor */
 };
 
 /*

@@ -30,24 +30,24 @@
 #define AT24_MODEL_PAGE_MAX 64u
 
 struct at24_model {
-    uint32_t size;                       /* bytes, power of two */
-    uint32_t page_size;                  /* bytes, power of two */
-    uint32_t write_cycle_us;             /* tWR this chip takes */
+    uint32_t size;           /* bytes, power of two */
+    uint32_t page_size;      /* bytes, power of two */
+    uint32_t write_cycle_us; /* tWR this chip takes */
     uint8_t mem[AT24_MODEL_SIZE_MAX];
     uint8_t page_buf[AT24_MODEL_PAGE_MAX];
     bool is_page_byte_loaded[AT24_MODEL_PAGE_MAX];
-    uint32_t addr;                       /* address counter */
-    uint32_t page_base;                  /* page being loaded */
-    unsigned n_addr_bytes;               /* address bytes seen in this write */
-    unsigned n_data_bytes;               /* data bytes seen in this write */
-    bool is_writing;                     /* a write transaction is in progress */
-    uint64_t busy_left_us;               /* write cycle remaining */
-    bool is_stuck_busy;                  /* never finishes (fault) */
-    bool is_dead;                        /* powered off by a torn write */
-    int tear_after_bytes;                /* >= 0: next cycle programs only that many */
-    unsigned n_write_cycles;             /* write cycles started */
-    unsigned n_nacks;                    /* addresses refused while busy */
-    unsigned n_page_wraps;               /* data bytes that wrapped inside a page */
+    uint32_t addr;           /* address counter */
+    uint32_t page_base;      /* page being loaded */
+    unsigned n_addr_bytes;   /* address bytes seen in this write */
+    unsigned n_data_bytes;   /* data bytes seen in this write */
+    bool is_writing;         /* a write transaction is in progress */
+    uint64_t busy_left_us;   /* write cycle remaining */
+    bool is_stuck_busy;      /* never finishes (fault) */
+    bool is_dead;            /* powered off by a torn write */
+    int tear_after_bytes;    /* >= 0: next cycle programs only that many */
+    unsigned n_write_cycles; /* write cycles started */
+    unsigned n_nacks;        /* addresses refused while busy */
+    unsigned n_page_wraps;   /* data bytes that wrapped inside a page */
 };
 
 /* The target operations to pass to i2c_fake_attach with the model as ctx. */

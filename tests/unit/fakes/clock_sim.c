@@ -20,7 +20,7 @@ static uint64_t next_random(struct clock_sim *s)
 
 static double random_unit(struct clock_sim *s)
 {
-    return (double)(next_random(s) >> 11) / 9007199254740992.0;   /* [0, 1) */
+    return (double)(next_random(s) >> 11) / 9007199254740992.0; /* [0, 1) */
 }
 
 static double random_gauss(struct clock_sim *s)
@@ -92,8 +92,8 @@ static int64_t rtc_register(const struct clock_sim *s)
     int64_t count = (int64_t)floorl(s->rtc_ns / 1e9L);
 
     if (s->cfg.is_two_digit_year && count >= CLOCK_SIM_RTC_EPOCH_S)
-        count -= floor_div(count - CLOCK_SIM_RTC_EPOCH_S, CLOCK_SIM_RTC_CYCLE_S) *
-                 CLOCK_SIM_RTC_CYCLE_S;
+        count -=
+            floor_div(count - CLOCK_SIM_RTC_EPOCH_S, CLOCK_SIM_RTC_CYCLE_S) * CLOCK_SIM_RTC_CYCLE_S;
     return count;
 }
 
@@ -135,8 +135,9 @@ int clock_sim_rtc_write(struct clock_sim *s, int64_t unix_s, uint64_t *tick_befo
         if (s->cfg.is_two_digit_year) {
             /* The registers cannot tell centuries: keep the count in the one it runs in. */
             int64_t now_s = (int64_t)floorl(s->rtc_ns / 1e9L);
-            landed_s += floor_div(now_s - landed_s + CLOCK_SIM_RTC_CYCLE_S / 2, CLOCK_SIM_RTC_CYCLE_S) *
-                        CLOCK_SIM_RTC_CYCLE_S;
+            landed_s +=
+                floor_div(now_s - landed_s + CLOCK_SIM_RTC_CYCLE_S / 2, CLOCK_SIM_RTC_CYCLE_S) *
+                CLOCK_SIM_RTC_CYCLE_S;
         }
 
         if (s->cfg.rtc_model == CLOCK_SIM_RTC_QEMU) {

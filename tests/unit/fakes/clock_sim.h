@@ -31,8 +31,8 @@
 #include "clock/clock.h"
 
 enum clock_sim_rtc_model {
-    CLOCK_SIM_RTC_CHIP = 0,   /* a write restarts the divider */
-    CLOCK_SIM_RTC_QEMU,       /* a write keeps the host's phase, whole-second offset */
+    CLOCK_SIM_RTC_CHIP = 0, /* a write restarts the divider */
+    CLOCK_SIM_RTC_QEMU,     /* a write keeps the host's phase, whole-second offset */
 };
 
 /* 2000-01-01 and the chips' century (100 years with a leap year every fourth). */
@@ -41,15 +41,15 @@ enum clock_sim_rtc_model {
 
 struct clock_sim_config {
     uint32_t tick_hz;
-    uint64_t tick_offset;        /* counter value at true time 0 */
-    double freq_err_ppm;         /* counter's initial frequency error */
-    double wander_ppb_per_sqrt_s;/* random walk of the counter's frequency */
-    int64_t true_start_unix_ns;  /* true UTC at true time 0 */
-    int64_t rtc_start_unix_ns;   /* the RTC's continuous time at true time 0 */
-    double rtc_err_ppm;          /* RTC rate error */
-    bool is_rtc_halted;          /* oscillator stopped: reads give -ENODATA */
+    uint64_t tick_offset;         /* counter value at true time 0 */
+    double freq_err_ppm;          /* counter's initial frequency error */
+    double wander_ppb_per_sqrt_s; /* random walk of the counter's frequency */
+    int64_t true_start_unix_ns;   /* true UTC at true time 0 */
+    int64_t rtc_start_unix_ns;    /* the RTC's continuous time at true time 0 */
+    double rtc_err_ppm;           /* RTC rate error */
+    bool is_rtc_halted;           /* oscillator stopped: reads give -ENODATA */
     enum clock_sim_rtc_model rtc_model;
-    bool is_two_digit_year;      /* reads fold into 2000..2099 */
+    bool is_two_digit_year;              /* reads fold into 2000..2099 */
     uint32_t read_min_ns, read_max_ns;   /* one I2C read */
     uint32_t write_min_ns, write_max_ns; /* one I2C write */
     uint64_t seed;
@@ -58,18 +58,18 @@ struct clock_sim_config {
 struct clock_sim {
     struct clock_sim_config cfg;
     uint64_t rng;
-    int64_t t_ns;                /* true time since start */
-    long double ticks;           /* counter, fractional */
-    long double freq_err;        /* fractional */
+    int64_t t_ns;         /* true time since start */
+    long double ticks;    /* counter, fractional */
+    long double freq_err; /* fractional */
     int64_t next_wander_ns;
-    long double rtc_ns;          /* RTC's continuous time, unix ns */
+    long double rtc_ns; /* RTC's continuous time, unix ns */
     bool is_rtc_halted;
-    int rtc_fail_err;            /* nonzero: every transfer fails with it */
-    uint32_t rtc_fail_permille;  /* transfers failing at random with -EIO */
-    int64_t tear_s;              /* a torn write lands this many s off ... */
-    uint32_t tear_writes;        /* ... for this many good writes to come */
+    int rtc_fail_err;           /* nonzero: every transfer fails with it */
+    uint32_t rtc_fail_permille; /* transfers failing at random with -EIO */
+    int64_t tear_s;             /* a torn write lands this many s off ... */
+    uint32_t tear_writes;       /* ... for this many good writes to come */
     uint32_t reads, writes;
-    int64_t last_write_s;        /* the second last written, as the bus carried it */
+    int64_t last_write_s; /* the second last written, as the bus carried it */
 };
 
 void clock_sim_init(struct clock_sim *s, const struct clock_sim_config *cfg);

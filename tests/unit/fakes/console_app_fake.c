@@ -20,8 +20,7 @@ unsigned app_fake_changing_calls(void)
 {
     return app_fake.apply_calls + app_fake.save_calls + app_fake.factory_calls +
            app_fake.set_time_calls + app_fake.adjust_calls + app_fake.leap_calls +
-           app_fake.reboot_calls + app_fake.watchdog_selftest_calls +
-           app_fake.stack_selftest_calls;
+           app_fake.reboot_calls + app_fake.watchdog_selftest_calls + app_fake.stack_selftest_calls;
 }
 
 void app_get_status(struct app_status *st)

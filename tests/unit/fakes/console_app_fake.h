@@ -16,8 +16,8 @@
 #include "console/app.h"
 
 struct app_fake {
-    struct settings settings;    /* app_get_settings() returns these */
-    struct app_status status;    /* app_get_status() returns this */
+    struct settings settings; /* app_get_settings() returns these */
+    struct app_status status; /* app_get_status() returns this */
     bool is_reboot_needed;
 
     /* staged results */

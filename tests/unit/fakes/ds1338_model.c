@@ -7,29 +7,29 @@
 #include <string.h>
 
 /* Register addresses and bits, as the datasheets name them. */
-#define REG_SECONDS       0x00u
-#define REG_MINUTES       0x01u
-#define REG_HOURS         0x02u
-#define REG_DAY           0x03u
-#define REG_DATE          0x04u
-#define REG_MONTH         0x05u
-#define REG_YEAR          0x06u
-#define REG_CONTROL_07    0x07u  /* DS1307/DS1338 control */
-#define DS3231_REG_CONTROL 0x0Eu
-#define DS3231_REG_STATUS  0x0Fu
-#define DS3231_REG_AGING   0x10u
+#define REG_SECONDS         0x00u
+#define REG_MINUTES         0x01u
+#define REG_HOURS           0x02u
+#define REG_DAY             0x03u
+#define REG_DATE            0x04u
+#define REG_MONTH           0x05u
+#define REG_YEAR            0x06u
+#define REG_CONTROL_07      0x07u /* DS1307/DS1338 control */
+#define DS3231_REG_CONTROL  0x0Eu
+#define DS3231_REG_STATUS   0x0Fu
+#define DS3231_REG_AGING    0x10u
 #define DS3231_REG_TEMP_MSB 0x11u
 #define DS3231_REG_TEMP_LSB 0x12u
-#define DS3231_N_REGS      0x13u
+#define DS3231_N_REGS       0x13u
 
 #define SECONDS_CH     0x80u
-#define HOURS_12       0x40u  /* the 12/24 bit: 1 selects 12-hour mode */
+#define HOURS_12       0x40u /* the 12/24 bit: 1 selects 12-hour mode */
 #define HOURS_PM       0x20u
 #define MONTH_CENTURY  0x80u
-#define DS1338_OSF     0x20u  /* control 07h bit 5 */
-#define DS3231_EOSC    0x80u  /* control 0Eh bit 7 */
-#define DS3231_CONV    0x20u  /* control 0Eh bit 5 */
-#define DS3231_OSF     0x80u  /* status 0Fh bit 7 */
+#define DS1338_OSF     0x20u /* control 07h bit 5 */
+#define DS3231_EOSC    0x80u /* control 0Eh bit 7 */
+#define DS3231_CONV    0x20u /* control 0Eh bit 5 */
+#define DS3231_OSF     0x80u /* status 0Fh bit 7 */
 #define DS3231_EN32KHZ 0x08u
 #define DS3231_BSY     0x04u
 #define DS3231_A2F     0x02u
@@ -104,8 +104,8 @@ void ds1338_model_init(struct ds1338_model *m, enum ds1338_model_chip chip)
     take_snapshot(m);
 }
 
-void ds1338_model_set_time(struct ds1338_model *m, int year, int month, int day,
-                           int hour, int minute, int second, int dow)
+void ds1338_model_set_time(struct ds1338_model *m, int year, int month, int day, int hour,
+                           int minute, int second, int dow)
 {
     m->regs[REG_SECONDS] = to_bcd(second);
     m->regs[REG_MINUTES] = to_bcd(minute);
@@ -155,7 +155,7 @@ void ds1338_model_set_on_battery(struct ds1338_model *m, bool is_on_battery)
 /* The chips' month lengths: every year divisible by 4 is a leap year. */
 static int chip_days_in_month(int month, int year2)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (month == 2 && year2 % 4 == 0) {
         return 29;
     }
@@ -183,9 +183,8 @@ static void tick(struct ds1338_model *m)
     int date = from_bcd(r[REG_DATE] & 0x3Fu);
     int month = from_bcd(r[REG_MONTH] & 0x1Fu);
     int year2 = from_bcd(r[REG_YEAR]);
-    if (sec < 0 || sec > 59 || min < 0 || min > 59 || hour < 0 || hour > 23 ||
-        month < 1 || month > 12 || year2 < 0 || date < 1 ||
-        date > chip_days_in_month(month, year2)) {
+    if (sec < 0 || sec > 59 || min < 0 || min > 59 || hour < 0 || hour > 23 || month < 1 ||
+        month > 12 || year2 < 0 || date < 1 || date > chip_days_in_month(month, year2)) {
         return; /* garbage does not count (model simplification) */
     }
     uint8_t century = r[REG_MONTH] & MONTH_CENTURY;
@@ -259,21 +258,11 @@ static void write_reg(struct ds1338_model *m, uint8_t reg, uint8_t v)
         m->n_divider_resets++;
         break;
     case REG_MINUTES:
-    case REG_HOURS:
-        r[reg] = v & 0x7Fu;
-        break;
-    case REG_DAY:
-        r[reg] = v & 0x07u;
-        break;
-    case REG_DATE:
-        r[reg] = v & 0x3Fu;
-        break;
-    case REG_MONTH:
-        r[reg] = v & (is_ds3231(m) ? 0x9Fu : 0x1Fu);
-        break;
-    case REG_YEAR:
-        r[reg] = v;
-        break;
+    case REG_HOURS: r[reg] = v & 0x7Fu; break;
+    case REG_DAY: r[reg] = v & 0x07u; break;
+    case REG_DATE: r[reg] = v & 0x3Fu; break;
+    case REG_MONTH: r[reg] = v & (is_ds3231(m) ? 0x9Fu : 0x1Fu); break;
+    case REG_YEAR: r[reg] = v; break;
     default:
         if (!is_ds3231(m)) {
             if (reg == REG_CONTROL_07 && m->chip == DS1338_MODEL_DS1338) {
@@ -293,8 +282,8 @@ static void write_reg(struct ds1338_model *m, uint8_t reg, uint8_t v)
             r[reg] = (uint8_t)((v & (uint8_t)~DS3231_CONV) | conv | (r[reg] & DS3231_CONV));
         } else if (reg == DS3231_REG_STATUS) {
             uint8_t zero_only = DS3231_OSF | DS3231_A2F | DS3231_A1F;
-            r[reg] = (uint8_t)((v & r[reg] & zero_only) | (v & DS3231_EN32KHZ) |
-                               (r[reg] & DS3231_BSY));
+            r[reg] =
+                (uint8_t)((v & r[reg] & zero_only) | (v & DS3231_EN32KHZ) | (r[reg] & DS3231_BSY));
         } else if (reg == DS3231_REG_TEMP_MSB || reg == DS3231_REG_TEMP_LSB) {
             /* read-only */
         } else {

@@ -42,21 +42,21 @@ enum ds1338_model_chip {
     DS1338_MODEL_DS3231,
 };
 
-#define DS1338_MODEL_REGS_MAX 64u      /* DS1307/DS1338: 00h..3Fh */
+#define DS1338_MODEL_REGS_MAX  64u     /* DS1307/DS1338: 00h..3Fh */
 #define DS1338_MODEL_TIME_REGS 7u      /* 00h..06h, seconds to year */
-#define DS1338_MODEL_CONV_US 200000u   /* DS3231 tCONV, 200 ms max */
+#define DS1338_MODEL_CONV_US   200000u /* DS3231 tCONV, 200 ms max */
 
 struct ds1338_model {
     enum ds1338_model_chip chip;
-    uint8_t n_regs;                         /* 64, or 19 on the DS3231 */
-    uint8_t regs[DS1338_MODEL_REGS_MAX];    /* the live registers */
+    uint8_t n_regs;                           /* 64, or 19 on the DS3231 */
+    uint8_t regs[DS1338_MODEL_REGS_MAX];      /* the live registers */
     uint8_t snapshot[DS1338_MODEL_TIME_REGS]; /* secondary buffer, copied at START */
-    uint8_t ptr;                            /* register pointer */
-    bool is_pointer_next;                   /* next written byte sets ptr */
-    bool is_on_battery;                     /* VCC absent, running from VBAT */
-    uint64_t divider_us;                    /* time since the last 1 Hz tick */
-    uint64_t conv_left_us;                  /* DS3231 conversion in progress */
-    unsigned n_divider_resets;              /* seconds-register writes seen */
+    uint8_t ptr;                              /* register pointer */
+    bool is_pointer_next;                     /* next written byte sets ptr */
+    bool is_on_battery;                       /* VCC absent, running from VBAT */
+    uint64_t divider_us;                      /* time since the last 1 Hz tick */
+    uint64_t conv_left_us;                    /* DS3231 conversion in progress */
+    unsigned n_divider_resets;                /* seconds-register writes seen */
 };
 
 /* The target operations to pass to i2c_fake_attach with the model as ctx. */
@@ -70,8 +70,8 @@ void ds1338_model_init(struct ds1338_model *m, enum ds1338_model_chip chip);
  * as if set long ago by some driver. year 2000..2099 (..2199 on DS3231),
  * dow 1..7. The divider is restarted.
  */
-void ds1338_model_set_time(struct ds1338_model *m, int year, int month, int day,
-                           int hour, int minute, int second, int dow);
+void ds1338_model_set_time(struct ds1338_model *m, int year, int month, int day, int hour,
+                           int minute, int second, int dow);
 
 /* Back door: writes a register as is, with no masking or side effect. */
 void ds1338_model_poke(struct ds1338_model *m, uint8_t reg, uint8_t value);

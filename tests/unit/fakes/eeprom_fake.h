@@ -20,19 +20,19 @@
 #define EEPROM_FAKE_PAGE 32u
 
 enum eeprom_fake_tear {
-    EEPROM_FAKE_TEAR_PREFIX,       /* bytes before the cut written, the rest untouched */
-    EEPROM_FAKE_TEAR_GARBLE_PAGE,  /* ... and the rest of that page garbage */
+    EEPROM_FAKE_TEAR_PREFIX,      /* bytes before the cut written, the rest untouched */
+    EEPROM_FAKE_TEAR_GARBLE_PAGE, /* ... and the rest of that page garbage */
 };
 
 struct eeprom_fake {
     uint8_t mem[EEPROM_FAKE_SIZE];
-    bool is_missing;          /* every access fails with -EIO */
-    unsigned read_failures;   /* the next n reads fail with -EIO */
-    unsigned write_failures;  /* the next n writes fail with -EIO, nothing written */
-    bool is_write_lost;       /* writes report success but change nothing */
-    long cut_after_bytes;     /* power cut after this many more bytes; < 0 = never */
+    bool is_missing;         /* every access fails with -EIO */
+    unsigned read_failures;  /* the next n reads fail with -EIO */
+    unsigned write_failures; /* the next n writes fail with -EIO, nothing written */
+    bool is_write_lost;      /* writes report success but change nothing */
+    long cut_after_bytes;    /* power cut after this many more bytes; < 0 = never */
     enum eeprom_fake_tear tear;
-    bool is_cut;              /* the cut happened: writes fail until power_on */
+    bool is_cut; /* the cut happened: writes fail until power_on */
     unsigned reads;
     unsigned writes;
     size_t bytes_written;

@@ -12,8 +12,8 @@ void i2c_fake_init(struct i2c_bus *bus)
     memset(bus, 0, sizeof(*bus));
 }
 
-int i2c_fake_attach(struct i2c_bus *bus, uint8_t addr7,
-                    const struct i2c_fake_target_ops *ops, void *ctx)
+int i2c_fake_attach(struct i2c_bus *bus, uint8_t addr7, const struct i2c_fake_target_ops *ops,
+                    void *ctx)
 {
     for (size_t i = 0; i < bus->n_targets; i++) {
         if (bus->targets[i].addr7 == addr7) {
@@ -24,7 +24,9 @@ int i2c_fake_attach(struct i2c_bus *bus, uint8_t addr7,
         return -ENOSPC;
     }
     bus->targets[bus->n_targets++] = (struct i2c_fake_target){
-        .addr7 = addr7, .ops = ops, .ctx = ctx,
+        .addr7 = addr7,
+        .ops = ops,
+        .ctx = ctx,
     };
     return 0;
 }
@@ -41,8 +43,7 @@ int i2c_fake_detach(struct i2c_bus *bus, uint8_t addr7)
     return -ENOENT;
 }
 
-void i2c_fake_fail_later(struct i2c_bus *bus, uint8_t addr7, unsigned skip, int err,
-                         unsigned count)
+void i2c_fake_fail_later(struct i2c_bus *bus, uint8_t addr7, unsigned skip, int err, unsigned count)
 {
     bus->fail_addr7 = addr7;
     bus->fail_skip = skip;
@@ -91,8 +92,8 @@ const struct i2c_fake_log_entry *i2c_fake_log(const struct i2c_bus *bus, size_t 
     return &bus->log[(bus->n_logged - 1 - age) % I2C_FAKE_LOG_LEN];
 }
 
-static int finish(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf,
-                  size_t wlen, size_t rlen, int result)
+static int finish(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen, size_t rlen,
+                  int result)
 {
     struct i2c_fake_log_entry *e = &bus->log[bus->n_logged % I2C_FAKE_LOG_LEN];
     memset(e, 0, sizeof(*e));
@@ -129,8 +130,8 @@ static int address(struct i2c_bus *bus, uint8_t addr7, const struct i2c_fake_tar
 }
 
 /* Sends wbuf to a target that has acknowledged its address. Returns 0 or -EIO. */
-static int send_bytes(struct i2c_bus *bus, const struct i2c_fake_target *t,
-                      const uint8_t *wbuf, size_t wlen)
+static int send_bytes(struct i2c_bus *bus, const struct i2c_fake_target *t, const uint8_t *wbuf,
+                      size_t wlen)
 {
     bool is_nack_here = bus->is_nack_armed && bus->nack_addr7 == t->addr7;
     if (is_nack_here) {
@@ -165,8 +166,8 @@ int i2c_write(struct i2c_bus *bus, uint8_t addr7, const uint8_t *buf, size_t len
     return finish(bus, addr7, buf, len, 0, err);
 }
 
-int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf,
-                   size_t wlen, uint8_t *rbuf, size_t rlen)
+int i2c_write_read(struct i2c_bus *bus, uint8_t addr7, const uint8_t *wbuf, size_t wlen,
+                   uint8_t *rbuf, size_t rlen)
 {
     if (rlen == 0 || rbuf == NULL || (wlen > 0 && wbuf == NULL)) {
         return finish(bus, addr7, NULL, 0, 0, -EINVAL);

@@ -32,10 +32,10 @@
 
 struct i2c_fake_log_entry {
     uint8_t addr7;
-    size_t wlen;                            /* bytes written (as requested) */
-    size_t rlen;                            /* bytes read (0 for i2c_write) */
-    uint8_t wbuf[I2C_FAKE_LOG_BYTES];       /* first bytes written */
-    int result;                             /* what the call returned */
+    size_t wlen;                      /* bytes written (as requested) */
+    size_t rlen;                      /* bytes read (0 for i2c_write) */
+    uint8_t wbuf[I2C_FAKE_LOG_BYTES]; /* first bytes written */
+    int result;                       /* what the call returned */
 };
 
 struct i2c_fake_target {
@@ -58,18 +58,18 @@ struct i2c_bus {
     bool is_nack_armed;
     size_t nack_byte_index;
 
-    uint64_t now_us;             /* simulated time since i2c_fake_init */
-    unsigned n_transactions;     /* every call, including failed ones */
+    uint64_t now_us;         /* simulated time since i2c_fake_init */
+    unsigned n_transactions; /* every call, including failed ones */
     struct i2c_fake_log_entry log[I2C_FAKE_LOG_LEN];
-    size_t n_logged;             /* total entries ever logged */
+    size_t n_logged; /* total entries ever logged */
 };
 
 /* Empties the bus: no targets, no injected failures, time 0, empty log. */
 void i2c_fake_init(struct i2c_bus *bus);
 
 /* Attaches a model at addr7. Returns 0, -EEXIST (address taken), -ENOSPC. */
-int i2c_fake_attach(struct i2c_bus *bus, uint8_t addr7,
-                    const struct i2c_fake_target_ops *ops, void *ctx);
+int i2c_fake_attach(struct i2c_bus *bus, uint8_t addr7, const struct i2c_fake_target_ops *ops,
+                    void *ctx);
 
 /* Removes the target at addr7 (the chip disappears). Returns 0 or -ENOENT. */
 int i2c_fake_detach(struct i2c_bus *bus, uint8_t addr7);

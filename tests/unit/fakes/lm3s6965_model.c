@@ -48,8 +48,8 @@ static const struct block blocks[] = {
 };
 
 static struct {
-    uint64_t clock;          /* clocks elapsed; the access in progress happens in this one */
-    uint64_t fs;             /* femtoseconds elapsed */
+    uint64_t clock; /* clocks elapsed; the access in progress happens in this one */
+    uint64_t fs;    /* femtoseconds elapsed */
     uint64_t fs_per_clock;
     unsigned n_violations;
     char kept[MODEL_VIOLATIONS_KEPT][MODEL_VIOLATION_LEN];
@@ -61,7 +61,7 @@ static struct {
 void model_reset(void)
 {
     memset(&core, 0, sizeof(core));
-    sysctl_reset();   /* first: it sets the clock (mdl_clock_changed) */
+    sysctl_reset(); /* first: it sets the clock (mdl_clock_changed) */
     scs_reset();
     gpio_reset();
     uart_model_reset();
@@ -278,7 +278,8 @@ void mmio_write32(uintptr_t addr, uint32_t val)
     const struct block *b = route(addr, "write");
     if (b != NULL && !b->write(b->unit, (uint32_t)(addr - b->base), val)) {
         mdl_violation("bus fault: write of 0x%08lx to 0x%08lx: %s has no writable register at "
-                      "offset 0x%03lx", (unsigned long)val, (unsigned long)addr, b->name,
+                      "offset 0x%03lx",
+                      (unsigned long)val, (unsigned long)addr, b->name,
                       (unsigned long)(addr - b->base));
     }
     scs_take_interrupts();

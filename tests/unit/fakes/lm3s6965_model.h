@@ -41,8 +41,8 @@ void model_reset(void);
 
 /* ---- violations ---- */
 
-#define MODEL_VIOLATIONS_KEPT 16   /* the first ones are kept; later ones are only counted */
-#define MODEL_VIOLATION_LEN 240
+#define MODEL_VIOLATIONS_KEPT 16 /* the first ones are kept; later ones are only counted */
+#define MODEL_VIOLATION_LEN   240
 
 /* Returns how many rule violations were recorded since model_reset(). */
 unsigned model_violations(void);

@@ -25,20 +25,20 @@
 #include "cortexm/cortexm.h"
 #include "lm3s6965_model_priv.h"
 
-#define CSR_ENABLE    (1u << 0)
-#define CSR_TICKINT   (1u << 1)
-#define CSR_CLKSOURCE (1u << 2)
-#define CSR_COUNTFLAG (1u << 16)
-#define ICSR_PENDSTSET (1u << 26)
-#define ICSR_PENDSTCLR (1u << 25)
-#define ICSR_PENDSVSET (1u << 28)
-#define ICSR_PENDSVCLR (1u << 27)
-#define AIRCR_VECTKEY  0x05FAu
-#define AIRCR_VECTRESET (1u << 0)
+#define CSR_ENABLE        (1u << 0)
+#define CSR_TICKINT       (1u << 1)
+#define CSR_CLKSOURCE     (1u << 2)
+#define CSR_COUNTFLAG     (1u << 16)
+#define ICSR_PENDSTSET    (1u << 26)
+#define ICSR_PENDSTCLR    (1u << 25)
+#define ICSR_PENDSVSET    (1u << 28)
+#define ICSR_PENDSVCLR    (1u << 27)
+#define AIRCR_VECTKEY     0x05FAu
+#define AIRCR_VECTRESET   (1u << 0)
 #define AIRCR_SYSRESETREQ (1u << 2)
-#define PRIO_MASK 0xE0u          /* 3 implemented priority bits */
-#define MPU_REGIONS 8u
-#define SCB_CPUID_VALUE 0x411FC231u /* Cortex-M3 r1p1 */
+#define PRIO_MASK         0xE0u /* 3 implemented priority bits */
+#define MPU_REGIONS       8u
+#define SCB_CPUID_VALUE   0x411FC231u /* Cortex-M3 r1p1 */
 
 static struct {
     /* SysTick */
@@ -49,7 +49,7 @@ static struct {
     uint32_t iser[2], ispr[2];
     uint8_t ipr[MODEL_IRQ_COUNT];
     void (*irq_handler[MODEL_IRQ_COUNT])(void);
-    uint32_t handled[2];         /* interrupts with a handler, as a mask */
+    uint32_t handled[2]; /* interrupts with a handler, as a mask */
     /* SCB */
     uint32_t vtor, aircr_prigroup, scr, ccr, shpr[3], shcsr, cfsr, hfsr, mmfar, bfar;
     bool pendsv;
@@ -57,7 +57,7 @@ static struct {
     uint32_t mpu_ctrl, mpu_rnr, rbar[MPU_REGIONS], rasr[MPU_REGIONS];
     /* PRIMASK and handler state */
     bool primask;
-    unsigned active;             /* exception number being handled, 0 in thread mode */
+    unsigned active; /* exception number being handled, 0 in thread mode */
 } scs;
 
 void scs_reset(void)
@@ -103,15 +103,12 @@ static void systick_write(uint32_t off, uint32_t val)
         }
         scs.csr = (scs.csr & CSR_COUNTFLAG) | (val & 7u);
         break;
-    case 0x014:
-        scs.rvr = val & 0x00FFFFFFu;
-        break;
+    case 0x014: scs.rvr = val & 0x00FFFFFFu; break;
     case 0x018:
         scs.cvr = 0;
         scs.csr &= ~CSR_COUNTFLAG;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -279,13 +276,15 @@ static void mpu_check_region(unsigned r)
     unsigned size = (rasr >> 1) & 0x1Fu;
     if (size < 4u) {
         mdl_violation("MPU region %u enabled with RASR.SIZE %u: below 4 (32 bytes) is "
-                      "UNPREDICTABLE (ARMv7-M, MPU_RASR)", r, size);
+                      "UNPREDICTABLE (ARMv7-M, MPU_RASR)",
+                      r, size);
         return;
     }
     uint64_t bytes = 1ull << (size + 1u);
     if (bytes < (1ull << 32) && (scs.rbar[r] & (uint32_t)(bytes - 1u)) != 0) {
         mdl_violation("MPU region %u: base 0x%08" PRIx32 " not aligned to its size (%" PRIu64
-                      " bytes)", r, scs.rbar[r], bytes);
+                      " bytes)",
+                      r, scs.rbar[r], bytes);
     }
 }
 
@@ -307,7 +306,7 @@ bool scs_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
         uint32_t *r = bank(scs.ispr, off, 0x280u);
         *val = r != NULL ? *r : 0;
     } else if (off >= 0x300u && off < 0x340u) {
-        uint32_t n = (off - 0x300u) / 4u;   /* IABR */
+        uint32_t n = (off - 0x300u) / 4u; /* IABR */
         unsigned a = scs.active >= 16u ? scs.active - 16u : 0xFFFFu;
         *val = (a / 32u == n) ? 1u << (a % 32u) : 0;
     } else if (off >= 0x400u && off < 0x4F0u) {
@@ -320,40 +319,44 @@ bool scs_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
         }
     } else {
         switch (off) {
-        case 0x004: *val = 1u; break;                    /* ICTR: 33-64 interrupts */
+        case 0x004: *val = 1u; break; /* ICTR: 33-64 interrupts */
         case 0x010:
             *val = scs.csr;
             if (!peek) {
-                scs.csr &= ~CSR_COUNTFLAG;               /* cleared by reading */
+                scs.csr &= ~CSR_COUNTFLAG; /* cleared by reading */
             }
             break;
         case 0x014: *val = scs.rvr; break;
         case 0x018: *val = scs.cvr; break;
-        case 0x01C: *val = 0; break;                     /* CALIB: no reference given */
+        case 0x01C: *val = 0; break; /* CALIB: no reference given */
         case 0xD00: *val = SCB_CPUID_VALUE; break;
         case 0xD04:
-            *val = (scs.systick_pending ? ICSR_PENDSTSET : 0) |
-                   (scs.pendsv ? ICSR_PENDSVSET : 0) | scs.active;
+            *val = (scs.systick_pending ? ICSR_PENDSTSET : 0) | (scs.pendsv ? ICSR_PENDSVSET : 0) |
+                   scs.active;
             break;
         case 0xD08: *val = scs.vtor; break;
         case 0xD0C: *val = 0xFA050000u | (scs.aircr_prigroup << 8); break;
         case 0xD10: *val = scs.scr; break;
         case 0xD14: *val = scs.ccr; break;
-        case 0xD18: case 0xD1C: case 0xD20: *val = scs.shpr[(off - 0xD18u) / 4u]; break;
+        case 0xD18:
+        case 0xD1C:
+        case 0xD20: *val = scs.shpr[(off - 0xD18u) / 4u]; break;
         case 0xD24: *val = scs.shcsr; break;
         case 0xD28: *val = scs.cfsr; break;
         case 0xD2C: *val = scs.hfsr; break;
         case 0xD34: *val = scs.mmfar; break;
         case 0xD38: *val = scs.bfar; break;
-        case 0xD90: *val = MPU_REGIONS << 8; break;       /* MPU TYPE: DREGION */
+        case 0xD90: *val = MPU_REGIONS << 8; break; /* MPU TYPE: DREGION */
         case 0xD94: *val = scs.mpu_ctrl; break;
         case 0xD98: *val = scs.mpu_rnr; break;
-        case 0xD9C: case 0xDA4: case 0xDAC: case 0xDB4:
-            *val = scs.rbar[scs.mpu_rnr % MPU_REGIONS] | (scs.mpu_rnr % MPU_REGIONS);
-            break;
-        case 0xDA0: case 0xDA8: case 0xDB0: case 0xDB8:
-            *val = scs.rasr[scs.mpu_rnr % MPU_REGIONS];
-            break;
+        case 0xD9C:
+        case 0xDA4:
+        case 0xDAC:
+        case 0xDB4: *val = scs.rbar[scs.mpu_rnr % MPU_REGIONS] | (scs.mpu_rnr % MPU_REGIONS); break;
+        case 0xDA0:
+        case 0xDA8:
+        case 0xDB0:
+        case 0xDB8: *val = scs.rasr[scs.mpu_rnr % MPU_REGIONS]; break;
         default: return false;
         }
     }
@@ -364,7 +367,8 @@ static void aircr_write(uint32_t val)
 {
     if ((val >> 16) != AIRCR_VECTKEY) {
         mdl_violation("AIRCR write of 0x%08" PRIx32 " without VECTKEY 0x05FA: ignored "
-                      "(ARMv7-M, AIRCR)", val);
+                      "(ARMv7-M, AIRCR)",
+                      val);
         return;
     }
     scs.aircr_prigroup = (val >> 8) & 7u;
@@ -380,17 +384,18 @@ static void aircr_write(uint32_t val)
 static void mpu_write(uint32_t off, uint32_t val)
 {
     switch (off) {
-    case 0xD94:
-        scs.mpu_ctrl = val & 7u;
-        break;
+    case 0xD94: scs.mpu_ctrl = val & 7u; break;
     case 0xD98:
         if ((val & 0xFFu) >= MPU_REGIONS) {
             mdl_violation("MPU RNR %" PRIu32 ": the MPU has 8 regions", val & 0xFFu);
         }
         scs.mpu_rnr = (val & 0xFFu) % MPU_REGIONS;
         break;
-    case 0xD9C: case 0xDA4: case 0xDAC: case 0xDB4:
-        if (val & (1u << 4)) {   /* VALID: REGION selects the region */
+    case 0xD9C:
+    case 0xDA4:
+    case 0xDAC:
+    case 0xDB4:
+        if (val & (1u << 4)) { /* VALID: REGION selects the region */
             scs.mpu_rnr = val & 0xFu;
             if (scs.mpu_rnr >= MPU_REGIONS) {
                 mdl_violation("MPU RBAR.REGION %u: the MPU has 8 regions", (unsigned)scs.mpu_rnr);
@@ -400,12 +405,14 @@ static void mpu_write(uint32_t off, uint32_t val)
         scs.rbar[scs.mpu_rnr] = val & 0xFFFFFFE0u;
         mpu_check_region(scs.mpu_rnr);
         break;
-    case 0xDA0: case 0xDA8: case 0xDB0: case 0xDB8:
+    case 0xDA0:
+    case 0xDA8:
+    case 0xDB0:
+    case 0xDB8:
         scs.rasr[scs.mpu_rnr] = val;
         mpu_check_region(scs.mpu_rnr);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -443,7 +450,7 @@ bool scs_write(unsigned unit, uint32_t off, uint32_t val)
         systick_write(off, val);
     } else if (off >= 0xD90u && off <= 0xDB8u) {
         if (off == 0xD90u) {
-            return false;    /* MPU TYPE is read-only */
+            return false; /* MPU TYPE is read-only */
         }
         mpu_write(off, val);
     } else {
@@ -466,15 +473,15 @@ bool scs_write(unsigned unit, uint32_t off, uint32_t val)
         case 0xD0C: aircr_write(val); break;
         case 0xD10: scs.scr = val & 0x16u; break;
         case 0xD14: scs.ccr = val & 0x31Bu; break;
-        case 0xD18: case 0xD1C: case 0xD20:
-            scs.shpr[(off - 0xD18u) / 4u] = val & 0xE0E0E0E0u;
-            break;
+        case 0xD18:
+        case 0xD1C:
+        case 0xD20: scs.shpr[(off - 0xD18u) / 4u] = val & 0xE0E0E0E0u; break;
         case 0xD24: scs.shcsr = val & 0x0007FFFFu; break;
-        case 0xD28: scs.cfsr &= ~val; break;            /* write 1 to clear */
+        case 0xD28: scs.cfsr &= ~val; break; /* write 1 to clear */
         case 0xD2C: scs.hfsr &= ~val; break;
         case 0xD34: scs.mmfar = val; break;
         case 0xD38: scs.bfar = val; break;
-        case 0xF00:                                      /* STIR */
+        case 0xF00: /* STIR */
             if ((val & 0x1FFu) < MODEL_IRQ_COUNT) {
                 nvic_line_assert(val & 0x1FFu);
             }

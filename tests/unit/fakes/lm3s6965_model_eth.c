@@ -32,29 +32,29 @@
 
 #include "lm3s6965_model_priv.h"
 
-#define FIFO_WORDS 512u           /* 2 KB */
-#define FRAMES_MAX 63u            /* MACNP is 6 bits */
-#define FRAME_MAX 1518u
-#define RIS_RXINT (1u << 0)
-#define RIS_TXEMP (1u << 2)
-#define RIS_FOV   (1u << 3)
-#define RCTL_RXEN (1u << 0)
+#define FIFO_WORDS   512u /* 2 KB */
+#define FRAMES_MAX   63u  /* MACNP is 6 bits */
+#define FRAME_MAX    1518u
+#define RIS_RXINT    (1u << 0)
+#define RIS_TXEMP    (1u << 2)
+#define RIS_FOV      (1u << 3)
+#define RCTL_RXEN    (1u << 0)
 #define RCTL_RSTFIFO (1u << 4)
-#define TCTL_TXEN (1u << 0)
-#define TCTL_DUPLEX (1u << 4)
-#define TR_NEWTX  (1u << 0)
-#define MCTL_START (1u << 0)
-#define MCTL_WRITE (1u << 1)
-#define MDC_MAX_HZ 2500000u
-#define MR1_BASE  0x7849u         /* 100/10 full/half, MF preamble suppr., AN able, ext. regs */
-#define MR1_LINK  (1u << 2)
-#define MR1_ANEGC (1u << 5)
-#define MR18_RATE (1u << 10)
+#define TCTL_TXEN    (1u << 0)
+#define TCTL_DUPLEX  (1u << 4)
+#define TR_NEWTX     (1u << 0)
+#define MCTL_START   (1u << 0)
+#define MCTL_WRITE   (1u << 1)
+#define MDC_MAX_HZ   2500000u
+#define MR1_BASE     0x7849u /* 100/10 full/half, MF preamble suppr., AN able, ext. regs */
+#define MR1_LINK     (1u << 2)
+#define MR1_ANEGC    (1u << 5)
+#define MR18_RATE    (1u << 10)
 
 static struct {
     uint32_t ris, im, rctl, tctl, ia0, ia1, thr, mctl, mdv, mtxd, mrxd;
     uint32_t rx[FIFO_WORDS];
-    unsigned rx_head, rx_n;                 /* words */
+    unsigned rx_head, rx_n; /* words */
     unsigned frame_words[FRAMES_MAX];
     unsigned fr_head, fr_n;
     uint32_t tx[FIFO_WORDS];
@@ -127,7 +127,7 @@ static uint16_t phy_read(unsigned reg)
     case 2: return e.mr2;
     case 3: return e.mr3;
     case 4: return e.mr4;
-    case 5: return e.link_up && e.negotiated ? 0x45E1u : 0;  /* partner: 10/100 full/half */
+    case 5: return e.link_up && e.negotiated ? 0x45E1u : 0; /* partner: 10/100 full/half */
     case 16: return e.mr16;
     case 17: return e.mr17;
     case 18: return e.link_up ? e.mr18 : 0;
@@ -141,7 +141,7 @@ static uint16_t phy_read(unsigned reg)
 static void phy_write(unsigned reg, uint16_t v)
 {
     switch (reg) {
-    case 0: e.mr0 = v & (uint16_t)~((1u << 15) | (1u << 9)); break; /* RESET, RANEG self-clear */
+    case 0: e.mr0 = v & (uint16_t) ~((1u << 15) | (1u << 9)); break; /* RESET, RANEG self-clear */
     case 4: e.mr4 = v; break;
     case 16: e.mr16 = v; break;
     case 17: e.mr17 = v; break;
@@ -156,7 +156,8 @@ static void mii_start(uint32_t val)
 {
     if (e.mii_busy) {
         mdl_violation("Ethernet MACMCTL written (0x%02" PRIx32 ") while an MII transaction runs "
-                      "(START still set)", val);
+                      "(START still set)",
+                      val);
         return;
     }
     e.mctl = val & 0xFBu;
@@ -166,7 +167,8 @@ static void mii_start(uint32_t val)
     uint32_t mdc = sysctl_cpu_hz() / (2u * (e.mdv + 1u));
     if (mdc > MDC_MAX_HZ) {
         mdl_violation("Ethernet MII transaction with MDC at %" PRIu32 " Hz (MACMDV %" PRIu32 "): "
-                      "the PHY allows 2.5 MHz at most", mdc, e.mdv);
+                      "the PHY allows 2.5 MHz at most",
+                      mdc, e.mdv);
     }
     unsigned reg = (val >> 3) & 0x1Fu;
     char why[160];
@@ -203,8 +205,8 @@ static void tx_send(void)
     uint32_t need = 1u + (total - 2u + 3u) / 4u;
     if (total > FRAME_MAX || e.tx_n < need) {
         mdl_violation("Ethernet NEWTX with an incomplete frame: length word says %" PRIu32
-                      " bytes (%" PRIu32 " FIFO words), the FIFO holds %u words", total, need,
-                      e.tx_n);
+                      " bytes (%" PRIu32 " FIFO words), the FIFO holds %u words",
+                      total, need, e.tx_n);
         e.tx_n = 0;
         return;
     }
@@ -285,7 +287,7 @@ bool eth_write_reg(unsigned unit, uint32_t off, uint32_t val)
 {
     (void)unit;
     switch (off) {
-    case 0x000: e.ris &= ~val; break;                 /* MACIACK */
+    case 0x000: e.ris &= ~val; break; /* MACIACK */
     case 0x004: e.im = val & 0x7Fu; break;
     case 0x008:
         if ((val & RCTL_RSTFIFO) && ((e.rctl | val) & RCTL_RXEN)) {

@@ -22,10 +22,14 @@
 
 #include "lm3s6965_model_priv.h"
 
-#define PORTS 7u
+#define PORTS    7u
 #define LOCK_KEY 0x1ACCE551u
 
-enum { DR2R, DR4R, DR8R };
+enum {
+    DR2R,
+    DR4R,
+    DR8R
+};
 
 struct port {
     uint32_t data, dir, is, ibe, iev, im, ris, afsel, dr[3], odr, pur, pdr, slr, den, cr;

@@ -25,22 +25,22 @@
 
 #include "lm3s6965_model_priv.h"
 
-#define MCS_RUN   (1u << 0)
-#define MCS_START (1u << 1)
-#define MCS_STOP  (1u << 2)
-#define MCS_ACK   (1u << 3)
-#define MCS_BUSY  (1u << 0)
-#define MCS_ERROR (1u << 1)
-#define MCS_ADRACK (1u << 2)
-#define MCS_DATACK (1u << 3)
-#define MCS_IDLE  (1u << 5)
-#define MCS_BUSBSY (1u << 6)
-#define MCR_MFE   (1u << 4)
+#define MCS_RUN     (1u << 0)
+#define MCS_START   (1u << 1)
+#define MCS_STOP    (1u << 2)
+#define MCS_ACK     (1u << 3)
+#define MCS_BUSY    (1u << 0)
+#define MCS_ERROR   (1u << 1)
+#define MCS_ADRACK  (1u << 2)
+#define MCS_DATACK  (1u << 3)
+#define MCS_IDLE    (1u << 5)
+#define MCS_BUSBSY  (1u << 6)
+#define MCR_MFE     (1u << 4)
 #define TARGETS_MAX 4
-#define PORT_B 1u
-#define PIN_SCL 2u
-#define PIN_SDA 3u
-#define FS_PER_US 1000000000ull
+#define PORT_B      1u
+#define PIN_SCL     2u
+#define PIN_SDA     3u
+#define FS_PER_US   1000000000ull
 
 struct target {
     uint8_t addr7;
@@ -50,15 +50,15 @@ struct target {
 
 static struct {
     uint32_t msa, mdr, mtpr, mimr, mris, mcr;
-    uint32_t status;           /* ERROR/ADRACK/DATACK after the last command */
+    uint32_t status; /* ERROR/ADRACK/DATACK after the last command */
     bool busy;
     uint64_t busy_until;
-    bool bus_owned;            /* between our START and STOP */
-    int engaged;               /* target that acknowledged its address, -1 none */
+    bool bus_owned; /* between our START and STOP */
+    int engaged;    /* target that acknowledged its address, -1 none */
     bool is_read;
     struct target targets[TARGETS_MAX];
     int n_targets;
-    uint64_t devices_fs;       /* time the chip models have been brought up to */
+    uint64_t devices_fs; /* time the chip models have been brought up to */
     uint32_t scl_max, scl_min;
     unsigned starts;
 } ic;
@@ -139,7 +139,8 @@ static unsigned address(void)
     ic.engaged = -1;
     if (!pins_ok()) {
         mdl_violation("I2C0 START to 0x%02x on pins not set up: PB2 (SCL) and PB3 (SDA) need "
-                      "GPIOAFSEL, GPIODEN and GPIOODR; the transfer fails", addr7);
+                      "GPIOAFSEL, GPIODEN and GPIOODR; the transfer fails",
+                      addr7);
         ic.status = MCS_ERROR | MCS_ADRACK;
         return 10u;
     }
@@ -161,7 +162,8 @@ static void command(uint32_t cmd)
 {
     if ((ic.mcr & MCR_MFE) == 0) {
         mdl_violation("I2C0 MCS written (0x%02" PRIx32 ") with the master disabled (MCR.MFE "
-                      "clear): ignored", cmd);
+                      "clear): ignored",
+                      cmd);
         return;
     }
     if (ic.busy) {

@@ -43,15 +43,15 @@
 
 #include "lm3s6965_model_priv.h"
 
-#define FS_PER_S 1000000000000000ull
+#define FS_PER_S  1000000000000000ull
 #define FS_PER_US 1000000000ull
-#define NEVER UINT64_MAX
+#define NEVER     UINT64_MAX
 
-#define IOSC_HZ 12000000u          /* 12 MHz +-30% (datasheet electrical characteristics) */
-#define OSC30_HZ 30000u
-#define HIB_HZ 32768u
-#define PLL_HZ 400000000u
-#define MAX_CPU_HZ 50000000u       /* the LM3S6965's maximum system clock */
+#define IOSC_HZ              12000000u /* 12 MHz +-30% (datasheet electrical characteristics) */
+#define OSC30_HZ             30000u
+#define HIB_HZ               32768u
+#define PLL_HZ               400000000u
+#define MAX_CPU_HZ           50000000u /* the LM3S6965's maximum system clock */
 #define PLL_LOCK_MOSC_CYCLES 0x1200u
 
 #define RCC_MOSCDIS   (1u << 0)
@@ -79,21 +79,18 @@ static const struct {
     uint8_t bit;
     const char *name;
 } gates[] = {
-    [GATE_WDT0] = { 0, 3, "WDT0" },
-    [GATE_GPIOA] = { 2, 0, "GPIOA" }, [GATE_GPIOB] = { 2, 1, "GPIOB" },
-    [GATE_GPIOC] = { 2, 2, "GPIOC" }, [GATE_GPIOD] = { 2, 3, "GPIOD" },
-    [GATE_GPIOE] = { 2, 4, "GPIOE" }, [GATE_GPIOF] = { 2, 5, "GPIOF" },
-    [GATE_GPIOG] = { 2, 6, "GPIOG" },
-    [GATE_UART0] = { 1, 0, "UART0" },
-    [GATE_I2C0] = { 1, 12, "I2C0" },
-    [GATE_TIMER0] = { 1, 16, "TIMER0" },
-    [GATE_EMAC0] = { 2, 28, "EMAC0" },
+    [GATE_WDT0] = { 0, 3, "WDT0" },      [GATE_GPIOA] = { 2, 0, "GPIOA" },
+    [GATE_GPIOB] = { 2, 1, "GPIOB" },    [GATE_GPIOC] = { 2, 2, "GPIOC" },
+    [GATE_GPIOD] = { 2, 3, "GPIOD" },    [GATE_GPIOE] = { 2, 4, "GPIOE" },
+    [GATE_GPIOF] = { 2, 5, "GPIOF" },    [GATE_GPIOG] = { 2, 6, "GPIOG" },
+    [GATE_UART0] = { 1, 0, "UART0" },    [GATE_I2C0] = { 1, 12, "I2C0" },
+    [GATE_TIMER0] = { 1, 16, "TIMER0" }, [GATE_EMAC0] = { 2, 28, "EMAC0" },
     [GATE_EPHY0] = { 2, 30, "EPHY0" },
 };
 
 /* The clock-tree fields in effect (RCC, or RCC2 where USERCC2 says so). */
 struct clk_cfg {
-    unsigned oscsrc;     /* 0 main, 1 internal, 2 internal / 4, 3 30 kHz, 7 32.768 kHz */
+    unsigned oscsrc; /* 0 main, 1 internal, 2 internal / 4, 3 30 kHz, 7 32.768 kHz */
     unsigned xtal;
     unsigned sysdiv;
     bool bypass, pwrdn, oen_off, usesysdiv, moscdis, ioscdis;
@@ -102,11 +99,11 @@ struct clk_cfg {
 static struct {
     uint32_t did0, pborctl, ldopctl, srcr[3], ris, imc, resc, rcc, rcc2;
     uint32_t rcgc[3], scgc[3], dcgc[3], user0, user1;
-    uint64_t gate_ready[3][32];  /* first clock an access is allowed after the bit was set */
+    uint64_t gate_ready[3][32]; /* first clock an access is allowed after the bit was set */
     uint32_t crystal_hz;
     bool pll_never_locks;
-    uint64_t mosc_stable_fs;     /* NEVER while MOSCDIS is set */
-    uint64_t pll_lock_fs;        /* when the PLL locks; NEVER if it will not as things are */
+    uint64_t mosc_stable_fs; /* NEVER while MOSCDIS is set */
+    uint64_t pll_lock_fs;    /* when the PLL locks; NEVER if it will not as things are */
     bool pll_locked;
     uint32_t cpu_hz;
 } sc;
@@ -180,7 +177,8 @@ static uint32_t core_hz(const struct clk_cfg *c, const struct clk_cfg *was)
             mdl_violation("core stopped: RCC BYPASS clear while the PLL output is off (OEN)");
         } else if (!pll_has_reference(c)) {
             mdl_violation("core stopped: the core runs from the PLL and the PLL has no reference "
-                          "(main oscillator off or not selected, or XTAL 0x%x invalid)", c->xtal);
+                          "(main oscillator off or not selected, or XTAL 0x%x invalid)",
+                          c->xtal);
         } else if (!sc.pll_locked && was->bypass) {
             mdl_violation("core stopped: RCC BYPASS cleared before the PLL locked (RIS.PLLLRIS "
                           "clear): wait for PLLLRIS first, as DriverLib's SysCtlClockSet does");
@@ -208,10 +206,12 @@ static uint32_t core_hz(const struct clk_cfg *c, const struct clk_cfg *was)
             return 0;
         }
         if (mdl_now_fs() < sc.mosc_stable_fs) {
-            mdl_violation("main oscillator selected %" PRIu64 " us after MOSCDIS was cleared: it "
-                          "needs %u us to settle (DriverLib waits SysCtlDelay(524288))",
-                          (uint64_t)((mdl_now_fs() + MODEL_MOSC_SETTLE_US * FS_PER_US -
-                                      sc.mosc_stable_fs) / FS_PER_US), MODEL_MOSC_SETTLE_US);
+            mdl_violation(
+                "main oscillator selected %" PRIu64 " us after MOSCDIS was cleared: it "
+                "needs %u us to settle (DriverLib waits SysCtlDelay(524288))",
+                (uint64_t)((mdl_now_fs() + MODEL_MOSC_SETTLE_US * FS_PER_US - sc.mosc_stable_fs) /
+                           FS_PER_US),
+                MODEL_MOSC_SETTLE_US);
             return 0;
         }
         hz = sc.crystal_hz;
@@ -224,15 +224,9 @@ static uint32_t core_hz(const struct clk_cfg *c, const struct clk_cfg *was)
         }
         hz = c->oscsrc == 1 ? IOSC_HZ : IOSC_HZ / 4u;
         break;
-    case 3:
-        hz = OSC30_HZ;
-        break;
-    case 7:
-        hz = HIB_HZ;
-        break;
-    default:
-        mdl_violation("core stopped: RCC2 OSCSRC2 %u is reserved", c->oscsrc);
-        return 0;
+    case 3: hz = OSC30_HZ; break;
+    case 7: hz = HIB_HZ; break;
+    default: mdl_violation("core stopped: RCC2 OSCSRC2 %u is reserved", c->oscsrc); return 0;
     }
     return c->usesysdiv ? hz / (c->sysdiv + 1u) : hz;
 }
@@ -304,7 +298,8 @@ int sysctl_gate_check(enum model_gate g, char *why, size_t len)
     }
     uint64_t ready = sc.gate_ready[reg][bit];
     if (mdl_now() < ready) {
-        snprintf(why, len, "%" PRIu64 " clock(s) after RCGC%u bit %u (%s) was set: the "
+        snprintf(why, len,
+                 "%" PRIu64 " clock(s) after RCGC%u bit %u (%s) was set: the "
                  "datasheet asks for 3 system clocks first (read RCGC%u back)",
                  mdl_now() - (ready - 3u), reg, bit, gates[g].name, reg);
         return -1;
@@ -338,29 +333,37 @@ bool sysctl_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
     (void)unit;
     switch (off) {
     case 0x000: *val = sc.did0; break;
-    case 0x004: *val = 0x1073402Eu; break;              /* DID1 */
-    case 0x008: *val = 0x00FF007Fu; break;              /* DC0 */
-    case 0x010: *val = 0x001133FFu; break;              /* DC1 */
-    case 0x014: *val = 0x030F5317u; break;              /* DC2 */
-    case 0x018: *val = 0x0F0F87FFu; break;              /* DC3 */
-    case 0x01C: *val = 0x5000007Fu; break;              /* DC4 */
+    case 0x004: *val = 0x1073402Eu; break; /* DID1 */
+    case 0x008: *val = 0x00FF007Fu; break; /* DC0 */
+    case 0x010: *val = 0x001133FFu; break; /* DC1 */
+    case 0x014: *val = 0x030F5317u; break; /* DC2 */
+    case 0x018: *val = 0x0F0F87FFu; break; /* DC3 */
+    case 0x01C: *val = 0x5000007Fu; break; /* DC4 */
     case 0x030: *val = sc.pborctl; break;
     case 0x034: *val = sc.ldopctl; break;
-    case 0x040: case 0x044: case 0x048: *val = sc.srcr[(off - 0x040u) / 4u]; break;
+    case 0x040:
+    case 0x044:
+    case 0x048: *val = sc.srcr[(off - 0x040u) / 4u]; break;
     case 0x050: *val = sc.ris; break;
     case 0x054: *val = sc.imc; break;
-    case 0x058: *val = sc.ris & sc.imc; break;         /* MISC reads the masked status */
+    case 0x058: *val = sc.ris & sc.imc; break; /* MISC reads the masked status */
     case 0x05C: *val = sc.resc; break;
     case 0x060: *val = sc.rcc; break;
     case 0x070: *val = sc.rcc2; break;
-    case 0x100: case 0x104: case 0x108:
+    case 0x100:
+    case 0x104:
+    case 0x108:
         *val = sc.rcgc[(off - 0x100u) / 4u];
         if (!peek) {
             rcgc_read_back((off - 0x100u) / 4u);
         }
         break;
-    case 0x110: case 0x114: case 0x118: *val = sc.scgc[(off - 0x110u) / 4u]; break;
-    case 0x120: case 0x124: case 0x128: *val = sc.dcgc[(off - 0x120u) / 4u]; break;
+    case 0x110:
+    case 0x114:
+    case 0x118: *val = sc.scgc[(off - 0x110u) / 4u]; break;
+    case 0x120:
+    case 0x124:
+    case 0x128: *val = sc.dcgc[(off - 0x120u) / 4u]; break;
     case 0x1E0: *val = sc.user0; break;
     case 0x1E4: *val = sc.user1; break;
     default: return false;
@@ -372,17 +375,28 @@ bool sysctl_write(unsigned unit, uint32_t off, uint32_t val)
 {
     (void)unit;
     switch (off) {
-    case 0x000: case 0x004: case 0x008: case 0x010: case 0x014: case 0x018: case 0x01C:
-    case 0x050: case 0x1E0: case 0x1E4:
+    case 0x000:
+    case 0x004:
+    case 0x008:
+    case 0x010:
+    case 0x014:
+    case 0x018:
+    case 0x01C:
+    case 0x050:
+    case 0x1E0:
+    case 0x1E4:
         mdl_violation("write of 0x%08" PRIx32 " to read-only system control register 0x%03" PRIx32
-                      ": ignored", val, off);
+                      ": ignored",
+                      val, off);
         break;
     case 0x030: sc.pborctl = val & 0xFFFFu; break;
     case 0x034: sc.ldopctl = val & 0x3Fu; break;
-    case 0x040: case 0x044: case 0x048: sc.srcr[(off - 0x040u) / 4u] = val; break;
+    case 0x040:
+    case 0x044:
+    case 0x048: sc.srcr[(off - 0x040u) / 4u] = val; break;
     case 0x054: sc.imc = val & 0x7Fu; break;
-    case 0x058: sc.ris &= ~val; break;                /* MISC: write 1 to clear */
-    case 0x05C: sc.resc = val & 0x3Fu; break;         /* sticky; software clears it */
+    case 0x058: sc.ris &= ~val; break;        /* MISC: write 1 to clear */
+    case 0x05C: sc.resc = val & 0x3Fu; break; /* sticky; software clears it */
     case 0x060: {
         uint32_t old = sc.rcc;
         sc.rcc = val;
@@ -395,9 +409,15 @@ bool sysctl_write(unsigned unit, uint32_t off, uint32_t val)
         clock_tree_changed(sc.rcc, old);
         break;
     }
-    case 0x100: case 0x104: case 0x108: rcgc_write((off - 0x100u) / 4u, val); break;
-    case 0x110: case 0x114: case 0x118: sc.scgc[(off - 0x110u) / 4u] = val; break;
-    case 0x120: case 0x124: case 0x128: sc.dcgc[(off - 0x120u) / 4u] = val; break;
+    case 0x100:
+    case 0x104:
+    case 0x108: rcgc_write((off - 0x100u) / 4u, val); break;
+    case 0x110:
+    case 0x114:
+    case 0x118: sc.scgc[(off - 0x110u) / 4u] = val; break;
+    case 0x120:
+    case 0x124:
+    case 0x128: sc.dcgc[(off - 0x120u) / 4u] = val; break;
     default: return false;
     }
     return true;

@@ -26,10 +26,10 @@
 #include "lm3s6965_model_priv.h"
 
 #define WDT_LOCK_KEY 0x1ACCE551u
-#define WDT_INTEN (1u << 0)
-#define WDT_RESEN (1u << 1)
-#define GPTM_TAEN (1u << 0)
-#define GPTM_TATO (1u << 0)
+#define WDT_INTEN    (1u << 0)
+#define WDT_RESEN    (1u << 1)
+#define GPTM_TAEN    (1u << 0)
+#define GPTM_TATO    (1u << 0)
 
 static struct {
     uint32_t load, value, ctl, ris, test;
@@ -94,7 +94,7 @@ static void gptm_advance(uint64_t clocks)
         }
         clocks -= t.tar;
         t.ris |= GPTM_TATO;
-        if ((t.tamr & 3u) == 1u) {           /* one-shot: stops */
+        if ((t.tamr & 3u) == 1u) { /* one-shot: stops */
             t.ctl &= ~GPTM_TAEN;
             t.tar = 0;
             return;
@@ -144,7 +144,8 @@ bool wdt_write_reg(unsigned unit, uint32_t off, uint32_t val)
     }
     if (w.locked) {
         mdl_violation("WDT0 register 0x%03" PRIx32 " written (0x%08" PRIx32 ") while WDTLOCK is "
-                      "locked: ignored (write 0x1ACCE551 to WDTLOCK first)", off, val);
+                      "locked: ignored (write 0x1ACCE551 to WDTLOCK first)",
+                      off, val);
         return true;
     }
     switch (off) {
@@ -162,11 +163,8 @@ bool wdt_write_reg(unsigned unit, uint32_t off, uint32_t val)
         w.ris = 0;
         w.value = w.load;
         break;
-    case 0x418:
-        w.test = val & (1u << 8);
-        break;
-    default:
-        break;
+    case 0x418: w.test = val & (1u << 8); break;
+    default: break;
     }
     lines_update();
     return true;
@@ -217,7 +215,8 @@ bool gptm_write_reg(unsigned unit, uint32_t off, uint32_t val)
         if ((val & GPTM_TAEN) && !running) {
             if (t.cfg != 0 || ((t.tamr & 3u) != 1u && (t.tamr & 3u) != 2u)) {
                 mdl_violation("GPTM0 enabled with CFG %" PRIu32 " TAMR 0x%02" PRIx32 ": the model "
-                              "has the 32-bit one-shot and periodic modes only", t.cfg, t.tamr);
+                              "has the 32-bit one-shot and periodic modes only",
+                              t.cfg, t.tamr);
             }
             t.tar = t.tailr;
         }

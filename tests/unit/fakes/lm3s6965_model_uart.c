@@ -41,19 +41,19 @@
 #define RIS_TX     (1u << 5)
 #define RIS_RT     (1u << 6)
 #define RIS_OE     (1u << 10)
-#define PORT_A 0u
-#define PIN_U0RX 0u
-#define PIN_U0TX 1u
+#define PORT_A     0u
+#define PIN_U0RX   0u
+#define PIN_U0TX   1u
 
 static struct {
     uint32_t ibrd, fbrd, lcrh, ctl, ifls, im, ris, ilpr;
-    uint32_t div64;                  /* latched divisor, 64ths: 64 * IBRD + FBRD */
+    uint32_t div64; /* latched divisor, 64ths: 64 * IBRD + FBRD */
     uint8_t tx[FIFO_DEPTH];
     unsigned tx_n;
-    bool shifting;                   /* a character is on the wire */
+    bool shifting; /* a character is on the wire */
     uint8_t shift_byte;
     uint32_t shift_baud;
-    uint64_t shift_done;             /* clock it has been sent by */
+    uint64_t shift_done; /* clock it has been sent by */
     uint8_t rx[FIFO_DEPTH];
     unsigned rx_head, rx_n;
     uint32_t baud_at_lcrh;
@@ -98,7 +98,8 @@ static void deliver(void)
     u.shifting = false;
     if (!gpio_is_muxed(PORT_A, PIN_U0TX)) {
         mdl_violation("UART0 TX on an unmuxed pin: byte 0x%02x lost (PA1 needs GPIOAFSEL and "
-                      "GPIODEN)", u.shift_byte);
+                      "GPIODEN)",
+                      u.shift_byte);
         return;
     }
     if (u.terminal_len < MODEL_TERMINAL_MAX) {
@@ -116,8 +117,7 @@ static void deliver(void)
 /* Starts the next character if the transmitter may: returns true if it did. */
 static bool start_next(uint64_t at)
 {
-    if (u.tx_n == 0 || (u.ctl & (CTL_UARTEN | CTL_TXE)) != (CTL_UARTEN | CTL_TXE) ||
-        u.div64 == 0) {
+    if (u.tx_n == 0 || (u.ctl & (CTL_UARTEN | CTL_TXE)) != (CTL_UARTEN | CTL_TXE) || u.div64 == 0) {
         return false;
     }
     u.shift_byte = u.tx[0];
@@ -192,7 +192,7 @@ bool uart_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
             }
         }
         break;
-    case 0x004: *val = 0; break;                 /* RSR: no errors modelled */
+    case 0x004: *val = 0; break; /* RSR: no errors modelled */
     case 0x018: *val = flags(); break;
     case 0x020: *val = u.ilpr; break;
     case 0x024: *val = u.ibrd; break;
@@ -212,7 +212,8 @@ static void check_disabled(const char *reg)
 {
     if (u.ctl & CTL_UARTEN) {
         mdl_violation("UART0 %s written while the UART is enabled (datasheet: clear "
-                      "UARTCTL.UARTEN before reprogramming it)", reg);
+                      "UARTCTL.UARTEN before reprogramming it)",
+                      reg);
     }
 }
 
@@ -223,16 +224,18 @@ bool uart_write_reg(unsigned unit, uint32_t off, uint32_t val)
     case 0x000:
         if ((u.ctl & CTL_UARTEN) == 0) {
             mdl_violation("UART0 DR written (byte 0x%02" PRIx32 ") while UARTCTL.UARTEN is "
-                          "clear: byte lost", val & 0xFFu);
+                          "clear: byte lost",
+                          val & 0xFFu);
         } else if (u.tx_n >= fifo_depth()) {
             mdl_violation("UART0 DR written (byte 0x%02" PRIx32 ") with the transmit FIFO full "
-                          "(FR.TXFF): byte lost", val & 0xFFu);
+                          "(FR.TXFF): byte lost",
+                          val & 0xFFu);
         } else {
             u.tx[u.tx_n++] = (uint8_t)val;
             u.ris &= ~RIS_TX;
         }
         break;
-    case 0x004: break;                           /* ECR: clears errors */
+    case 0x004: break; /* ECR: clears errors */
     case 0x020: u.ilpr = val & 0xFFu; break;
     case 0x024:
         check_disabled("IBRD");
@@ -252,7 +255,8 @@ bool uart_write_reg(unsigned unit, uint32_t off, uint32_t val)
         val &= 0x387u; /* UARTEN SIREN SIRLP LBE TXE RXE */
         if ((u.ctl & CTL_UARTEN) && (val & CTL_UARTEN) && val != u.ctl) {
             mdl_violation("UART0 CTL changed from 0x%03" PRIx32 " to 0x%03" PRIx32 " while "
-                          "enabled (datasheet: disable, wait, then reprogram)", u.ctl, val);
+                          "enabled (datasheet: disable, wait, then reprogram)",
+                          u.ctl, val);
         }
         if ((val & CTL_UARTEN) && !(u.ctl & CTL_UARTEN) && u.div64 == 0) {
             mdl_violation("UART0 enabled with no baud-rate divisor latched (IBRD/FBRD then LCRH)");
