@@ -1,7 +1,8 @@
 # Network time appliance: build, test, run.
 #
 #   make run                 build and boot the appliance in QEMU (NTP on 127.0.0.1:$(NTP_PORT))
-#   make test                host unit tests, then the real image in QEMU against real clients
+#   make test                host unit tests, fuzz smoke, then the real image in QEMU against real clients
+#   make fuzz                every libFuzzer harness for FUZZ_SECONDS (default 60) each
 #   make firmware BOARD=b    build/<b>/firmware.elf, .bin, .hex
 #   make bench               performance table
 #   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
@@ -115,6 +116,55 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit: $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
 	@tools/run-unit.sh $^
 
+# ---------------------------------------------------------------- fuzzing --
+#
+# tests/fuzz/fuzz_X.c is one libFuzzer harness; tests/fuzz/fuzz_X.mk names
+# the project sources it links: FUZZ_SRCS_fuzz_X := firmware/...c. Seeds
+# are committed in tests/fuzz/corpus/fuzz_X/ (with tests/fuzz/fuzz_X.dict, if
+# there is one, as its dictionary); what a run finds goes to
+# build/fuzz/corpus/fuzz_X/ (crashes to build/fuzz/fuzz_X-crash-...).
+#   make fuzz                each harness for FUZZ_SECONDS (60) seconds
+#   make fuzz-smoke          each for 5 s (part of `make test`): a harness that
+#                            no longer builds, or crashes on its seeds, fails
+
+FUZZ_DIR     := $(BUILD)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fno-omit-frame-pointer -DUNIT_TEST \
+                -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit -Itests/fuzz
+FUZZERS      := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+-include $(wildcard tests/fuzz/fuzz_*.mk)
+
+define fuzz_rule
+$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c tests/fuzz/$(1).mk $$(FUZZ_SRCS_$(1)) | $(DEPS_STAMP)
+	@mkdir -p $(FUZZ_DIR)
+	@echo "  FUZZCC  $$@"
+	$(Q)clang $(FUZZ_CFLAGS) -MMD -MP -MF $$@.d -o $$@ tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1))
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_rule,$(f))))
+-include $(wildcard $(FUZZ_DIR)/*.d)
+
+# Runs every harness for $(1) seconds from its seeds; stops at the first finding.
+define fuzz_run
+	@for f in $(FUZZERS); do \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$f && \
+	    echo "fuzz: $$f for $(1) s" && \
+	    dict=; [ -f tests/fuzz/$$f.dict ] && dict=-dict=tests/fuzz/$$f.dict; \
+	    $(FUZZ_DIR)/$$f -max_total_time=$(1) -print_final_stats=1 -timeout=10 -rss_limit_mb=1024 \
+	        $$dict -artifact_prefix=$(FUZZ_DIR)/$$f- $(FUZZ_DIR)/corpus/$$f tests/fuzz/corpus/$$f \
+	        > $(FUZZ_DIR)/$$f.log 2>&1 || \
+	        { tail -n 40 $(FUZZ_DIR)/$$f.log; echo "fuzz: $$f failed (log: $(FUZZ_DIR)/$$f.log)"; exit 1; }; \
+	    grep -E "^stat::number_of_executed_units|^Done" $(FUZZ_DIR)/$$f.log | tr '\n' ' '; echo; \
+	done
+endef
+
+.PHONY: fuzz fuzz-build fuzz-smoke
+fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZERS))
+fuzz: fuzz-build
+	$(call fuzz_run,$(FUZZ_SECONDS))
+fuzz-smoke: fuzz-build
+	$(call fuzz_run,5)
+
 # ---------------------------------------------------------------- integration --
 
 .PHONY: integration
@@ -150,6 +200,7 @@ format-check: | $(DEPS_STAMP)
 test: $(DEPS_STAMP)
 	$(MAKE) format-check
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
 	$(MAKE) integration
 	$(MAKE) integration-second-board
 
@@ -171,4 +222,4 @@ bench: firmware
 
 .PHONY: clean
 clean:
-	rm -rf $(FW_DIR) $(HOST_DIR)
+	rm -rf $(FW_DIR) $(HOST_DIR) $(FUZZ_DIR)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, and only what is missing:
 #  - Debian packages (cross toolchain, QEMU, NTP clients, test runners,
-#    iproute2 and dnsmasq for the virtual LAN of tests/integration/test_lan.py);
+#    iproute2 and dnsmasq for the virtual LAN of tests/integration/test_lan.py;
+#    clang with its libFuzzer and sanitizer runtimes for tests/fuzz);
 #  - ntpq, taken out of Debian's ntpsec package without installing it
 #    (ntpsec conflicts with chrony, and both are test clients);
 #  - lwIP 2.1.3 from Debian's source package, fetched with a private apt
@@ -16,7 +17,7 @@ BUILD=$ROOT/build
 PACKAGES=(make gcc libc6-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
     binutils-arm-none-eabi qemu-system-arm libcmocka-dev python3 python3-pytest
     python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 dnsmasq-base valgrind xz-utils
-    openocd clang-format)
+    openocd clang-format clang libclang-rt-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

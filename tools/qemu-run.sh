@@ -11,13 +11,13 @@
 # which execs too.
 #
 #   tools/qemu-run.sh [--board B] [--elf F] [--port N | --tap IFNAME] [--rtc BASE]
-#                     [--eeprom FILE] [--eeprom-addr 0x50..0x57] [--no-eeprom]
-#                     [--serial-socket PATH] [--monitor-socket PATH]
+#                     [--rtc-device QEMU_DEVICE] [--eeprom FILE] [--eeprom-addr 0x50..0x57]
+#                     [--no-eeprom] [--serial-socket PATH] [--monitor-socket PATH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-board=lm3s6965evb port=12300 tap="" rtc=utc elf="" eeprom="" eeprom_addr=0x50 use_eeprom=1
-serial=stdio monitor=none
+board=lm3s6965evb port=12300 tap="" rtc=utc rtc_device=ds1338 elf="" eeprom="" eeprom_addr=0x50
+use_eeprom=1 serial=stdio monitor=none
 while [ $# -gt 0 ]; do
     case "$1" in
         --board) board=$2; shift 2 ;;
@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
         --port) port=$2; shift 2 ;;
         --tap) tap=$2; shift 2 ;;
         --rtc) rtc=$2; shift 2 ;;
+        --rtc-device) rtc_device=$2; shift 2 ;;
         --eeprom) eeprom=$2; shift 2 ;;
         --eeprom-addr) eeprom_addr=$2; shift 2 ;;
         --no-eeprom) use_eeprom=0; shift ;;
@@ -52,7 +53,7 @@ else
 fi
 args=($machine -nographic "${console[@]}"
       -kernel "$elf" -rtc "base=$rtc"
-      -device ds1338,address=0x68)
+      -device "$rtc_device,address=0x68")
 if [ -n "$tap" ]; then
     # The TAP exists already (made by whoever owns the LAN); QEMU only opens it.
     args+=(-nic "tap,ifname=$tap,script=no,downscript=no")

@@ -1,7 +1,8 @@
 /*
  * The console's reports: status (time, RTC, system, network, NTP counters,
  * settings store) and config show (every setting, as the commands that
- * set it, so that its output can be pasted back).
+ * set it, so that its output can be pasted back). Both are long, so they
+ * are printed a line per step as the UART drains (console_start_report).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -24,11 +25,30 @@ static const char *source_name(enum config_time_source src)
     }
 }
 
-static void print_time_status(const struct app_status *st)
+/*
+ * Both reports print from the snapshot their command read into the
+ * commands' shared buffers (commands_read_status/_settings): nothing else
+ * runs on the console until a report has ended, so it stays as read.
+ */
+static const struct app_status *st;
+static const struct settings *cfg;
+
+/* ------------------------------------------------------------- status -- */
+
+static void line_time(void)
 {
-    char a[TEXT_TIME_SIZE], b[TEXT_TIME_SIZE]; /* a: times and fixed-point numbers */
+    char a[TEXT_TIME_SIZE];
     console_printf("time: %s\n", text_fmt_time_ms(a, st->now_ns));
+}
+
+static void line_state(void)
+{
     console_printf("state: %s\n", st->time_state == APP_TIME_SYNCED ? "SYNCED" : "UNSET");
+}
+
+static void line_last_set(void)
+{
+    char a[TEXT_TIME_SIZE], b[TEXT_TIME_SIZE];
     if (st->last_set_source == CONFIG_TIME_SOURCE_NONE || st->last_set_unix_s == 0) {
         console_puts("last set: never\n");
     } else {
@@ -38,12 +58,31 @@ static void print_time_status(const struct app_status *st)
                        source_name(st->last_set_source), text_fmt_duration(b, age_mag),
                        age_s >= 0 ? " ago" : " in the future");
     }
+}
+
+static void line_dispersion(void)
+{
+    char a[TEXT_TIME_SIZE];
     console_printf("root dispersion: %s ms\n",
                    text_fmt_fixed(a, st->root_dispersion_ns, 6, 3, false));
+}
+
+static void line_frequency(void)
+{
     console_printf("frequency: %ld ppb\n", (long)st->freq_ppb);
+}
+
+static void line_adjusting(void)
+{
+    char a[TEXT_TIME_SIZE];
     if (st->slew_left_ns != 0) {
         console_printf("adjusting: %s s left\n", text_fmt_fixed(a, st->slew_left_ns, 9, 9, true));
     }
+}
+
+static void line_leap(void)
+{
+    char a[TEXT_TIME_SIZE];
     if (st->leap == APP_LEAP_NONE) {
         console_puts("leap second: none pending\n");
     } else {
@@ -59,9 +98,8 @@ static char *fmt_quarter_c(char *buf, int16_t q)
     return text_fmt_fixed(buf, (int64_t)q * 25, 2, 2, false);
 }
 
-static void print_rtc_status(const struct app_status *st)
+static void line_rtc(void)
 {
-    char a[TEXT_FIXED_SIZE], b[TEXT_FIXED_SIZE];
     if (st->rtc_chip == NULL) {
         console_puts("rtc: none found\n");
     } else {
@@ -83,6 +121,10 @@ static void print_rtc_status(const struct app_status *st)
         }
         console_printf(", %lu I/O errors\n", (unsigned long)st->rtc_errors);
     }
+}
+
+static void line_rtc_edges(void)
+{
     if (st->rtc_edges != NULL) {
         console_printf("rtc edges: %s", st->rtc_edges);
         if (st->rtc_edge_pin != NULL) {
@@ -92,9 +134,19 @@ static void print_rtc_status(const struct app_status *st)
         }
         console_puts("\n");
     }
+}
+
+static void line_rtc_temperature(void)
+{
+    char a[TEXT_FIXED_SIZE];
     if (st->has_rtc_temp) {
         console_printf("rtc temperature: %s C\n", fmt_quarter_c(a, st->rtc_temp_quarter_c));
     }
+}
+
+static void line_rtc_aging(void)
+{
+    char b[TEXT_FIXED_SIZE];
     if (st->has_rtc_aging) {
         /* A negative offset speeds the oscillator up: the RTC gains. */
         console_printf("rtc aging offset: %d (%s ppm), trim left to the served time: %ld ppb\n",
@@ -102,12 +154,20 @@ static void print_rtc_status(const struct app_status *st)
                        text_fmt_fixed(b, -(int64_t)st->rtc_aging_lsb * 100, 3, 1, true),
                        (long)st->rtc_trim_rest_ppb);
     }
+}
+
+static void line_eeprom(void)
+{
     if (st->eeprom_addr != 0) {
         console_printf("eeprom: AT24C32 at 0x%02x (%s)\n", st->eeprom_addr,
                        st->eeprom_how != NULL ? st->eeprom_how : "?");
     } else if (st->i2c_hz != 0) {
         console_puts("eeprom: none found at 0x50..0x57\n");
     }
+}
+
+static void line_i2c(void)
+{
     if (st->i2c_hz != 0) {
         console_printf("i2c: %lu kHz, %lu errors, %lu recoveries",
                        (unsigned long)(st->i2c_hz / 1000u), (unsigned long)st->i2c_errors,
@@ -120,17 +180,28 @@ static void print_rtc_status(const struct app_status *st)
     }
 }
 
-static void print_system_status(const struct app_status *st)
+static void line_uptime(void)
 {
     char a[TEXT_TIME_SIZE];
-    print_rtc_status(st);
     console_printf("uptime: %s\n", text_fmt_duration(a, st->uptime_s));
+}
+
+static void line_reset_cause(void)
+{
     console_printf("reset cause: %s\n", st->reset_cause != NULL ? st->reset_cause : "unknown");
+}
+
+static void line_cpu(void)
+{
     if (st->cpu_hz != 0) {
         console_printf("cpu: %lu Hz, %s%s\n", (unsigned long)st->cpu_hz,
                        st->cpu_source != NULL ? st->cpu_source : "",
                        st->cpu_hz < st->cpu_nominal_hz ? " (running below nominal)" : "");
     }
+}
+
+static void line_stack(void)
+{
     if (st->stack_size != 0) {
         console_printf("stack: %lu of %lu bytes used at most, interrupts %lu of %lu%s\n",
                        (unsigned long)st->stack_used, (unsigned long)st->stack_size,
@@ -139,7 +210,7 @@ static void print_system_status(const struct app_status *st)
     }
 }
 
-static void print_net_status(const struct app_status *st, const struct settings *cfg)
+static void line_net(void)
 {
     char a[TEXT_IP_SIZE], m[TEXT_IP_SIZE], g[TEXT_IP_SIZE];
     char link[32] = "down";
@@ -156,38 +227,76 @@ static void print_net_status(const struct app_status *st, const struct settings 
                        text_fmt_ip(m, st->net_mask),
                        st->net_gateway != 0u ? text_fmt_ip(g, st->net_gateway) : "none", link);
     }
+}
+
+static void line_mac(void)
+{
     if (st->mac_how != NULL) {
         char mac[TEXT_MAC_SIZE];
         console_printf("mac: %s (%s)\n", text_fmt_mac(mac, st->mac), st->mac_how);
     }
+}
+
+static void line_dhcp(void)
+{
     if (st->is_dhcp) {
         console_printf("dhcp: lease %lu s, %lu s left\n", (unsigned long)st->dhcp_lease_s,
                        (unsigned long)st->dhcp_lease_left_s);
     } else {
         console_puts("dhcp: off (static address)\n");
     }
+}
+
+static void line_upstream(void)
+{
+    char a[TEXT_IP_SIZE];
     console_printf("upstream: %s\n",
                    cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
 }
 
-static void print_ntp_status(const struct app_status *st)
+static void line_ntp_replies(void)
 {
     const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu), KoD %lu\n",
                    (unsigned long)n->received, (unsigned long)(n->replied_mode4 + n->replied_mode2),
                    (unsigned long)n->replied_mode4, (unsigned long)n->replied_mode2,
                    (unsigned long)n->kod_sent);
+}
+
+static void line_ntp_versions(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp replies by version: v1 %lu, v2 %lu, v3 %lu, v4 %lu\n",
                    (unsigned long)n->replied_v[1], (unsigned long)n->replied_v[2],
                    (unsigned long)n->replied_v[3], (unsigned long)n->replied_v[4]);
+}
+
+static void line_ntp_drops(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp drops: short %lu, mode %lu, version %lu, ms-sntp %lu, auth %lu\n",
                    (unsigned long)n->drop_short, (unsigned long)n->drop_mode,
                    (unsigned long)n->drop_version, (unsigned long)n->drop_mssntp,
                    (unsigned long)n->drop_auth);
+}
+
+static void line_ntp_policy_drops(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp drops: format %lu, acl %lu, ratelimit %lu\n", (unsigned long)n->drop_format,
                    (unsigned long)n->drop_acl, (unsigned long)n->drop_ratelimit);
+}
+
+static void line_ntp_mode6(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
     console_printf("ntp mode 6: replied %lu, refused %lu\n", (unsigned long)n->mode6_replied,
                    (unsigned long)n->mode6_refused);
+}
+
+static void line_top_clients(void)
+{
+    /* at most 12 + 5 * 29 characters: one step */
     console_puts("top clients:");
     unsigned count =
         st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;
@@ -202,77 +311,164 @@ static void print_ntp_status(const struct app_status *st)
     console_puts("\n");
 }
 
+static void line_settings(void)
+{
+    console_printf("settings: %s%s\n", config_status_text(st->store_status),
+                   commands_has_unsaved() ? "; unsaved changes (save)" : "");
+}
+
+/* status, one line (or none) per step, in this order. */
+static void (*const status_lines[])(void) = {
+    line_time,      line_state,       line_last_set,     line_dispersion, line_frequency,
+    line_adjusting, line_leap,        line_rtc,          line_rtc_edges,  line_rtc_temperature,
+    line_rtc_aging, line_eeprom,      line_i2c,          line_uptime,     line_reset_cause,
+    line_cpu,       line_stack,       line_net,          line_mac,        line_dhcp,
+    line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,  line_ntp_policy_drops,
+    line_ntp_mode6, line_top_clients, line_settings,
+};
+
+#define STATUS_LINES (sizeof(status_lines) / sizeof(status_lines[0]))
+
+static bool status_step(unsigned step)
+{
+    if (step < STATUS_LINES) {
+        status_lines[step]();
+    }
+    return step + 1u < STATUS_LINES;
+}
+
 int cmd_status(int argc, char *argv[])
 {
     (void)argc;
     (void)argv;
-    const struct app_status *st = commands_read_status();
-    const struct settings *cfg = commands_read_settings();
-    print_time_status(st);
-    print_system_status(st);
-    print_net_status(st, cfg);
-    print_ntp_status(st);
-    console_printf("settings: %s%s\n", config_status_text(st->store_status),
-                   commands_has_unsaved() ? "; unsaved changes (save)" : "");
+    st = commands_read_status();
+    cfg = commands_read_settings();
+    console_start_report(status_step);
     return 0;
+}
+
+/* -------------------------------------------------------- config show -- */
+
+/* config show, one line (or none) per step; the access list takes one step per entry. */
+enum show_step {
+    SHOW_HEADER,
+    SHOW_NET_1,
+    SHOW_NET_2,
+    SHOW_MAC,
+    SHOW_STRATUM,
+    SHOW_REFID,
+    SHOW_RATELIMIT,
+    SHOW_ACL_CLEAR,
+    SHOW_ACL_FIRST,
+    SHOW_MGMT = SHOW_ACL_FIRST + CONFIG_ACL_MAX,
+    SHOW_UPSTREAM,
+    SHOW_LOG,
+    SHOW_RTC_CHIP,
+    SHOW_RTC_SQW,
+    SHOW_TRIM,
+    SHOW_DRIFT,
+    SHOW_STRICT,
+    SHOW_STEPS,
+};
+
+static bool show_step(unsigned step)
+{
+    char a[TEXT_IP_SIZE], b[TEXT_IP_SIZE];
+    const struct settings *s = cfg;
+
+    if (step >= SHOW_ACL_FIRST && step < SHOW_MGMT) {
+        unsigned i = step - SHOW_ACL_FIRST;
+        if (i < s->acl_count) {
+            console_printf("ntp %s %s/%u\n",
+                           s->acl[i].action == CONFIG_ACL_ALLOW ? "allow" : "deny",
+                           text_fmt_ip(a, s->acl[i].addr), s->acl[i].prefix);
+        }
+        return true;
+    }
+    switch (step) {
+    case SHOW_HEADER:
+        console_printf("# settings in effect; store: %s%s\n", config_status_text(st->store_status),
+                       commands_has_unsaved() ? "; unsaved changes" : "");
+        break;
+    /* Order matters for pasting back: DHCP off needs the address first. */
+    case SHOW_NET_1:
+        if (s->ip_addr == 0u) {
+            console_printf("net dhcp %s\n", s->dhcp_enabled ? "on" : "off");
+        } else if (s->gateway != 0u) {
+            console_printf("net ip %s/%u gw %s\n", text_fmt_ip(a, s->ip_addr), s->ip_prefix,
+                           text_fmt_ip(b, s->gateway));
+        } else {
+            console_printf("net ip %s/%u\n", text_fmt_ip(a, s->ip_addr), s->ip_prefix);
+        }
+        break;
+    case SHOW_NET_2:
+        if (s->ip_addr == 0u) {
+            console_puts("net ip none\n");
+        } else {
+            console_printf("net dhcp %s\n", s->dhcp_enabled ? "on" : "off");
+        }
+        break;
+    case SHOW_MAC:
+        if (s->mac_source == CONFIG_MAC_OPERATOR) {
+            char m[TEXT_MAC_SIZE];
+            console_printf("net mac %s\n", text_fmt_mac(m, s->mac));
+        }
+        break;
+    case SHOW_STRATUM: console_printf("ntp stratum %u\n", s->stratum); break;
+    case SHOW_REFID: console_printf("ntp refid %.4s\n", s->refid); break;
+    case SHOW_RATELIMIT:
+        if (s->ratelimit_enabled) {
+            console_printf("ntp ratelimit %d %u %u\n", s->ratelimit_interval_log2,
+                           s->ratelimit_burst, s->ratelimit_leak_log2);
+        } else {
+            console_puts("ntp ratelimit off\n");
+        }
+        break;
+    case SHOW_ACL_CLEAR: console_puts("ntp acl clear\n"); break;
+    case SHOW_MGMT:
+        if (s->mgmt == CONFIG_MGMT_SUBNET) {
+            console_printf("ntp mgmt %s/%u\n", text_fmt_ip(a, s->mgmt_addr), s->mgmt_prefix);
+        } else {
+            console_printf("ntp mgmt %s\n", s->mgmt == CONFIG_MGMT_LOCAL ? "local" : "none");
+        }
+        break;
+    case SHOW_UPSTREAM:
+        console_printf("upstream %s\n",
+                       s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
+        break;
+    case SHOW_LOG:
+        console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
+        break;
+    case SHOW_RTC_CHIP: {
+        static const char *const chips[] = { "auto", "ds1307", "ds1338", "ds3231" };
+        console_printf("rtc chip %s\n", s->rtc_chip < 4u ? chips[s->rtc_chip] : "auto");
+        break;
+    }
+    case SHOW_RTC_SQW: {
+        static const char *const sqws[] = { "board", "poll", "capture" };
+        console_printf("rtc sqw %s\n", s->rtc_sqw < 3u ? sqws[s->rtc_sqw] : "board");
+        break;
+    }
+    case SHOW_TRIM: console_printf("clock trim %ld\n", (long)s->clock_trim_ppb); break;
+    case SHOW_DRIFT: console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb); break;
+    case SHOW_STRICT:
+        if (s->strict_enabled) {
+            console_printf("clock strict on %lu\n", (unsigned long)s->strict_max_ms);
+        } else {
+            console_puts("clock strict off\n");
+        }
+        break;
+    default: break;
+    }
+    return step + 1u < SHOW_STEPS;
 }
 
 int cmd_config_show(int argc, char *argv[])
 {
     (void)argc;
     (void)argv;
-    char a[TEXT_IP_SIZE], b[TEXT_IP_SIZE];
-    const struct app_status *st = commands_read_status();
-    const struct settings *s = commands_read_settings();
-
-    console_printf("# settings in effect; store: %s%s\n", config_status_text(st->store_status),
-                   commands_has_unsaved() ? "; unsaved changes" : "");
-    /* Order matters for pasting back: DHCP off needs the address first. */
-    if (s->ip_addr == 0u) {
-        console_printf("net dhcp %s\n", s->dhcp_enabled ? "on" : "off");
-        console_puts("net ip none\n");
-    } else {
-        console_printf("net ip %s/%u", text_fmt_ip(a, s->ip_addr), s->ip_prefix);
-        if (s->gateway != 0u) {
-            console_printf(" gw %s", text_fmt_ip(b, s->gateway));
-        }
-        console_printf("\nnet dhcp %s\n", s->dhcp_enabled ? "on" : "off");
-    }
-    if (s->mac_source == CONFIG_MAC_OPERATOR) {
-        char m[TEXT_MAC_SIZE];
-        console_printf("net mac %s\n", text_fmt_mac(m, s->mac));
-    }
-    console_printf("ntp stratum %u\n", s->stratum);
-    console_printf("ntp refid %.4s\n", s->refid);
-    if (s->ratelimit_enabled) {
-        console_printf("ntp ratelimit %d %u %u\n", s->ratelimit_interval_log2, s->ratelimit_burst,
-                       s->ratelimit_leak_log2);
-    } else {
-        console_puts("ntp ratelimit off\n");
-    }
-    console_puts("ntp acl clear\n");
-    for (unsigned i = 0; i < s->acl_count && i < CONFIG_ACL_MAX; i++) {
-        console_printf("ntp %s %s/%u\n", s->acl[i].action == CONFIG_ACL_ALLOW ? "allow" : "deny",
-                       text_fmt_ip(a, s->acl[i].addr), s->acl[i].prefix);
-    }
-    if (s->mgmt == CONFIG_MGMT_SUBNET) {
-        console_printf("ntp mgmt %s/%u\n", text_fmt_ip(a, s->mgmt_addr), s->mgmt_prefix);
-    } else {
-        console_printf("ntp mgmt %s\n", s->mgmt == CONFIG_MGMT_LOCAL ? "local" : "none");
-    }
-    console_printf("upstream %s\n",
-                   s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
-    console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");
-    static const char *const chips[] = { "auto", "ds1307", "ds1338", "ds3231" };
-    static const char *const sqws[] = { "board", "poll", "capture" };
-    console_printf("rtc chip %s\n", s->rtc_chip < 4u ? chips[s->rtc_chip] : "auto");
-    console_printf("rtc sqw %s\n", s->rtc_sqw < 3u ? sqws[s->rtc_sqw] : "board");
-    console_printf("clock trim %ld\n", (long)s->clock_trim_ppb);
-    console_printf("clock drift %ld\n", (long)s->rtc_drift_ppb);
-    if (s->strict_enabled) {
-        console_printf("clock strict on %lu\n", (unsigned long)s->strict_max_ms);
-    } else {
-        console_puts("clock strict off\n");
-    }
+    st = commands_read_status();
+    cfg = commands_read_settings();
+    console_start_report(show_step);
     return 0;
 }

@@ -32,6 +32,22 @@ extern const size_t console_cmd_count;
 /* The help command (console.c: it walks the table). Returns 0 or -EINVAL. */
 int console_cmd_help(int argc, char *argv[]);
 
+/*
+ * One step of a long report (help, status, config show): prints step
+ * number step (0, 1, 2, ...), at most CONSOLE_STEP_MAX bytes as sent (one
+ * line, or two), possibly nothing. Returns true while steps remain, false
+ * after the last one. A report prints from a snapshot its command took:
+ * nothing else runs on the console until it has ended.
+ */
+typedef bool (*console_report_fn)(unsigned step);
+
+/*
+ * Has the console print report after the running command returns, a step
+ * at a time as the UART drains (console_poll()), then the prompt. A
+ * command calls it at most once, as its last action, and returns 0.
+ */
+void console_start_report(console_report_fn report);
+
 /* Forgets unsaved changes (console_init). */
 void commands_reset(void);
 

@@ -1,10 +1,16 @@
 /*
- * Console line editor, output buffer and command dispatcher.
+ * Console line editor, output buffer, report pump and command dispatcher.
  *
  * Bytes arrive one at a time from the main loop; nothing here waits for
- * the UART. The editor keeps at most CONSOLE_LINE_MAX characters and counts
- * (but does not keep) any beyond, so an overlong line can be refused whole
- * and backspacing over the excess still works. Escape sequences are
+ * the UART. Output is made only as fast as it drains: a long report is a
+ * function printing one step per call, which the pump calls whenever the
+ * buffer has CONSOLE_STEP_MAX bytes free; the prompt follows it, and input
+ * is read only when nothing waits to be printed and that room is there.
+ * So a full buffer delays output, never drops it.
+ *
+ * The editor keeps at most CONSOLE_LINE_MAX characters and counts (but does
+ * not keep) any beyond, so an overlong line can be refused whole and
+ * backspacing over the excess still works. Escape sequences are
  * swallowed by a small ECMA-48 state machine so an arrow key never reaches
  * the command line as "[A".
  */
@@ -49,6 +55,10 @@ static char tx_buf[CONSOLE_TX_BUF_SIZE];
 static size_t tx_head;
 static size_t tx_len;
 static uint32_t tx_dropped;
+
+static console_report_fn report; /* the report being printed, or NULL */
+static unsigned report_step;     /* its next step */
+static bool is_prompt_due;       /* a line ended: the prompt follows its output */
 
 static char line[CONSOLE_LINE_MAX + 1u];
 static size_t line_len;
@@ -144,6 +154,38 @@ size_t console_tx_pending(void)
     return tx_len;
 }
 
+static bool has_room(void)
+{
+    return CONSOLE_TX_BUF_SIZE - tx_len >= CONSOLE_STEP_MAX;
+}
+
+bool console_is_busy(void)
+{
+    return report != NULL || is_prompt_due;
+}
+
+void console_start_report(console_report_fn fn)
+{
+    report = fn;
+    report_step = 0;
+}
+
+/* Prints what waits (report steps, then the prompt) as far as room allows. */
+static void pump(void)
+{
+    tx_flush();
+    while (report != NULL && has_room()) {
+        if (!report(report_step++)) {
+            report = NULL;
+        }
+        tx_flush();
+    }
+    if (report == NULL && is_prompt_due && has_room()) {
+        is_prompt_due = false;
+        console_puts(CONSOLE_PROMPT);
+    }
+}
+
 uint32_t console_tx_dropped(void)
 {
     return tx_dropped;
@@ -232,7 +274,19 @@ static int fail_group(const char *group, int argc, char *argv[])
                         group, subs);
 }
 
+static int execute(const char *text);
+
 int console_execute(const char *text)
+{
+    if (console_is_busy()) {
+        return -EBUSY;
+    }
+    int ret = execute(text);
+    pump();
+    return ret;
+}
+
+static int execute(const char *text)
 {
     static char buf[CONSOLE_LINE_MAX + 1u];
     char *argv[CONSOLE_ARGS_MAX];
@@ -294,13 +348,16 @@ int console_execute(const char *text)
     return best->run(nargs, argv + best_words);
 }
 
-int console_cmd_help(int argc, char *argv[])
+/* The group help lists (its first word), or "" for every command. */
+static char help_group[24];
+
+/* Report: step i lists command i (if in the group), the last step the footer. */
+static bool help_step(unsigned step)
 {
-    bool is_any = false;
-    for (size_t i = 0; i < console_cmd_count; i++) {
-        const struct console_cmd *c = &console_cmds[i];
-        if (argc > 0 && !is_first_word(c, argv[0])) {
-            continue;
+    if (step < console_cmd_count) {
+        const struct console_cmd *c = &console_cmds[step];
+        if (help_group[0] != '\0' && !is_first_word(c, help_group)) {
+            return true;
         }
         char syntax[80];
         int n = snprintf(syntax, sizeof(syntax), "%s%s%s", c->name, c->args[0] != '\0' ? " " : "",
@@ -311,24 +368,31 @@ int console_cmd_help(int argc, char *argv[])
         } else {
             console_printf("  %-*s %s\n", HELP_SYNTAX_WIDTH, syntax, c->help);
         }
-        is_any = true;
+        return true;
+    }
+    if (help_group[0] == '\0') {
+        console_puts(
+            "Times are UTC. Settings apply at once; 'save' keeps them after a power cut.\n");
+    }
+    return false;
+}
+
+int console_cmd_help(int argc, char *argv[])
+{
+    bool is_any = false;
+    for (size_t i = 0; i < console_cmd_count && !is_any; i++) {
+        is_any = argc == 0 || is_first_word(&console_cmds[i], argv[0]);
     }
     if (!is_any) {
         return console_fail(-EINVAL, "no command '%s' (type help)", argv[0]);
     }
-    if (argc == 0) {
-        console_puts(
-            "Times are UTC. Settings apply at once; 'save' keeps them after a power cut.\n");
-    }
+    /* argv[0] is some command's first word, so it fits */
+    snprintf(help_group, sizeof(help_group), "%s", argc > 0 ? argv[0] : "");
+    console_start_report(help_step);
     return 0;
 }
 
 /* -------------------------------------------------------- line editor -- */
-
-static void prompt(void)
-{
-    console_puts(CONSOLE_PROMPT);
-}
 
 static void clear_line(void)
 {
@@ -336,6 +400,7 @@ static void clear_line(void)
     over_len = 0;
 }
 
+/* Runs the line; its output (a report's too) and then the prompt go out from pump(). */
 static void end_line(void)
 {
     console_puts("\n");
@@ -344,10 +409,10 @@ static void end_line(void)
                      (unsigned)CONSOLE_LINE_MAX);
     } else {
         line[line_len] = '\0';
-        console_execute(line);
+        (void)execute(line);
     }
     clear_line();
-    prompt();
+    is_prompt_due = true;
 }
 
 static void erase_char(void)
@@ -400,14 +465,17 @@ static bool is_escape_byte(unsigned char c)
     return true;
 }
 
-void console_input_char(char ch)
+int console_input_char(char ch)
 {
     unsigned char c = (unsigned char)ch;
+    if (console_is_busy()) {
+        return -EBUSY; /* its echo would come before what waits */
+    }
     bool was_cr = is_after_cr;
     is_after_cr = false;
 
     if (is_escape_byte(c)) {
-        return;
+        return 0;
     }
     switch (c) {
     case CH_CR:
@@ -425,7 +493,7 @@ void console_input_char(char ch)
     case CH_CTRL_U:
         console_puts(c == CH_CTRL_C ? "^C\n" : "^U\n");
         clear_line();
-        prompt();
+        is_prompt_due = true;
         break;
     default:
         if (c >= 0x20u && c < 0x7Fu) {
@@ -433,22 +501,23 @@ void console_input_char(char ch)
         }
         break; /* other control bytes and non-ASCII: ignored */
     }
-    tx_flush();
+    pump();
+    return 0;
 }
 
 int console_poll(void)
 {
     int n = 0;
-    tx_flush();
-    while (in_getc != NULL && n < (int)CONSOLE_POLL_MAX) {
+    pump();
+    while (in_getc != NULL && n < (int)CONSOLE_POLL_MAX && !console_is_busy() && has_room()) {
         int c = in_getc();
         if (c < 0) {
             break;
         }
-        console_input_char((char)c);
+        (void)console_input_char((char)c);
         n++;
     }
-    tx_flush();
+    pump();
     return n;
 }
 
@@ -463,7 +532,10 @@ void console_init(console_write_fn write, console_getc_fn getc)
     is_after_cr = false;
     esc = ESC_NONE;
     esc_len = 0;
+    report = NULL;
+    report_step = 0;
+    is_prompt_due = true;
     commands_reset();
     console_puts("\n");
-    prompt();
+    pump();
 }

@@ -4,8 +4,18 @@
  * It never waits: the main loop hands it received bytes one at a time
  * (console_input_char(), or console_poll() reading a getc function) and
  * it writes through a non-blocking write function. What that function does
- * not accept waits in the console's own buffer and goes out on later calls;
- * if even that fills, the excess is dropped, never waited for.
+ * not accept waits in the console's own buffer and goes out on later calls.
+ *
+ * Output is produced only as fast as it drains, so none of it is dropped:
+ * a command prints at most CONSOLE_STEP_MAX bytes at once, and the long
+ * reports (help, status, config show) are printed a step (a line or two)
+ * at a time, each step only when the buffer has CONSOLE_STEP_MAX bytes
+ * free, then the prompt. console_poll() reads input only when the buffer
+ * has that room and no report or prompt is waiting, so a line's output
+ * always fits; input waits meanwhile in the UART's receive ring. (Only
+ * callers that bypass console_poll(), feeding console_input_char() or
+ * console_execute() into a full buffer, can make it drop; drops are
+ * counted.)
  *
  * Editing: printable ASCII is echoed; backspace or DEL erase; CR, LF or
  * CRLF end the line; Ctrl-C and Ctrl-U discard it; escape sequences (arrow
@@ -29,6 +39,16 @@
 #ifndef CONSOLE_TX_BUF_SIZE
 #define CONSOLE_TX_BUF_SIZE 1024u
 #endif
+
+/*
+ * Room, in bytes as sent (CRs included), for what the console produces at
+ * once: one command's own output with its echoed line end and the prompt
+ * (an error line is at most 7 + 255 + 2 bytes), or one step of a report.
+ */
+#ifndef CONSOLE_STEP_MAX
+#define CONSOLE_STEP_MAX 320u
+#endif
+_Static_assert(CONSOLE_STEP_MAX * 2u <= CONSOLE_TX_BUF_SIZE, "the buffer must hold two steps");
 
 /* Bytes console_poll() takes per call, so a paste cannot hog the loop. */
 #ifndef CONSOLE_POLL_MAX
@@ -66,21 +86,32 @@ typedef int (*console_getc_fn)(void);
  */
 void console_init(console_write_fn write, console_getc_fn getc);
 
-/* Feeds one received byte to the line editor (runs the command on Enter). */
-void console_input_char(char c);
+/*
+ * Feeds one received byte to the line editor (runs the command on Enter).
+ * Returns 0, or -EBUSY when a report or the prompt is still waiting to go
+ * out (console_is_busy()): the byte was not taken, offer it again later.
+ */
+int console_input_char(char c);
 
 /*
- * Reads up to CONSOLE_POLL_MAX bytes from getc into the editor and pushes
- * waiting output. Returns the number of bytes read.
+ * Pushes waiting output, prints the next steps of a report as room allows,
+ * then reads up to CONSOLE_POLL_MAX bytes from getc into the editor while
+ * nothing waits to be printed and the buffer has CONSOLE_STEP_MAX bytes
+ * free. Returns the number of bytes read.
  */
 int console_poll(void);
 
+/* Returns true while a report or the prompt after a line waits to be printed. */
+bool console_is_busy(void);
+
 /*
- * Runs one command line as if typed (no echo, no prompt). Returns 0, or
- * after printing one "error: ..." line the negative errno of the refusal:
- * -EINVAL (unknown command, bad argument), -ERANGE (number out of range),
- * -E2BIG (line over CONSOLE_LINE_MAX), -ENOSPC (access list full), or the
- * error the app returned.
+ * Runs one command line as if typed (no echo, no prompt). A report it
+ * starts is printed now as far as room allows, the rest by console_poll().
+ * Returns 0, -EBUSY (a report or prompt still waits to be printed: nothing
+ * run, nothing printed), or after printing one "error: ..." line the
+ * negative errno of the refusal: -EINVAL (unknown command, bad argument),
+ * -ERANGE (number out of range), -E2BIG (line over CONSOLE_LINE_MAX),
+ * -ENOSPC (access list full), or the error the app returned.
  */
 int console_execute(const char *line);
 
@@ -90,10 +121,10 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints s as console_printf("%s", s) would. */
 void console_puts(const char *s);
 
-/* Returns the bytes still waiting in the console's buffer. */
+/* Returns the bytes still waiting in the console's buffer (a report's unprinted steps aside). */
 size_t console_tx_pending(void);
 
-/* Returns the bytes dropped because the console's buffer was full. */
+/* Returns the bytes dropped because the console's buffer was full (0 through console_poll()). */
 uint32_t console_tx_dropped(void);
 
 #endif /* CONSOLE_CONSOLE_H */

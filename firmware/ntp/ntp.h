@@ -9,12 +9,14 @@
  * port. Nothing here touches the clock: a request can never set the time.
  *
  * Served: mode 3 (client) -> mode 4, mode 1 (symmetric active) -> mode 2
- * without an association, NTP versions 1..4 (echoed), and mode 6 READSTAT
- * and READVAR for association 0 to the management subnets only. Never
- * answered: mode 7 (the monlist amplifier; BCP 223, RFC 8633), modes 0, 2,
- * 4, 5, versions 0 and 5..7, MS-SNTP requests, requests with a MAC for a
- * key the appliance does not have. A time reply is always 48 bytes and a
- * time request at least 48, so the server never amplifies.
+ * without an association, NTP versions 1..4 (echoed), an NTPv1 request
+ * (which has no mode field: mode 0) from a port other than 123 -> mode 4,
+ * and mode 6 READSTAT and READVAR for association 0 to the management
+ * subnets only. Never answered: mode 7 (the monlist amplifier; BCP 223,
+ * RFC 8633), modes 0 (but NTPv1's), 2, 4, 5, versions 0 and 5..7, MS-SNTP
+ * requests, requests with a MAC for a key the appliance does not have. A
+ * time reply is always 48 bytes and a time request at least 48, so the
+ * server never amplifies.
  *
  * Call order, per datagram:
  *   1. ntp_server_handle(). A negative return means: send nothing.
@@ -120,11 +122,11 @@ struct ntp_reply {
 struct ntp_counters {
     uint32_t received;
     uint32_t replied_mode2;      /* time replies to mode 1 */
-    uint32_t replied_mode4;      /* time replies to mode 3 */
+    uint32_t replied_mode4;      /* time replies to mode 3 (and NTPv1's mode 0) */
     uint32_t replied_version[4]; /* time replies by version, [vn - 1] */
     uint32_t kod_sent;           /* over the rate limit, answered with RATE */
     uint32_t drop_short;         /* shorter than the header of its mode */
-    uint32_t drop_bad_mode;      /* modes 0, 2, 4, 5, 7 */
+    uint32_t drop_bad_mode;      /* modes 0 (but NTPv1 clients'), 2, 4, 5, 7 */
     uint32_t drop_bad_version;   /* versions 0, 5, 6, 7 */
     uint32_t drop_mssntp;        /* 68 or 120 bytes and no key of ours: MS-SNTP */
     uint32_t drop_auth;          /* MAC with a key we lack, crypto-NAK */
@@ -207,7 +209,7 @@ void ntp_server_init(struct ntp_server *s, uint32_t seed);
  *   -EINVAL           bad arguments (not counted)
  *   -EMSGSIZE         shorter than the header
  *   -EPROTONOSUPPORT  version 0 or 5..7
- *   -EOPNOTSUPP       mode 0, 2, 4, 5 or 7
+ *   -EOPNOTSUPP       mode 0 (but an NTPv1 client's), 2, 4, 5 or 7
  *   -EPROTO           MS-SNTP request (68 or 120 bytes, see ntp_server.c)
  *   -EPERM            MAC for a key the appliance lacks, or a crypto-NAK
  *   -EBADMSG          malformed extension fields, or a mode 6 response

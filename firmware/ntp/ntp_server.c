@@ -225,6 +225,18 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         s->counters.drop_bad_version++;
         return -EPROTONOSUPPORT;
     }
+    /*
+     * NTPv1 (RFC 1059 sec. 3.2) has no mode field: those three bits are
+     * reserved, zero, and the role follows from the ports. A request from a
+     * port other than 123 is a client's and is answered in mode 4 (with
+     * version 1 echoed, as every reply is); one from port 123 would be an
+     * NTPv1 peer, which a server without associations drops. This is what
+     * chrony does (ntp_core.c, NCR_ProcessRxUnknown(), case MODE_UNDEFINED:
+     * "Don't ever respond with a mode 0 packet"); ntpd's receive() takes
+     * mode 0 with version 1 as a client too.
+     */
+    if (mode == NTP_MODE_RESERVED && vn == 1 && rq->src_port != NTP_PORT)
+        mode = NTP_MODE_CLIENT;
     if (mode != NTP_MODE_CLIENT && mode != NTP_MODE_SYM_ACTIVE) {
         s->counters.drop_bad_mode++;
         return -EOPNOTSUPP;

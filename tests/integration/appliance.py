@@ -110,11 +110,13 @@ class Appliance:
     """One QEMU instance running the appliance image."""
 
     def __init__(self, tmp_path, rtc="utc", eeprom=None, use_eeprom=True, port=None,
-                 monitor=False, netns=None, tap=None, eeprom_addr=0x50):
+                 monitor=False, netns=None, tap=None, eeprom_addr=0x50, rtc_device="ds1338"):
         # On a LAN (tap, inside network namespace netns) there is no forwarded port.
         self.netns = netns
         self.tap = tap
         self.port = None if tap else (port or free_udp_port())
+        # The QEMU model on the RTC's address (-device); QEMU has the DS1338 only.
+        self.rtc_device = rtc_device
         self.monitor_path = os.path.join(str(tmp_path), "qemu-monitor.sock") if monitor else None
         self.rtc = rtc
         self.eeprom = eeprom or os.path.join(str(tmp_path), "eeprom.bin")
@@ -131,7 +133,7 @@ class Appliance:
 
     def start(self):
         cmd = [os.path.join(ROOT, "tools", "qemu-run.sh"), "--board", BOARD,
-               "--elf", ELF, "--rtc", self.rtc]
+               "--elf", ELF, "--rtc", self.rtc, "--rtc-device", self.rtc_device]
         cmd += ["--tap", self.tap] if self.tap else ["--port", str(self.port)]
         if self.netns:
             # `ip netns exec` execs the script, which execs QEMU: the PID stays QEMU's.
@@ -311,24 +313,43 @@ def build_request(mode=3, vn=4, li=0, stratum=0, poll=6, precision=-20, root_del
 
 
 def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
-    """Sends packet (default: a client request) and returns Reply, or None after tries timeouts.
+    """Sends packet (default: a client request) and returns its Reply, or None after tries timeouts.
 
     Tries again on silence because QEMU's user network drops the very first
-    datagram to a guest it has not resolved yet."""
+    datagram to a guest it has not resolved yet. Every try carries its own
+    transmit timestamp (a given packet is sent as it is the first time, with
+    bytes 40..47 restamped on later tries), and only a reply whose originate
+    timestamp is that try's transmit is taken: a late reply to an earlier try
+    is discarded, never returned with this try's send time. Reply.sent is the
+    request the reply answers."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(timeout)
-        for _ in range(tries):
-            pkt = packet if packet is not None else build_request()
+        for attempt in range(tries):
             t1 = time.time()
             if packet is None:
                 pkt = build_request(xmt_ts=unix_to_ntp(t1))
+            elif attempt == 0 or len(packet) < 48:
+                pkt = packet
+            else:
+                pkt = packet[:40] + struct.pack("!Q", unix_to_ntp(t1)) + packet[48:]
             s.sendto(pkt, (host, port))
-            try:
-                data, _ = s.recvfrom(2048)
-            except socket.timeout:
-                continue
-            t4 = time.time()
-            return Reply(data, t1, t4) if len(data) >= 48 else data
+            deadline = time.monotonic() + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                s.settimeout(left)
+                try:
+                    data, _ = s.recvfrom(2048)
+                except socket.timeout:
+                    break
+                t4 = time.time()
+                if len(data) < 48:
+                    return data
+                if len(pkt) >= 48 and data[24:32] != pkt[40:48]:
+                    continue    # a stale reply to an earlier try
+                r = Reply(data, t1, t4)
+                r.sent = pkt
+                return r
     return None
 
 

@@ -1,5 +1,12 @@
 """pytest fixtures: a booted appliance per test module (or per test where
-a test needs its own, e.g. a special RTC start time or EEPROM content)."""
+a test needs its own, e.g. a special RTC start time or EEPROM content).
+
+Tests that need root say so with @pytest.mark.needs_root("why"): chronyd
+(it refuses to start otherwise) and the ports below 1024 the real clients
+and servers use (123 for ntpq, ntpdig and the upstream server, 514 for
+syslog). Without root such a test fails before it starts anything, naming
+what it needs; SKIP_ROOT_TESTS=1 turns that into a skip, so that nothing
+passes, or is skipped, without saying why."""
 import os
 import sys
 
@@ -7,6 +14,24 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from appliance import Appliance  # noqa: E402
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_root(why): the test needs root privileges")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of the test starts anything."""
+    mark = item.get_closest_marker("needs_root")
+    if mark is None or os.geteuid() == 0:
+        return
+    why = mark.args[0] if mark.args else "root privileges"
+    msg = ("needs root: %s; run the suite as root (sudo make integration), "
+           "or set SKIP_ROOT_TESTS=1 to skip such tests" % why)
+    if os.environ.get("SKIP_ROOT_TESTS") == "1":
+        pytest.skip(msg)
+    pytest.fail(msg, pytrace=False)
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ def test_stripchart_cadence_never_limited(appliance):
         time.sleep(0.5)
 
 
+@pytest.mark.needs_root("ntpq talks to port 123 only: the relay binds udp 127.x.y.z:123")
 def test_ntpq_rv_shows_system_variables(appliance):
     with Port123Relay(appliance.port) as relay:
         out = ""
@@ -58,6 +59,7 @@ def test_ntpq_rv_shows_system_variables(appliance):
         assert var in out, (var, out)
 
 
+@pytest.mark.needs_root("chronyd runs as root (-u root)")
 def test_chrony_symmetric_peer(appliance, tmp_path):
     """chronyd as a symmetric peer (mode 1) gets mode 2 replies and selects the appliance."""
     cport = free_udp_port()
@@ -98,6 +100,23 @@ def test_extension_field_request_is_served(appliance):
     ef = struct.pack("!HH", 0x0104, 32) + b"\x55" * 28
     r = query(appliance.port, build_request(trailer=ef))
     assert r is not None and r.mode == 4 and len(r.raw) == 48
+
+
+def test_ntpv1_request_without_mode_is_answered_in_mode_4(appliance):
+    """NTPv1 (RFC 1059) has no mode field: a client sends 0 there, from a
+    port other than 123. The appliance answers it as chrony does: mode 4,
+    version 1, the request's transmit timestamp as originate."""
+    req = build_request(vn=1, mode=0, poll=6)
+    r = query(appliance.port, req)
+    assert r is not None, "no reply to an NTPv1 request"
+    assert (r.vn, r.mode, r.li, r.stratum) == (1, 4, 0, 1)
+    assert len(r.raw) == 48
+    assert abs(r.offset) < 0.05
+    # Mode 0 means nothing in later versions: still no reply.
+    assert no_reply(appliance.port, build_request(vn=4, mode=0), wait=0.5)
+    st = appliance.command("status")
+    m = re.search(r"ntp replies by version: v1 (\d+)", st)
+    assert m and int(m.group(1)) >= 1, st
 
 
 COUNTER_PATTERNS = {

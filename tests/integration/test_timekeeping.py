@@ -87,9 +87,10 @@ def test_dead_battery_rtc_is_unset_until_set(make_appliance):
     assert r is not None
     assert (r.li, r.stratum) == (3, 16)            # every client rejects it
     assert "state: UNSET" in a.command("status")
+    mark = a.mark()
     out = a.command("time set " + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 1)))
     assert "error" not in out, out
-    a.wait_for(r"state: UNSET -> SYNCED", timeout=15)
+    a.wait_for(r"state: UNSET -> SYNCED", timeout=15, start=mark)
     time.sleep(2)
     r = query(a.port)
     assert (r.li, r.stratum) == (0, 1)
@@ -139,19 +140,22 @@ def test_strict_mode_expires_and_recovers(make_appliance):
     a.wait_ready()
     a.wait_synced()
     now = time.time()
+    mark = a.mark()
     a.command("time set " + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(now) + 1)) + "Z")
-    a.wait_for(r"clock: time set", timeout=10)
+    a.wait_for(r"clock: time set", timeout=10, start=mark)
+    mark = a.mark()
     for cmd in ("clock drift 500000", "clock strict on 4"):   # 500 ppm: 4 ms in 8 s
         out = a.command(cmd)
         assert "error" not in out, (cmd, out)
     time.sleep(1)
     r = query(a.port)
     assert r.li == 0 and r.root_disp_s > 0.0004           # 500 ppm of 1 s and more
-    a.wait_for(r"state: SYNCED -> EXPIRED", timeout=20)
+    a.wait_for(r"state: SYNCED -> EXPIRED", timeout=20, start=mark)
     time.sleep(0.2)
     r = query(a.port)
     assert (r.li, r.stratum) == (3, 16)
+    mark = a.mark()
     assert "error" not in a.command("time adjust +1ms")    # a set restarts the age
-    a.wait_for(r"state: EXPIRED -> SYNCED", timeout=10)
+    a.wait_for(r"state: EXPIRED -> SYNCED", timeout=10, start=mark)
     time.sleep(0.2)
     assert query(a.port).li == 0

@@ -340,6 +340,8 @@ static void test_poll_reads_getc_in_bounded_bites(void **unused)
     assert_int_equal(console_poll(), 0);
 }
 
+static void fill_status(void);
+
 static void test_slow_uart_gets_everything_in_order(void **unused)
 {
     (void)unused;
@@ -358,7 +360,7 @@ static void test_slow_uart_gets_everything_in_order(void **unused)
     assert_true(console_tx_pending() > 0);
     write_budget = 7;
     int polls = 0;
-    while (console_tx_pending() > 0 && polls < 10000) {
+    while ((console_tx_pending() > 0 || console_is_busy()) && polls < 10000) {
         console_poll();
         polls++;
     }
@@ -366,23 +368,182 @@ static void test_slow_uart_gets_everything_in_order(void **unused)
     assert_int_equal(console_tx_dropped(), 0);
 }
 
-static void test_output_flood_drops_never_blocks(void **unused)
+/* Settings with every line config show can print, at its longest. */
+static void fill_every_setting(void)
+{
+    struct settings *s = &app_fake.settings;
+    s->dhcp_enabled = false;
+    s->ip_addr = IP(192, 168, 100, 200);
+    s->ip_prefix = 24;
+    s->gateway = IP(192, 168, 100, 254);
+    s->mac_source = CONFIG_MAC_OPERATOR;
+    memcpy(s->mac, "\x02\x4e\x5a\x00\x00\x42", 6);
+    s->stratum = 15;
+    memcpy(s->refid, "GPSX", 4);
+    s->ratelimit_enabled = true;
+    s->ratelimit_interval_log2 = -3;
+    s->ratelimit_burst = 255;
+    s->ratelimit_leak_log2 = 4;
+    s->acl_count = CONFIG_ACL_MAX;
+    for (unsigned i = 0; i < CONFIG_ACL_MAX; i++) {
+        s->acl[i].action = i % 2 ? CONFIG_ACL_DENY : CONFIG_ACL_ALLOW;
+        s->acl[i].addr = IP(172, 16, 200 + i, 0);
+        s->acl[i].prefix = 24;
+    }
+    s->mgmt = CONFIG_MGMT_SUBNET;
+    s->mgmt_addr = IP(192, 168, 100, 0);
+    s->mgmt_prefix = 24;
+    s->upstream_addr = IP(192, 168, 100, 123);
+    s->syslog_addr = IP(192, 168, 100, 114);
+    s->clock_trim_ppb = -500000;
+    s->rtc_drift_ppb = 500000;
+    s->strict_enabled = true;
+    s->strict_max_ms = 15000;
+    assert_int_equal(config_validate(s, NULL), 0);
+}
+
+/*
+ * Types line into the editor through console_poll() as a UART that takes
+ * budget bytes per call drains the output; returns the output as the
+ * terminal shows it once the console is idle again.
+ */
+static const char *typed_over_slow_uart(const char *line, size_t budget)
+{
+    static char typed[CONSOLE_LINE_MAX + 2];
+    snprintf(typed, sizeof(typed), "%s\r", line);
+    in_bytes = typed;
+    in_len = strlen(typed);
+    in_pos = 0;
+    out_clear();
+    write_budget = budget;
+    for (int polls = 0; polls < 100000; polls++) {
+        console_poll();
+        if (in_pos == in_len && !console_is_busy() && console_tx_pending() == 0) {
+            break;
+        }
+    }
+    write_budget = SIZE_MAX;
+    return out;
+}
+
+/*
+ * The long reports come out whole and in order however slowly the UART
+ * drains, each followed by the prompt, never anything dropped: help,
+ * status and a config show with every line there is (8 ACL entries,
+ * upstream, log, a management subnet, a static address, a MAC).
+ */
+static void test_long_reports_arrive_whole_over_a_slow_uart(void **unused)
 {
     (void)unused;
-    write_budget = 0;
-    for (int i = 0; i < 20; i++) {
-        console_execute("help");
+    static const char *const lines[] = { "help", "status", "config show", "help ntp" };
+    static char want[8192];
+    fill_status();
+    fill_every_setting();
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        /* reference: the report alone, from a UART that takes everything */
+        exec(lines[i]);
+        assert_true(out_len > 0 && out_len < sizeof(want) - 64);
+        size_t w = (size_t)snprintf(want, sizeof(want), "%s\r\n", lines[i]);
+        memcpy(want + w, out, out_len);
+        memcpy(want + w + out_len, CONSOLE_PROMPT, sizeof(CONSOLE_PROMPT));
+        static const size_t budgets[] = { 1, 3, 16, 100 };
+        for (size_t b = 0; b < sizeof(budgets) / sizeof(budgets[0]); b++) {
+            const char *got = typed_over_slow_uart(lines[i], budgets[b]);
+            if (strcmp(got, want) != 0) {
+                fail_msg("'%s' over a UART taking %zu bytes per poll:\n%s\n--- want:\n%s", lines[i],
+                         budgets[b], got, want);
+            }
+            assert_int_equal(console_tx_dropped(), 0);
+        }
     }
-    assert_int_equal(console_tx_pending(), CONSOLE_TX_BUF_SIZE);
-    assert_true(console_tx_dropped() > 0);
-    /* the console still works once the UART drains */
-    write_budget = SIZE_MAX;
-    console_poll();
-    assert_int_equal(console_tx_pending(), 0);
+    /* the reports are longer than the console's buffer: they must have been produced piecewise */
+    exec("help");
+    assert_true(out_len > CONSOLE_TX_BUF_SIZE);
+    exec("config show");
+    expect_in(
+        out,
+        "ntp allow 172.16.206.0/24\r\nntp deny 172.16.207.0/24\r\nntp mgmt 192.168.100.0/24\r\n");
+    expect_in(out, "net mac 02:4e:5a:00:00:42\r\n");
+    expect_in(out, "upstream 192.168.100.123\r\nlog 192.168.100.114\r\n");
+}
+
+/*
+ * A report waits while the UART is stuck: the buffer fills no further than
+ * one step's room, input waits in the UART's receive ring, a line run
+ * meanwhile is refused as busy, and nothing is lost.
+ */
+static void test_output_flood_waits_never_drops_never_blocks(void **unused)
+{
+    (void)unused;
+    static char want[8192];
+    exec("help");
+    memcpy(want, out, out_len + 1);
+
     out_clear();
-    type("ntp stratum 2\r");
+    write_budget = 0;
+    assert_int_equal(console_execute("help"), 0);
+    assert_true(console_is_busy());
+    assert_true(console_tx_pending() > CONSOLE_TX_BUF_SIZE - 2 * CONSOLE_STEP_MAX);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(console_execute("help"), -EBUSY);
+        assert_int_equal(console_input_char('x'), -EBUSY);
+    }
+    /* typed input is not read while the report waits */
+    in_bytes = "ntp stratum 2\r";
+    in_len = strlen(in_bytes);
+    in_pos = 0;
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(console_poll(), 0);
+    }
+    assert_int_equal(in_pos, 0);
+    assert_int_equal(console_tx_dropped(), 0);
+    assert_true(console_tx_pending() <= CONSOLE_TX_BUF_SIZE);
+
+    /* the UART drains: the report, then the typed line, all of it */
+    write_budget = SIZE_MAX;
+    for (int i = 0; i < 100 && (in_pos < in_len || console_is_busy()); i++) {
+        console_poll();
+    }
+    assert_int_equal(console_tx_pending(), 0);
+    assert_int_equal(console_tx_dropped(), 0);
+    assert_int_equal(strncmp(out, want, strlen(want)), 0);
+    assert_string_equal(
+        out + strlen(want),
+        "ntp stratum 2\r\nok (not saved yet: 'save' keeps it after a power cut)\r\n" CONSOLE_PROMPT);
     assert_int_equal(app_fake.settings.stratum, 2);
-    expect_in(out, "ok");
+}
+
+/* A line's own output always fits: input is read only with room for it. */
+static void test_input_waits_for_room_for_its_output(void **unused)
+{
+    (void)unused;
+    /* an error line as long as one can be, over and over into a stuck UART */
+    static char input[4096];
+    size_t n = 0;
+    while (n + CONSOLE_LINE_MAX + 1 < sizeof(input)) {
+        memset(input + n, 'z', CONSOLE_LINE_MAX);
+        n += CONSOLE_LINE_MAX;
+        input[n++] = '\r';
+    }
+    in_bytes = input;
+    in_len = n;
+    in_pos = 0;
+    write_budget = 0;
+    for (int i = 0; i < 200; i++) {
+        console_poll();
+    }
+    assert_true(in_pos < in_len); /* the rest waits in the receive ring */
+    assert_int_equal(console_tx_dropped(), 0);
+    write_budget = 5;
+    for (int i = 0; i < 100000 && (in_pos < in_len || console_is_busy() || console_tx_pending());
+         i++) {
+        console_poll();
+    }
+    assert_int_equal(in_pos, in_len);
+    assert_int_equal(console_tx_dropped(), 0);
+    assert_int_equal(count_of(out, "error: unknown command 'zzz"), n / (CONSOLE_LINE_MAX + 1));
+    assert_int_equal(count_of(out, CONSOLE_PROMPT),
+                     n / (CONSOLE_LINE_MAX + 1) + 1); /* and the first one */
 }
 
 /* ----------------------------------------------------------- dispatch -- */
@@ -1513,7 +1674,9 @@ int main(void)
         cmocka_unit_test_setup(test_empty_and_blank_lines, setup),
         cmocka_unit_test_setup(test_poll_reads_getc_in_bounded_bites, setup),
         cmocka_unit_test_setup(test_slow_uart_gets_everything_in_order, setup),
-        cmocka_unit_test_setup(test_output_flood_drops_never_blocks, setup),
+        cmocka_unit_test_setup(test_long_reports_arrive_whole_over_a_slow_uart, setup),
+        cmocka_unit_test_setup(test_output_flood_waits_never_drops_never_blocks, setup),
+        cmocka_unit_test_setup(test_input_waits_for_room_for_its_output, setup),
         cmocka_unit_test_setup(test_unknown_commands, setup),
         cmocka_unit_test_setup(test_commands_ignore_case, setup),
         cmocka_unit_test_setup(test_extra_and_missing_arguments, setup),

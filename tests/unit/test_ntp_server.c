@@ -68,19 +68,26 @@ static uint64_t fuzz_mask(int8_t precision_log2)
     return bits >= 32 ? 0xFFFFFFFFull : (1ull << bits) - 1;
 }
 
-static int serve_from(uint32_t ip, const uint8_t *req, size_t len, int64_t rx_ns, uint64_t mono_ms,
-                      const struct ntp_clock_info *ci, uint8_t *out, struct ntp_reply *rep)
+static int serve_from_port(uint32_t ip, uint16_t port, const uint8_t *req, size_t len,
+                           int64_t rx_ns, uint64_t mono_ms, const struct ntp_clock_info *ci,
+                           uint8_t *out, struct ntp_reply *rep)
 {
     struct ntp_request rq = {
         .data = req,
         .len = len,
         .src_ip = ip,
-        .src_port = 49152,
+        .src_port = port,
         .rx_ns = rx_ns,
         .mono_ms = mono_ms,
     };
     memset(out, 0x5A, 512);
     return ntp_server_handle(&srv, &rq, ci, out, 512, rep);
+}
+
+static int serve_from(uint32_t ip, const uint8_t *req, size_t len, int64_t rx_ns, uint64_t mono_ms,
+                      const struct ntp_clock_info *ci, uint8_t *out, struct ntp_reply *rep)
+{
+    return serve_from_port(ip, 49152, req, len, rx_ns, mono_ms, ci, out, rep);
 }
 
 static int serve(const uint8_t *req, size_t len, int64_t rx_ns, const struct ntp_clock_info *ci,
@@ -100,7 +107,8 @@ static void assert_time_reply(const uint8_t *req, const uint8_t *out,
                               const char refid[4], int64_t rx_ns)
 {
     uint8_t vn = (req[0] >> 3) & 7;
-    uint8_t reply_mode = (req[0] & 7) == 3 ? 4 : 2;
+    /* Mode 1 is answered in mode 2; mode 3 and NTPv1's mode 0 in mode 4. */
+    uint8_t reply_mode = (req[0] & 7) == 1 ? 2 : 4;
 
     assert_int_equal(out[0], (li << 6) | (vn << 3) | reply_mode);
     assert_int_equal(out[1], stratum);
@@ -222,6 +230,7 @@ static void test_every_client_served(void **state)
         { "systemd-timesyncd", req_timesyncd, sizeof(req_timesyncd) },
         { "ntpv2", req_ntpv2, sizeof(req_ntpv2) },
         { "ntpv1", req_ntpv1, sizeof(req_ntpv1) },
+        { "ntpv1 without a mode", req_ntpv1_mode0, sizeof(req_ntpv1_mode0) },
         { "v4 extension field", req_v4_ef, sizeof(req_v4_ef) },
         { "v4 two extension fields", req_v4_two_efs, sizeof(req_v4_two_efs) },
         { "v3 + 1 byte", v3_pad1, sizeof(v3_pad1) },
@@ -255,6 +264,70 @@ static void test_every_client_served(void **state)
     assert_int_equal(c.replied_mode2, mode2);
     assert_int_equal(c.replied_mode4, mode4);
     assert_memory_equal(c.replied_version, by_version, sizeof(by_version));
+}
+
+/*
+ * NTPv1 has no mode field (RFC 1059): a client's request carries 0 there
+ * and comes from a port other than 123. It is answered in mode 4 with
+ * version 1, as chrony does; from port 123 it would be an NTPv1 peer and
+ * gets nothing. Mode 0 in any later version is still refused.
+ */
+static void test_ntpv1_without_mode(void **state)
+{
+    (void)state;
+    uint8_t out[512];
+    struct ntp_reply rep;
+    struct ntp_counters c;
+    int64_t rx_ns = T0_S * NS + NS / 2;
+
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 48, rx_ns, 1000, &ci_ok, out, &rep), 0);
+    assert_int_equal(rep.len, 48);
+    assert_true(rep.stamp_tx);
+    assert_int_equal(out[0], 0x0C); /* LI 0, VN 1, mode 4 */
+    assert_time_reply(req_ntpv1_mode0, out, &ci_ok, 0, 1, "LOCL", rx_ns);
+    ntp_server_get_counters(&srv, &c);
+    assert_int_equal(c.replied_mode4, 1);
+    assert_int_equal(c.replied_version[0], 1);
+
+    /* From port 123: an NTPv1 peer, not a client. */
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 123, req_ntpv1_mode0, 48, rx_ns, 2000, &ci_ok, out, &rep),
+        -EOPNOTSUPP);
+    assert_int_equal(rep.len, 0);
+    /* Mode 0 from a client port in versions 2..4: reserved, refused. */
+    uint8_t req[48];
+    for (uint8_t vn = 2; vn <= 4; vn++) {
+        memcpy(req, req_ntpv1_mode0, 48);
+        req[0] = (uint8_t)(vn << 3);
+        assert_int_equal(
+            serve_from_port(CLIENT_IP, 1023, req, 48, rx_ns, 3000u + vn, &ci_ok, out, &rep),
+            -EOPNOTSUPP);
+    }
+    /* Shorter than the header: short, whatever the version. */
+    assert_int_equal(
+        serve_from_port(CLIENT_IP, 1023, req_ntpv1_mode0, 47, rx_ns, 4000, &ci_ok, out, &rep),
+        -EMSGSIZE);
+    ntp_server_get_counters(&srv, &c);
+    assert_int_equal(c.drop_bad_mode, 4);
+    assert_int_equal(c.drop_short, 1);
+    assert_int_equal(c.replied_mode4, 1);
+
+    /* Over the rate limit, the kiss is a mode 4 reply too. */
+    struct ratelimit_params p = {
+        .enabled = true, .interval_log2 = 12, .burst = 1, .leak_log2 = 1
+    };
+    assert_int_equal(ntp_server_set_ratelimit(&srv, &p), 0);
+    bool is_kissed = false;
+    for (int i = 0; i < 40 && !is_kissed; i++) {
+        int rc = serve_from_port(IP(192, 168, 1, 77), 1023, req_ntpv1_mode0, 48, rx_ns, 5000,
+                                 &ci_ok, out, &rep);
+        if (rc == 0 && memcmp(out + 12, "RATE", 4) == 0) {
+            assert_int_equal(out[0], 0xCC); /* LI 3, VN 1, mode 4 */
+            is_kissed = true;
+        }
+    }
+    assert_true(is_kissed);
 }
 
 static void test_unsynchronized(void **state)
@@ -769,6 +842,7 @@ int main(void)
         cmocka_unit_test_setup(test_windows_mode3_first_literal, setup),
         cmocka_unit_test_setup(test_windows_mode1_literal, setup),
         cmocka_unit_test_setup(test_every_client_served, setup),
+        cmocka_unit_test_setup(test_ntpv1_without_mode, setup),
         cmocka_unit_test_setup(test_unsynchronized, setup),
         cmocka_unit_test_setup(test_leap_warning, setup),
         cmocka_unit_test_setup(test_request_fields_never_copied, setup),

@@ -304,6 +304,17 @@ static const uint8_t req_ntpv1[48] = {
 };
 
 /*
+ * An NTPv1 client in RFC 1059's own layout (sec. 3.2): LI 0, VN 1 and three
+ * reserved bits, zero, where later versions have the mode; a client is
+ * told apart from a peer by its source port (not 123).
+ */
+static const uint8_t req_ntpv1_mode0[48] = {
+    0x08, 0x00, 0x06, 0xF0, /* LI 0 VN 1 "mode" 0, stratum 0, poll 6, precision -16 */
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, NTP_REQ_ZERO_REF_ORG_RX,
+    0xEC, 0xD0, 0x7B, 0x30, 0x40, 0x00, 0x00, 0x00, /* transmit 19:00:00.250 */
+};
+
+/*
  * MS-SNTP from a domain member: the Windows client header followed by the
  * [MS-SNTP] authenticator: key identifier = the account RID 1104,
  * little-endian, then a 16-byte crypto-checksum field. 68 bytes.

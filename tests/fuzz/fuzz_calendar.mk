@@ -1,0 +1,1 @@
+FUZZ_SRCS_fuzz_calendar := lib/calendar.c

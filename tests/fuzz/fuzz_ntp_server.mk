@@ -1,0 +1,1 @@
+FUZZ_SRCS_fuzz_ntp_server := firmware/ntp/ntp_server.c firmware/ntp/ntp_control.c firmware/ntp/ntp_time.c firmware/ntp/ratelimit.c firmware/ntp/acl.c

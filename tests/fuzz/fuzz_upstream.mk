@@ -1,0 +1,1 @@
+FUZZ_SRCS_fuzz_upstream := firmware/ntp/upstream.c firmware/ntp/ntp_time.c

@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+"""Writes the fuzzers' seed corpora to tests/fuzz/corpus/<harness>/.
+
+Each seed is a small, valid input in the harness's own layout (see the top
+of each tests/fuzz/fuzz_*.c), built from real traffic: the NTP requests are
+the byte-exact ones of tests/unit/fakes/ntp_requests.h, the settings records
+are encoded as config.c lays them out (CRC-32 included), the RTC registers
+are what the chips hold for a real time. Regression inputs for findings are
+kept beside them as regress-*; this script never touches those.
+
+    tests/fuzz/make_corpus.py      (re)writes every seed-* file
+"""
+import os
+import re
+import struct
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def write(harness, name, data):
+    d = os.path.join(CORPUS, harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def ntp_requests():
+    """The request arrays of tests/unit/fakes/ntp_requests.h, by name."""
+    with open(os.path.join(ROOT, "tests", "unit", "fakes", "ntp_requests.h")) as f:
+        text = f.read()
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    zero = ", ".join(["0"] * 24)
+    text = text.replace("NTP_REQ_ZERO_REF_ORG_RX", zero)
+    reqs = {}
+    for name, body in re.findall(r"static const uint8_t (\w+)\[\d+\] = \{(.*?)\};", text, re.S):
+        toks = re.findall(r"'(.)'|(0[xX][0-9A-Fa-f]+|\d+)", body)
+        reqs[name] = bytes(ord(c) if c else int(n, 0) for c, n in toks)
+    return reqs
+
+
+# ------------------------------------------------------------ ntp server --
+
+def ntp_setup(flags, rl=0, precision=20):
+    # flags: 1 synced, 2-4 leap, 8 deny 192.168/16, 0x10 allow 10/8 only,
+    # 0x20 management 10.0.2.0/24, 0x40 key hook, 0x80 stratum 15
+    return struct.pack("!BBIB", flags, precision, 1764096900, rl)
+
+
+def ntp_record(dgram, head=0, advance=250, cap=1452):
+    # head: bits 0-1 source (10.0.2.2, 10.0.3.5, 192.168.1.1, 8.8.8.8),
+    # bit 2 source port 123, bit 3 advance in seconds, bit 7 a flood from
+    # `advance` + 1 addresses
+    return struct.pack("!BBHH", head, advance, cap, len(dgram)) + dgram
+
+
+def mode6_readvar(names, seq=1, vn=2):
+    """An ntpq READVAR for association 0 naming names, padded to 32-bit words."""
+    head = struct.pack("!BBHHHHH", 3 << 6 | vn << 3 | 6, 2, seq, 0, 0, 0, len(names))
+    return head + names + b"\0" * (-len(names) % 4)
+
+
+def ntp_corpus(r):
+    time_reqs = ["req_win_mode3_first", "req_win_mode1_first", "req_win_mode3_synced",
+                 "req_w32tm_stripchart", "req_chrony", "req_ntpd", "req_ntpdig", "req_busybox",
+                 "req_timesyncd", "req_ntpv2", "req_ntpv1", "req_v4_ef", "req_v4_two_efs"]
+    write("fuzz_ntp_server", "clients",
+          ntp_setup(0x21) + b"".join(ntp_record(r[n]) for n in time_reqs))
+    auth = ["req_mssntp_68", "req_mssntp_120", "req_v4_mac_sha1", "req_v4_mac_md5",
+            "req_v4_ef_mac", "req_crypto_nak"]
+    write("fuzz_ntp_server", "auth", ntp_setup(0x61) + b"".join(ntp_record(r[n]) for n in auth))
+    write("fuzz_ntp_server", "mode6",
+          ntp_setup(0x21) + ntp_record(r["req_ntpq_rv"], cap=100) +
+          ntp_record(r["req_ntpq_rv_named"]) + ntp_record(r["req_ntpq_readstat"]) +
+          ntp_record(r["req_ntpq_rv"], head=2) + ntp_record(r["req_ntpq_rv"], cap=0))
+    # rv naming more variables than a reply holds (40 items; 1024 bytes of text)
+    write("fuzz_ntp_server", "mode6-many-names",
+          ntp_setup(0x21) + ntp_record(mode6_readvar(b"leap," * 93, seq=7)) +
+          ntp_record(mode6_readvar(b"version," * 58, seq=8), cap=200))
+    write("fuzz_ntp_server", "mode7",
+          ntp_setup(0x21) + ntp_record(r["req_monlist"]) +
+          ntp_record(bytes([0x17]) + r["req_chrony"][1:]))
+    write("fuzz_ntp_server", "ratelimit",
+          ntp_setup(0x01, rl=0x1F) + b"".join(ntp_record(r["req_chrony"], advance=0)
+                                              for _ in range(20)))
+    write("fuzz_ntp_server", "ntpv1",
+          ntp_setup(0x01) + ntp_record(r["req_ntpv1_mode0"]) +
+          ntp_record(r["req_ntpv1_mode0"], head=4))
+    write("fuzz_ntp_server", "acl",
+          ntp_setup(0x19) + b"".join(ntp_record(r["req_chrony"], head=h) for h in range(4)))
+    # a flood from 251 addresses (head bit 7): more clients than the rate table holds
+    write("fuzz_ntp_server", "flood",
+          ntp_setup(0x01, rl=0x03) + ntp_record(r["req_chrony"], head=0x80, advance=250) +
+          ntp_record(r["req_chrony"], head=0x80, advance=250))
+    write("fuzz_ntp_server", "unsynced",
+          ntp_setup(0x00) + ntp_record(r["req_win_mode3_first"]) + ntp_record(r["req_chrony"]))
+
+
+# --------------------------------------------------------------- console --
+
+def console_seed(text, flags=0x0F, now_s=1795632000, net=1, top=3, errors=0x80,
+                 uptime=90061, last_set=1795600000, disp_us=1234):
+    # flags: 1 synced, 2 dhcp, 4 link up, 8 an RTC, 0x10 oscillator stopped, ...
+    # errors: 1 apply, 2 save, 4 factory reset, 8 time set, 0x10 adjust, 0x20 leap
+    # fail; 0x40 reboot needed; 0x80 CPU, stack and MAC known
+    return struct.pack("!BIHBBIII", flags, now_s, net, top, errors, uptime, last_set,
+                       disp_us) + text
+
+
+def console_corpus():
+    full = (b"ntp allow 10.0.2.0/24\r" + b"".join(b"ntp deny 172.16.%d.0/24\r" % i for i in range(7)) +
+            b"upstream 10.0.2.99\rlog 10.0.2.98\rntp mgmt 10.0.2.0/24\r"
+            b"net ip 10.0.2.15/24 gw 10.0.2.2\rnet mac 02:4e:5a:00:00:42\rconfig show\r")
+    write("fuzz_console", "help", console_seed(b"help\rhelp ntp\rhelp bogus\r"))
+    write("fuzz_console", "status", console_seed(b"status\r", flags=0xF6))
+    write("fuzz_console", "config-show-full", console_seed(full))
+    write("fuzz_console", "slow-uart",
+          console_seed(b"\xff\x00help\r\xff\x03status\r\xff\x01config show\rntp stratum 2\r\xff\xff"))
+    write("fuzz_console", "editing",
+          console_seed(b"ntp \x1b[Astr\x1b[1;5Catum 9\b7\r\x7fntp stratum 8\x03\r" +
+                       b"x" * 130 + b"\r" + b"ntp refid GPS\x15\r\n"))
+    write("fuzz_console", "settings",
+          console_seed(b"ntp stratum 3\rntp refid GPS\rntp ratelimit 4 16 3\rntp ratelimit off\r"
+                       b"time set 2026-11-25T18:40:00.5Z\rtime adjust -1.5s\rleap insert 2026-12-31\r"
+                       b"leap cancel\rnet dhcp off\rnet ip none\rclock trim -777\rclock drift 2000\r"
+                       b"clock strict on 900\rntp acl clear\rntp mgmt local\rsave\rreboot\r"
+                       b"factory-reset\rselftest watchdog\r"))
+    write("fuzz_console", "app-refuses",
+          console_seed(b"ntp stratum 3\rsave\rfactory-reset\rtime set 2026-11-25T18:40:00Z\r"
+                       b"time adjust +1ms\rleap insert 2026-12-31\rleap cancel\rstatus\r",
+                       errors=0x3F))
+    write("fuzz_console", "errors",
+          console_seed(b"frobnicate\rtime\rntp acl\rntp stratum 16\rtime set 2026-02-30T00:00:00Z\r"
+                       b"net ip 300.1.1.1/24\rntp allow 10.0.0.1/8\ra b c d e f g h i\r# comment\r"))
+
+
+# ---------------------------------------------------------------- config --
+
+CONFIG_MAGIC = 0x4350544E
+SLOT = 256
+
+
+def payload(dhcp=1, ip=0, prefix=0, gw=0, stratum=1, refid=b"LOCL", rl=(1, -2, 64, 2), acl=(),
+            mgmt=(1, 0, 0), upstream=0, syslog=0, trim=0, drift=20000, strict=(0, 1500),
+            last_set=(0, 0), mac=None):
+    p = struct.pack("<BIBIB4s", dhcp, ip, prefix, gw, stratum, refid.ljust(4, b"\0"))
+    p += struct.pack("<BbBBB", rl[0], rl[1], rl[2], rl[3], len(acl))
+    for i in range(8):
+        a = acl[i] if i < len(acl) else (0, 0, 0)
+        p += struct.pack("<BBI", a[0], a[1], a[2])
+    p += struct.pack("<BIBIIiiBIqB", mgmt[0], mgmt[1], mgmt[2], upstream, syslog, trim, drift,
+                     strict[0], strict[1], last_set[0], last_set[1])
+    assert len(p) == 104
+    if mac is not None:
+        p += bytes(mac[0]) + bytes([mac[1]])
+        assert len(p) == 111
+    return p
+
+
+def record(pl, seq, version=2):
+    head = struct.pack("<IHHI", CONFIG_MAGIC, version, len(pl), seq) + pl
+    return (head + struct.pack("<I", zlib.crc32(head))).ljust(SLOT, b"\xff")
+
+
+def ip(a, b, c, d):
+    return a << 24 | b << 16 | c << 8 | d
+
+
+def config_corpus():
+    blank = b"\xff" * SLOT
+    default_v2 = payload(mac=([0] * 6, 0))
+    custom = payload(dhcp=0, ip=ip(192, 168, 7, 20), prefix=23, gw=ip(192, 168, 6, 1), stratum=3,
+                     refid=b"GPS", rl=(1, 5, 200, 4),
+                     acl=[(1, 24, ip(10, 1, i, 0)) if i % 2 else (2, 24, ip(10, 1, i, 0))
+                          for i in range(8)],
+                     mgmt=(2, ip(172, 16, 0, 0), 12), upstream=ip(192, 168, 6, 5),
+                     syslog=ip(192, 168, 6, 6), trim=-123456, drift=2000, strict=(1, 900),
+                     last_set=(1795632000, 1), mac=([2, 0x4E, 0x5A, 0, 0, 0x42], 1))
+    write("fuzz_config", "blank", b"\x00")
+    write("fuzz_config", "defaults-v2", b"\x00" + record(default_v2, 1) + blank)
+    write("fuzz_config", "custom-both-slots",
+          b"\x00" + record(default_v2, 7) + record(custom, 8))
+    write("fuzz_config", "v1", b"\x00" + blank + record(payload(), 3, version=1))
+    damaged = bytearray(record(custom, 5))
+    damaged[40] ^= 0x5A
+    write("fuzz_config", "damaged", b"\x00" + bytes(damaged) + record(default_v2, 4))
+    write("fuzz_config", "other-version", b"\x00" + record(default_v2, 2, version=3) + blank)
+    write("fuzz_config", "foreign", b"\x00" + bytes(range(256)) * 2)
+    # header and CRC made right by the harness (flags 1, 2): the payload decoder's input
+    write("fuzz_config", "fixup-v2", b"\x03" + (b"\0" * 12 + custom).ljust(SLOT, b"\0") +
+          (b"\0" * 12 + default_v2).ljust(SLOT, b"\0"))
+    write("fuzz_config", "fixup-v1", b"\x05" + (b"\0" * 12 + payload()).ljust(SLOT, b"\0"))
+    write("fuzz_config", "read-failures", b"\x30" + record(default_v2, 1) + blank)
+
+
+# -------------------------------------------------------------- upstream --
+
+NTP_EPOCH = 2208988800
+T0 = 1795632000                     # 2026-11-25T18:40:00Z (after the era pivot's start)
+
+
+def ntp_ts(ns):
+    s, frac = divmod(ns, 10**9)
+    return ((s + NTP_EPOCH) & 0xFFFFFFFF) << 32 | (frac << 32) // 10**9
+
+
+def server_reply(t2_ns, t3_ns, stratum=2, li=0, refid=b"GPS\0", disp=0x0010):
+    return struct.pack("!BBbbII4sQQQQ", li << 6 | 4 << 3 | 4, stratum, 6, -20, 0x0010, disp,
+                       refid, ntp_ts(t2_ns - 10**9), 0, ntp_ts(t2_ns), ntp_ts(t3_ns))
+
+
+def upstream_round(kiss=None, samples=5, is_set=True):
+    now_ns = T0 * 10**9
+    data = struct.pack("!IQ", 1000, now_ns)
+    for i in range(samples):
+        step_ms = 2000
+        now_ns += step_ms * 10**6
+        data += struct.pack("!BHhQ", 0x80, 2, 0, 0x1234567890ABCDEF + i)     # poll, 2 s
+        t2 = now_ns + 20 * 10**6 + 150 * 10**6       # the server is 150 ms ahead
+        rep = server_reply(t2, t2 + 10**5)
+        if kiss is not None:
+            rep = server_reply(t2, t2, stratum=0, li=3, refid=kiss)
+        data += struct.pack("!BBB", 1, 0x13, len(rep)) + rep + struct.pack("!h", 0)
+        if kiss is not None:
+            break
+    data += bytes([0x83 if is_set else 0x03])                                 # take the result
+    return data
+
+
+def upstream_corpus():
+    write("fuzz_upstream", "round", upstream_round())
+    write("fuzz_upstream", "round-unset", upstream_round(is_set=False))
+    write("fuzz_upstream", "kiss-rate", upstream_round(kiss=b"RATE"))
+    write("fuzz_upstream", "kiss-deny", upstream_round(kiss=b"DENY"))
+    write("fuzz_upstream", "short-round", upstream_round(samples=2))
+
+
+# ------------------------------------------------------------------- rtc --
+
+def rtc_seed(chip, regs, set_s, flags=0):
+    return bytes([chip | flags]) + bytes(regs).ljust(17, b"\0") + struct.pack("!Q", set_s)
+
+
+def rtc_corpus():
+    # 2026-11-25 18:40:00, a Wednesday (ISO day 3), 24-hour mode
+    t = [0x00, 0x40, 0x18, 0x03, 0x25, 0x11, 0x26]
+    write("fuzz_rtc", "ds1307", rtc_seed(0, t, 1795632000))
+    write("fuzz_rtc", "ds1338", rtc_seed(1, t + [0x00], 1795632000))
+    write("fuzz_rtc", "ds1338-osf", rtc_seed(1, t + [0x20], 946684800))
+    write("fuzz_rtc", "ds1338-qemu-2100", rtc_seed(1, [0, 0, 0, 5, 0x01, 0x01, 0xA0, 0], 4102444800))
+    write("fuzz_rtc", "ds1307-halted-12h", rtc_seed(0, [0x80, 0x59, 0x72, 7, 0x31, 0x12, 0x99], 0))
+    ds3231 = t + [0] * 7 + [0x1C, 0x00, 0xF6]     # alarms, control, status, aging -10
+    write("fuzz_rtc", "ds3231", rtc_seed(2, ds3231, 7258118400))
+    write("fuzz_rtc", "ds3231-century", rtc_seed(2, [0, 0, 0, 1, 0x01, 0x81, 0x00] + [0] * 7 +
+                                                 [0x9C, 0x88, 0], 4102444800))
+    write("fuzz_rtc", "bus-errors", rtc_seed(1, t + [0], 1795632000, flags=0x24))
+
+
+# -------------------------------------------------------------- calendar --
+
+def calendar_seed(days, year, month, day, unix_s, fields):
+    return struct.pack("!qiBBqi", days, year, month, day, unix_s, fields[0]) + bytes(fields[1:])
+
+
+def calendar_corpus():
+    write("fuzz_calendar", "epoch", calendar_seed(0, 1970, 0, 0, 0, (1970, 1, 1, 0, 0, 0)))
+    write("fuzz_calendar", "leap-day", calendar_seed(11016, 2000, 1, 28, 951782400,
+                                                     (2000, 2, 29, 23, 59, 59)))
+    write("fuzz_calendar", "2100", calendar_seed(47541, 2100, 1, 27, 4107542400,
+                                                 (2100, 2, 29, 0, 0, 0)))
+    write("fuzz_calendar", "before-1970", calendar_seed(-719468, -1, 11, 30, -62135596800,
+                                                        (0, 2, 29, 24, 0, 0)))
+    write("fuzz_calendar", "far", calendar_seed(2**40, 2**31 - 1, 11, 30, -2**45,
+                                                (-2**31, 13, 0, 0, 60, 0)))
+
+
+if __name__ == "__main__":
+    reqs = ntp_requests()
+    ntp_corpus(reqs)
+    console_corpus()
+    config_corpus()
+    upstream_corpus()
+    rtc_corpus()
+    calendar_corpus()
+    for h in sorted(os.listdir(CORPUS)):
+        print("%s: %d files" % (h, len(os.listdir(os.path.join(CORPUS, h)))))
