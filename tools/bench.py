@@ -34,12 +34,14 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import appliance as harness  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+from icount import IcountAppliance, board_qemu_machine  # noqa: E402
 
 CROSS = "arm-none-eabi-"
 FLASH_BUDGET = 120 * 1024
@@ -228,14 +230,6 @@ def board_cpu_name(board):
         return "target CPU"
 
 
-def board_qemu_machine(board):
-    with open(os.path.join(ROOT, "board", board, "board.mk")) as f:
-        m = re.search(r"^BOARD_QEMU\s*:=\s*(.*)$", f.read(), re.M)
-    if not m:
-        raise RuntimeError("board/%s/board.mk has no BOARD_QEMU" % board)
-    return m.group(1).split()
-
-
 def engine(t, board, cpu_hz):
     """Builds and runs the engine bench; returns instructions per mode 3 request, or None."""
     t.section("2a. Instructions per request on the %s: engine only" % board_cpu_name(board),
@@ -311,36 +305,6 @@ def engine(t, board, cpu_hz):
 
 
 # ------------------------------------------------ the real image in QEMU --
-
-class IcountAppliance(harness.Appliance):
-    """The appliance image as tools/qemu-run.sh boots it, plus -icount shift=0 and an RTC on
-    the virtual clock (-rtc clock=vm): with icount the virtual clock lags the host's while the
-    CPU is busy, and the discipline would see the host-clocked RTC drift by far more than
-    any crystal."""
-
-    def __init__(self, tmp, board, elf):
-        super().__init__(tmp)
-        self.board, self.elf = board, elf
-
-    def start(self):
-        os.makedirs(os.path.dirname(self.eeprom), exist_ok=True)
-        with open(self.eeprom, "wb") as f:
-            f.write(b"\xff" * 4096)  # a blank EEPROM, as qemu-run.sh makes one
-        cmd = ["qemu-system-arm"] + board_qemu_machine(self.board) + [
-            "-nographic", "-monitor", "none", "-serial", "stdio",
-            "-kernel", self.elf, "-rtc", "base=utc,clock=vm", "-icount", "shift=0",
-            "-device", "ds1338,address=0x68",
-            "-nic", "user,hostfwd=udp:127.0.0.1:%d-:123" % self.port,
-            "-drive", "if=none,id=ee,file=%s,format=raw" % self.eeprom,
-            "-device", "at24c-eeprom,address=0x50,rom-size=4096,drive=ee"]
-        self.output = ""
-        self.started_at = time.monotonic()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        return self
-
 
 def ts_ns(ts):
     """NTP 32.32 timestamp -> unix ns (int), in the era nearest to now."""
