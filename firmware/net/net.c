@@ -47,9 +47,31 @@ static net_udp_tx_hook tx_hook;
 static uint32_t address_changes;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
+/*
+ * Milliseconds since boot, counted on from the last call: the main loop
+ * calls in every pass, far more often than every 2^32 ticks (85 s at
+ * 50 MHz), so the step is a 32-bit division (one UDIV) and the idle pass
+ * has no 64-bit division. Main loop only.
+ */
+static uint64_t uptime_ms;
+static uint64_t uptime_ticks; /* the tick count uptime_ms stands for */
+
 uint64_t net_uptime_ms(void)
 {
-    return timer_now() / (timer_hz() / 1000u);
+    uint32_t ticks_per_ms = timer_hz() / 1000u;
+    uint64_t elapsed = timer_now() - uptime_ticks;
+    while ((elapsed >> 32) != 0) {
+        /* A long stall (minutes): catch up in steps a 32-bit division can take. */
+        uint32_t step_ms = 0x80000000u / ticks_per_ms;
+        uint64_t step = (uint64_t)step_ms * ticks_per_ms;
+        uptime_ticks += step;
+        uptime_ms += step_ms;
+        elapsed -= step;
+    }
+    uint32_t ms = (uint32_t)elapsed / ticks_per_ms;
+    uptime_ticks += (uint64_t)ms * ticks_per_ms;
+    uptime_ms += ms;
+    return uptime_ms;
 }
 
 u32_t sys_now(void);
