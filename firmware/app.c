@@ -198,6 +198,7 @@ void app_get_status(struct app_status *st)
     st->ntp.received = c.received;
     st->ntp.replied_mode2 = c.replied_mode2;
     st->ntp.replied_mode4 = c.replied_mode4;
+    st->ntp.replied_xleave = c.replied_interleaved;
     for (unsigned v = 1; v <= 4; v++) {
         st->ntp.replied_v[v] = c.replied_version[v - 1];
     }

@@ -34,14 +34,14 @@ static bool rtc_full_read_due = true;
 
 /* ---------------------------------------------------------- clock <-> RTC -- */
 
-static int64_t ticks_to_ns(uint64_t ticks)
+static uint64_t ticks_to_ntp(uint64_t ticks)
 {
-    return clock_ticks_to_ns(&appliance.clock, ticks);
+    return clock_ticks_to_ntp(&appliance.clock, ticks);
 }
 
-static void ntp_info(struct ntp_clock_info *ci)
+static const struct ntp_clock_info *ntp_info(void)
 {
-    *ci = appliance.ntp_info;
+    return &appliance.ntp_info;
 }
 
 /*
@@ -70,6 +70,7 @@ static void refresh_ntp_info(uint64_t now)
     ci->precision_log2 = cs.precision_log2;
     ci->ref_ns = cs.ref_ns;
     ci->root_disp_us = cs.root_disp_us;
+    ntp_server_note_clock_info(&appliance.ntp, ci);
 }
 
 static void rtc_service(uint64_t now)
@@ -242,7 +243,7 @@ int main(void)
         .prefix_len = a->settings.ip_prefix,
         .gw = a->settings.gateway,
     };
-    if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, ticks_to_ns, ntp_info) != 0) {
+    if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, ticks_to_ntp, ntp_info) != 0) {
         log_event(LOG_ERR, "net: bring-up failed");
     }
     services_init();

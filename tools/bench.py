@@ -205,8 +205,8 @@ SCENARIOS = [
     ("mode6_rv", "mode 6 `ntpq -c rv` from mgmt subnet", None),
 ]
 FUNCTIONS = [
-    ("clock_ticks_to_ns", "clock_ticks_to_ns()", "ticks -> ns; twice per time reply"),
-    ("stamp_transmit", "ntp_server_stamp_transmit()", "ns -> NTP format, fuzz, kept increasing"),
+    ("clock_ticks_to_ntp", "clock_ticks_to_ntp()", "ticks -> NTP format; twice per time reply"),
+    ("stamp_transmit", "ntp_server_stamp_transmit()", "fuzz, kept increasing, written"),
     ("clock_get_status", "clock_get_status()", "every 50 ms and after clock events (refresh_ntp_info)"),
 ]
 
@@ -237,7 +237,7 @@ def engine(t, board, cpu_hz):
               "firmware/ntp and firmware/clock (same CPU flags, -Os), run on qemu-system-arm "
               "%s -icount shift=0: one instruction = 1 ns of virtual time, read "
               "through SysTick and calibrated with a loop of known length. Per request: "
-              "arrival ticks->ns, ntp_server_handle(), ticks->ns and "
+              "arrival ticks->NTP, ntp_server_handle(), ticks->NTP and "
               "ntp_server_stamp_transmit() for a reply, every mode 6 fragment, as "
               "firmware/net/ntp_udp.c does; averaged over 2000 requests (500 for mode 6) after "
               "a warm-up, with the empty driver loop subtracted. Each scenario is checked "

@@ -120,10 +120,11 @@ static void print_net_status(const struct app_status *st, const struct settings 
 static void print_ntp_status(const struct app_status *st)
 {
     const struct app_ntp_counters *n = &st->ntp;
-    console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu), KoD %lu\n",
+    console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu, interleaved %lu), "
+                   "KoD %lu\n",
                    (unsigned long)n->received, (unsigned long)(n->replied_mode4 + n->replied_mode2),
                    (unsigned long)n->replied_mode4, (unsigned long)n->replied_mode2,
-                   (unsigned long)n->kod_sent);
+                   (unsigned long)n->replied_xleave, (unsigned long)n->kod_sent);
     console_printf("ntp replies by version: v1 %lu, v2 %lu, v3 %lu, v4 %lu\n",
                    (unsigned long)n->replied_v[1], (unsigned long)n->replied_v[2],
                    (unsigned long)n->replied_v[3], (unsigned long)n->replied_v[4]);

@@ -28,7 +28,7 @@
 
 static struct udp_pcb *pcb;
 static struct ntp_server *server;
-static ntp_udp_ticks_to_ns_fn to_ns;
+static ntp_udp_ticks_to_ntp_fn to_ntp;
 static ntp_udp_clock_info_fn info;
 static uint32_t dropped;
 
@@ -43,12 +43,14 @@ uint32_t ntp_udp_dropped(void)
 static int stamp_hook(uint8_t *payload, size_t len, uint8_t old[8])
 {
     uint8_t mode = payload[0] & 7u;
-    if (len < NTP_HEADER_LEN || (mode != MODE_SERVER && mode != MODE_SYM_PASSIVE)) {
+    /* A basic reply's provisional transmit timestamp equals its receive timestamp. */
+    if (len < NTP_HEADER_LEN || (mode != MODE_SERVER && mode != MODE_SYM_PASSIVE) ||
+        memcmp(payload + NTP_XMT_OFFSET - 8u, payload + NTP_XMT_OFFSET, 8) != 0) {
         return -1;
     }
-    int64_t now_ns = to_ns(timer_now());
+    uint64_t now_ts = to_ntp(timer_now());
     memcpy(old, payload + NTP_XMT_OFFSET, 8);
-    ntp_server_stamp_transmit(server, payload, now_ns);
+    ntp_server_stamp_transmit(server, payload, now_ts);
     return (int)NTP_XMT_OFFSET;
 }
 
@@ -89,20 +91,18 @@ static void recv_cb(void *arg, struct udp_pcb *upcb, struct pbuf *p, const ip_ad
         .len = p->len,
         .src_ip = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(addr))),
         .src_port = port,
-        .rx_ns = to_ns(rx_ticks),
+        .rx_ts = to_ntp(rx_ticks),
         .mono_ms = net_uptime_ms(),
     };
     net_rand_stir(rx_ticks);
 
-    struct ntp_clock_info ci;
-    info(&ci);
     struct ntp_reply rep;
     struct pbuf *q = reply_pbuf();
     if (q == NULL) {
         pbuf_free(p);
         return;
     }
-    int err = ntp_server_handle(server, &rq, &ci, q->payload, REPLY_MAX, &rep);
+    int err = ntp_server_handle(server, &rq, info(), q->payload, REPLY_MAX, &rep);
     pbuf_free(p); /* the request is not needed past this point */
     if (err != 0) {
         pbuf_free(q);
@@ -118,11 +118,11 @@ static void recv_cb(void *arg, struct udp_pcb *upcb, struct pbuf *p, const ip_ad
     }
 }
 
-int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ns_fn ticks_to_ns,
+int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ntp_fn ticks_to_ntp,
                  ntp_udp_clock_info_fn clock_info)
 {
     server = srv;
-    to_ns = ticks_to_ns;
+    to_ntp = ticks_to_ntp;
     info = clock_info;
     pcb = udp_new();
     if (pcb == NULL) {

@@ -10,10 +10,10 @@
 
 #include "ntp/ntp.h"
 
-/* Maps a timestamp-counter reading to served time of day (unix ns). */
-typedef int64_t (*ntp_udp_ticks_to_ns_fn)(uint64_t ticks);
-/* Fills the clock's current state for a reply. */
-typedef void (*ntp_udp_clock_info_fn)(struct ntp_clock_info *ci);
+/* Maps a timestamp-counter reading to served time of day (NTP timestamp). */
+typedef uint64_t (*ntp_udp_ticks_to_ntp_fn)(uint64_t ticks);
+/* Returns the clock's current state for a reply. */
+typedef const struct ntp_clock_info *(*ntp_udp_clock_info_fn)(void);
 
 /* Largest request accepted (header, extension fields and MAC); longer ones are dropped. */
 #ifndef NTP_UDP_REQUEST_MAX
@@ -24,7 +24,7 @@ typedef void (*ntp_udp_clock_info_fn)(struct ntp_clock_info *ci);
  * Binds UDP port 123 and serves it with srv. Returns 0, or -ENOMEM/-EADDRINUSE
  * when lwIP cannot give the port.
  */
-int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ns_fn ticks_to_ns,
+int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ntp_fn ticks_to_ntp,
                  ntp_udp_clock_info_fn clock_info);
 
 /* Returns how many datagrams were refused before reaching the engine (too long, no buffer). */

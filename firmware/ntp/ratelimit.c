@@ -83,6 +83,7 @@ static struct ratelimit_entry *lookup(struct ratelimit *rl, uint32_t ip, uint64_
                 lru_unlink(rl, i);
                 lru_push_head(rl, i);
             }
+            rl->last = i;
             return &rl->entries[i];
         }
     }
@@ -98,12 +99,30 @@ static struct ratelimit_entry *lookup(struct ratelimit *rl, uint32_t ip, uint64_
     struct ratelimit_entry *e = &rl->entries[i];
     e->ip = ip;
     e->tat_ms = mono_ms; /* a new client starts with a full bucket */
+    e->xl_rx_ts = 0;
+    e->xl_tx_ts = 0;
     e->requests = 0;
     e->limited = 0;
     e->hash_next = rl->heads[h];
     rl->heads[h] = i;
     lru_push_head(rl, i);
+    rl->last = i;
     return e;
+}
+
+struct ratelimit_entry *ratelimit_last_entry(struct ratelimit *rl)
+{
+    return &rl->entries[rl->last];
+}
+
+struct ratelimit_entry *ratelimit_find(struct ratelimit *rl, uint32_t ip)
+{
+    for (uint16_t i = rl->heads[hash_ip(rl, ip)]; i != RATELIMIT_NIL;
+         i = rl->entries[i].hash_next) {
+        if (rl->entries[i].ip == ip)
+            return &rl->entries[i];
+    }
+    return NULL;
 }
 
 void ratelimit_clear(struct ratelimit *rl)
