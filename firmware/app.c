@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mac.h"
 #include "net/net.h"
+#include "net/ntp_udp.h"
 
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
 {
@@ -212,6 +213,11 @@ void app_get_status(struct app_status *st)
     st->ntp.drop_ratelimit = c.drop_ratelimit;
     st->ntp.kod_sent = c.kod_sent;
     st->ntp.mode6_replied = c.ctl_answered + c.ctl_errors;
+    st->ntp.fast_path = ntp_udp_fast_count();
+    struct eth_stats es;
+    eth_get_stats(&es);
+    st->ntp.tx_done = es.tx_done;
+    st->ntp.tx_done_lost = es.tx_done_lost;
     st->ntp.mode6_refused = c.ctl_refused + c.ctl_ratelimited;
 
     struct ratelimit_client top[APP_TOP_CLIENTS];

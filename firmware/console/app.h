@@ -49,6 +49,9 @@ struct app_ntp_counters {
     uint32_t kod_sent;       /* Kiss-o'-Death replies (RATE, DENY, ...) */
     uint32_t mode6_replied;  /* control queries answered */
     uint32_t mode6_refused;  /* control queries from outside mgmt */
+    uint32_t fast_path;      /* requests the fast path took (the rest went through lwIP) */
+    uint32_t tx_done;        /* frames whose transmit-complete event the MAC stamped */
+    uint32_t tx_done_lost;   /* transmit-complete events the main loop took too late */
 };
 
 struct app_client {

@@ -136,6 +136,9 @@ static void print_ntp_status(const struct app_status *st)
                    (unsigned long)n->drop_acl, (unsigned long)n->drop_ratelimit);
     console_printf("ntp mode 6: replied %lu, refused %lu\n", (unsigned long)n->mode6_replied,
                    (unsigned long)n->mode6_refused);
+    console_printf("ntp frames: fast path %lu, transmit-complete stamps %lu (lost %lu)\n",
+                   (unsigned long)n->fast_path, (unsigned long)n->tx_done,
+                   (unsigned long)n->tx_done_lost);
     console_puts("top clients:");
     unsigned count =
         st->top_client_count < APP_TOP_CLIENTS ? st->top_client_count : APP_TOP_CLIENTS;

@@ -83,7 +83,8 @@ static uint32_t sum_words(uint32_t acc, const uint8_t *p, size_t n)
 }
 
 /* Not 0.0.0.0, not 224.0.0.0/4 (multicast) or above, not our subnet's broadcast. */
-static inline bool is_host_source(const uint8_t *src, uint32_t src_w, const struct fastpath_self *self)
+static inline bool is_host_source(const uint8_t *src, uint32_t src_w,
+                                  const struct fastpath_self *self)
 {
     return src_w != 0 && src[0] < 0xE0u && src_w != self->bcast;
 }
@@ -130,8 +131,8 @@ int fastpath_parse(uint8_t *frame, size_t len, const struct fastpath_self *self,
     }
     u->payload = udp + FASTPATH_UDP_HDR;
     u->len = (uint16_t)(udp_len - FASTPATH_UDP_HDR);
-    u->src_ip = ((uint32_t)ip[12] << 24) | ((uint32_t)ip[13] << 16) | ((uint32_t)ip[14] << 8) |
-                ip[15];
+    u->src_ip =
+        ((uint32_t)ip[12] << 24) | ((uint32_t)ip[13] << 16) | ((uint32_t)ip[14] << 8) | ip[15];
     u->src_port = (uint16_t)((udp[0] << 8) | udp[1]);
     u->addr_sum = addr_sum;
     return 0;
@@ -175,6 +176,7 @@ void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct f
     s = csum_add32(csum_add32(s, pay[8]), pay[9]);
     r->csum_base = csum_host16(csum_fold(s)); /* big-endian, as eth.h wants it */
     s = csum_add32(csum_add32(s, pay[10]), pay[11]);
-    st32(udp + 4, len_w | ((uint32_t)csum_field(csum_fold(s)) << (FASTPATH_LITTLE_ENDIAN ? 16 : 0)));
+    st32(udp + 4,
+         len_w | ((uint32_t)csum_field(csum_fold(s)) << (FASTPATH_LITTLE_ENDIAN ? 16 : 0)));
     r->len = FASTPATH_ETH_HDR + FASTPATH_IP_HDR + udp_len;
 }

@@ -35,10 +35,10 @@
  * (fastpath_self_set() fills them), so they compare in one access.
  */
 struct fastpath_self {
-    uint16_t mac01;  /* MAC bytes 0, 1 */
-    uint32_t mac25;  /* MAC bytes 2..5 */
-    uint32_t ip;     /* our IPv4 address */
-    uint32_t bcast;  /* the subnet's broadcast address */
+    uint16_t mac01; /* MAC bytes 0, 1 */
+    uint32_t mac25; /* MAC bytes 2..5 */
+    uint32_t ip;    /* our IPv4 address */
+    uint32_t bcast; /* the subnet's broadcast address */
 };
 
 /* Fills *self from a MAC address and IPv4 address and mask (network byte order, as on the wire). */

@@ -561,6 +561,9 @@ static void fill_status(void)
         .kod_sent = 19,
         .mode6_replied = 20,
         .mode6_refused = 21,
+        .fast_path = 850,
+        .tx_done = 902,
+        .tx_done_lost = 3,
     };
     st->top_clients[0] = (struct app_client){ IP(10, 0, 2, 2), 700 };
     st->top_clients[1] = (struct app_client){ IP(10, 0, 2, 99), 205 };
@@ -592,6 +595,7 @@ static void test_status_reports_everything(void **unused)
         "ntp drops: short 11, mode 12, version 13, ms-sntp 14, auth 15\r\n",
         "ntp drops: format 16, acl 17, ratelimit 18\r\n",
         "ntp mode 6: replied 20, refused 21\r\n",
+        "ntp frames: fast path 850, transmit-complete stamps 902 (lost 3)\r\n",
         "top clients: 10.0.2.2 (700) 10.0.2.99 (205)\r\n",
         "settings: ok\r\n",
     };
