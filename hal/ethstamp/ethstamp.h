@@ -24,27 +24,44 @@
 
 /* Everything the stamp needs after the counter read, ready in registers. */
 struct ethstamp {
-    uint32_t raw_base; /* timer_raw_at(base_ticks) */
+    uint32_t raw_base;     /* the raw counter reading the line is anchored at */
+    uint32_t anchor_ticks; /* ticks from base_ticks to that anchor */
     uint32_t per_tick_q16;
-    uint32_t base_lo, base_hi; /* raised to respect min, see ethstamp_prepare() */
+    uint32_t base_lo, base_hi; /* the stamp's value at the anchor */
     uint32_t keep_mask;        /* ~low_mask */
     uint32_t low_bits;
     uint32_t sum; /* csum_base with its bytes swapped: the sum in FIFO byte order */
 };
 
+/* The line's value e ticks past a point worth base (the arithmetic of eth.h). */
+static inline uint64_t ethstamp_at(uint64_t base, uint32_t e, uint32_t per_tick_q16)
+{
+    return base + (uint32_t)(((uint64_t)e * per_tick_q16) >> 16);
+}
+
 /*
- * The floor (min) is applied here, not after the read: the stamp can come
- * out no lower than base with its low bits cleared, so when that is below
- * min (the previous stamp in the same fuzz interval: rare) the base is
- * raised to min + low_mask, whose low bits cleared are at least min.
+ * The floor (min) is settled here, not after the read: the counter is
+ * read now (cheaply), and if the lowest stamp the final read can give
+ * (the line's value now, its low bits cleared) is not below min, min
+ * cannot bind. Otherwise (the previous stamp came within the fuzz interval
+ * of now: rare) the line is anchored now at min + low_mask, whose low bits
+ * cleared are at least min: the stamp then exceeds the floor rule's by at
+ * most low_mask plus the few instructions to the final read.
  */
 static inline void ethstamp_prepare(struct ethstamp *p, const struct eth_tx_stamp *st)
 {
+    uint32_t raw_base = timer_raw_at(st->base_ticks);
+    uint32_t raw_now = timer_raw();
+    uint32_t e = timer_raw_elapsed(raw_base, raw_now);
     uint64_t base = st->base;
-    if ((int64_t)((base & ~(uint64_t)st->low_mask) - st->min) < 0) {
+    p->anchor_ticks = 0;
+    if ((int64_t)((ethstamp_at(base, e, st->per_tick_q16) & ~(uint64_t)st->low_mask) - st->min) <
+        0) {
         base = st->min + st->low_mask;
+        raw_base = raw_now;
+        p->anchor_ticks = e;
     }
-    p->raw_base = timer_raw_at(st->base_ticks);
+    p->raw_base = raw_base;
     p->per_tick_q16 = st->per_tick_q16;
     p->base_lo = (uint32_t)base;
     p->base_hi = (uint32_t)(base >> 32);
@@ -84,7 +101,7 @@ static inline uint32_t ethstamp_add3(uint32_t s, uint32_t a, uint32_t b)
  * From the counter's raw reading: returns the FIFO word that carries the
  * checksum, ulen_w (that word with the field 0) with the field in its
  * upper half, and sets *w_hi, *w_lo to the stamp's two FIFO words and *d to
- * the ticks since base_ticks. The arguments are struct ethstamp's fields.
+ * the ticks since the anchor. The arguments are struct ethstamp's fields.
  */
 static inline uint32_t ethstamp_finish(uint32_t raw_base, uint32_t per_tick_q16, uint32_t base_lo,
                                        uint32_t base_hi, uint32_t keep_mask, uint32_t low_bits,

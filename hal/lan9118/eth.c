@@ -493,7 +493,7 @@ put0:
     *fifo = hi;
     *fifo = lo;
 
-    st->ticks = st->base_ticks + elapsed;
+    st->ticks = st->base_ticks + p.anchor_ticks + elapsed;
     st->value = ethstamp_value(hi, lo);
     stats.tx_frames++;
     return 0;

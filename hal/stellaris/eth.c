@@ -380,7 +380,7 @@ put0:
     mmio_write32(data, lo);
     mmio_write32(MAC_TR(b), MAC_TR_NEWTX);
 
-    st->ticks = st->base_ticks + elapsed;
+    st->ticks = st->base_ticks + p.anchor_ticks + elapsed;
     st->value = ethstamp_value(hi, lo);
     stats.tx_frames++;
     return 0;

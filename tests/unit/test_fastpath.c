@@ -148,26 +148,26 @@ static void test_leaves_the_rest_to_lwip(void **unused)
         edit;                                                                                      \
         assert_int_equal(fastpath_parse(f, len, &self, 123, &u), -EINVAL);                         \
     } while (0)
-    REFUSED(f[0] = 0xFF);                                     /* broadcast */
-    REFUSED(f[5] ^= 1);                                       /* another host's MAC */
-    REFUSED(f[13] = 0x06);                                    /* ARP */
-    REFUSED((f[14] = 0x46, fix_ip_csum(f)));                  /* IP options */
-    REFUSED((f[14] = 0x65, fix_ip_csum(f)));                  /* IPv6 version number */
-    REFUSED((f[20] |= 0x20, fix_ip_csum(f)));                 /* more fragments */
-    REFUSED((f[21] = 1, fix_ip_csum(f)));                     /* a fragment's offset */
-    REFUSED((f[23] = 6, fix_ip_csum(f)));                     /* TCP */
-    REFUSED(f[24] ^= 0x10);                                   /* bad IP checksum */
-    REFUSED((f[33] = 16, fix_ip_csum(f)));                    /* to another address */
-    REFUSED((f[26] = 10, f[29] = 255, fix_ip_csum(f)));       /* from our subnet's broadcast */
-    REFUSED((f[26] = 224, fix_ip_csum(f)));                   /* from a multicast address */
-    REFUSED((memset(f + 26, 0, 4), fix_ip_csum(f)));          /* from 0.0.0.0 */
-    REFUSED((f[37] = 124, fix_udp_csum(f)));                  /* port 124 */
-    REFUSED(f[45] ^= 1);                                      /* bad UDP checksum */
-    REFUSED((f[39] = 57, fix_udp_csum(f)));                   /* UDP length > IP's */
-    REFUSED((f[39] = 55, fix_udp_csum(f)));                   /* UDP length < IP's */
-    REFUSED((f[17] = 200, fix_ip_csum(f)));                   /* IP length past the frame */
-    REFUSED((f[16] = 0, f[17] = 27, fix_ip_csum(f)));         /* no room for UDP */
-    REFUSED(len = 41);                                        /* a runt */
+    REFUSED(f[0] = 0xFF);                               /* broadcast */
+    REFUSED(f[5] ^= 1);                                 /* another host's MAC */
+    REFUSED(f[13] = 0x06);                              /* ARP */
+    REFUSED((f[14] = 0x46, fix_ip_csum(f)));            /* IP options */
+    REFUSED((f[14] = 0x65, fix_ip_csum(f)));            /* IPv6 version number */
+    REFUSED((f[20] |= 0x20, fix_ip_csum(f)));           /* more fragments */
+    REFUSED((f[21] = 1, fix_ip_csum(f)));               /* a fragment's offset */
+    REFUSED((f[23] = 6, fix_ip_csum(f)));               /* TCP */
+    REFUSED(f[24] ^= 0x10);                             /* bad IP checksum */
+    REFUSED((f[33] = 16, fix_ip_csum(f)));              /* to another address */
+    REFUSED((f[26] = 10, f[29] = 255, fix_ip_csum(f))); /* from our subnet's broadcast */
+    REFUSED((f[26] = 224, fix_ip_csum(f)));             /* from a multicast address */
+    REFUSED((memset(f + 26, 0, 4), fix_ip_csum(f)));    /* from 0.0.0.0 */
+    REFUSED((f[37] = 124, fix_udp_csum(f)));            /* port 124 */
+    REFUSED(f[45] ^= 1);                                /* bad UDP checksum */
+    REFUSED((f[39] = 57, fix_udp_csum(f)));             /* UDP length > IP's */
+    REFUSED((f[39] = 55, fix_udp_csum(f)));             /* UDP length < IP's */
+    REFUSED((f[17] = 200, fix_ip_csum(f)));             /* IP length past the frame */
+    REFUSED((f[16] = 0, f[17] = 27, fix_ip_csum(f)));   /* no room for UDP */
+    REFUSED(len = 41);                                  /* a runt */
 #undef REFUSED
 }
 
