@@ -28,11 +28,13 @@ WFI and counts the instructions of each pass and the calls of the 64-bit
 division helpers (__aeabi_uldivmod, __aeabi_ldivmod) in it.
 
 Reference board only (the NEWTX write marks the transmission start); the
-log is deleted afterwards. Run on its own:
-    tools/bench/trace.py [--board lm3s6965evb] [--elf build/.../firmware.elf]
+logs are deleted afterwards. Used by tools/bench.py (section 2d); on its own:
+    tools/bench/frametrace.py [--board lm3s6965evb] [--elf build/.../firmware.elf]
+        [--functions] [--lines FUNC] [--keep DIR [--reuse]]
 """
 import argparse
 import bisect
+import json
 import os
 import re
 import socket
@@ -217,35 +219,56 @@ def one_request(port, timeout=2.0):
     return ((tx - rx) * 10**9) / 2**32, data
 
 
-def capture(board, elf, tmp, idle_s=0.05):
-    """Boots the image and logs one request and an idle stretch. Returns a dict of paths and
-    the reply's t3 - t2."""
-    a = icount.IcountAppliance(os.path.join(tmp, "run"), board, elf, monitor=True)
+def capture_running(a, tmp, requests=5, idle_s=0.05):
+    """Logs a few requests, 30 ms apart, and an idle stretch on a running, synced appliance
+    (IcountAppliance with a monitor). Returns a dict of log paths and the replies' t3 - t2
+    (None for a request without a reply)."""
     req_log = os.path.join(tmp, "request.log")
     idle_log = os.path.join(tmp, "idle.log")
+    for path in (req_log, idle_log):  # QEMU appends to a log file
+        if os.path.exists(path):
+            os.unlink(path)
+    for _ in range(5):  # ARP resolved, caches warm; the first datagram may be lost
+        if harness.query(a.port) is not None:
+            break
+    for _ in range(3):
+        one_request(a.port)
+        time.sleep(0.05)
+    time.sleep(0.2)
+    start_logging(a, req_log)
+    t32 = []
+    for _ in range(requests):
+        t32.append(one_request(a.port)[0])
+        time.sleep(0.03)
+    time.sleep(0.1)
+    stop_logging(a)
+    time.sleep(0.2)
+    start_logging(a, idle_log)
+    time.sleep(idle_s)
+    stop_logging(a)
+    a.monitor("logfile /dev/null")
+    return {"request": req_log, "idle": idle_log, "t3_t2_ns": t32}
+
+
+def capture(board, elf, tmp, requests=5, idle_s=0.05):
+    """Boots the image and captures as capture_running() does."""
+    a = icount.IcountAppliance(os.path.join(tmp, "run"), board, elf, monitor=True)
     try:
         a.start()
         a.wait_ready(timeout=60)
         a.wait_synced(timeout=60)
-        for _ in range(5):  # ARP resolved, caches warm; the first datagram may be lost
-            if harness.query(a.port) is not None:
-                break
-        for _ in range(3):
-            one_request(a.port)
-            time.sleep(0.05)
-        time.sleep(0.2)
-        start_logging(a, req_log)
-        t32, reply = one_request(a.port)
-        time.sleep(0.1)
-        stop_logging(a)
-        time.sleep(0.2)
-        start_logging(a, idle_log)
-        time.sleep(idle_s)
-        stop_logging(a)
-        a.monitor("logfile /dev/null")
+        return capture_running(a, tmp, requests, idle_s)
     finally:
         a.stop()
-    return {"request": req_log, "idle": idle_log, "t3_t2_ns": t32, "reply": reply}
+
+
+def analyse(board, elf, cap, cpu_hz):
+    """(request figures, idle figures) from a capture."""
+    if not any(t is not None for t in cap["t3_t2_ns"]):
+        raise RuntimeError("no traced request got a reply")
+    img = Image(elf)
+    return (analyse_request(img, cap["request"], board, cap["t3_t2_ns"], cpu_hz),
+            analyse_idle(img, cap["idle"]))
 
 
 # --------------------------------------------------------------- parsing --
@@ -310,32 +333,32 @@ def cvr_reads(mmio, lo, hi):
     return out
 
 
-def analyse_request(img, path, board, t3_t2_ns, cpu_hz):
-    """The request's span, layer by layer. Returns a dict (see the keys below) or raises."""
-    pcs, ctxs, mmio = parse(path)
-    isr = [img.sym[n] for n in ETH_ISR if n in img.sym]
-    base = ETH_BASE.get(board)
-    if not isr or base is None:
-        raise RuntimeError("no Ethernet interrupt symbol or MAC base for %s" % board)
-    # The interrupt that took the request: the first entry to the Ethernet ISR that read a frame.
-    entry = None
+def frame_interrupts(img, pcs, ctxs, mmio, base):
+    """Indices of the entries into the Ethernet ISR that read a frame from the MAC."""
+    isr = {img.sym[n] for n in ETH_ISR if n in img.sym}
+    reads = sorted(k for k in mmio if any(a == base + 0x10 and kind == "read"
+                                          for kind, a, _ in mmio[k]))
+    entries = []
     for i, pc in enumerate(pcs):
         if pc in isr and ctxs[i] != 0:
-            reads = [k for k in mmio if k >= i and any(
-                a == base + 0x10 and kind == "read" for kind, a, _ in mmio[k])]
-            if reads:
-                entry = i
-                break
-    if entry is None:
-        raise RuntimeError("no Ethernet interrupt with a frame in the log")
+            nxt = bisect.bisect_left(reads, i)
+            if nxt < len(reads) and ctxs[reads[nxt]] == ctxs[i] and \
+                    all(ctxs[j] != 0 for j in range(i, reads[nxt])):
+                entries.append(i)
+    return entries
+
+
+def analyse_one(img, pcs, ctxs, mmio, base, entry, t3_t2_ns, cpu_hz):
+    """One request's span from the interrupt at entry, layer by layer (see analyse_request)."""
     exc = ctxs[entry]
     rx = next(((i, v) for i, v in cvr_reads(mmio, entry, len(pcs)) if ctxs[i] == exc), None)
+    if rx is None:
+        raise RuntimeError("no receive stamp in the interrupt")
     go = next((i for i in sorted(mmio) if i > rx[0] and any(
         kind == "write" and a == base + MAC_TR and v & 1 for kind, a, v in mmio[i])), None)
-    if rx is None or go is None:
-        raise RuntimeError("no receive stamp or no transmission in the log")
-    ns_per_tick = 1e9 / cpu_hz
-    want = t3_t2_ns / ns_per_tick
+    if go is None:
+        raise RuntimeError("no transmission after the receive stamp")
+    want = t3_t2_ns / (1e9 / cpu_hz)
     cands = [(i, ((rx[1] - v) & 0xFFFFFF)) for i, v in cvr_reads(mmio, rx[0] + 1, go)
              if ctxs[i] == 0]
     if not cands:
@@ -356,17 +379,39 @@ def analyse_request(img, path, board, t3_t2_ns, cpu_hz):
         counts[name] += 1
         key = (name, func)
         funcs[key] = funcs.get(key, 0) + 1
-    # Thread-mode code before the first instruction that belongs to the frame path proper
-    # counts as the main loop's wait (already so by file); nothing more to split here.
     return {
         "total": len(span),
         "layers": counts,
         "stamp_to_go": go - tx_i,
         "tx_ticks": tx_ticks,
         "t3_t2_ns": t3_t2_ns,
-        "candidates": len(cands),
         "functions": funcs,
+        "pcs": [pcs[i] for i in span if ctxs[i] == 0],
     }
+
+
+def analyse_request(img, path, board, t3_t2_ns, cpu_hz):
+    """The traced requests' spans from the receive stamp to the transmit stamp, layer by
+    layer. t3_t2_ns: the replies' t3 - t2, in order. Returns the figures of the request with
+    the median total, with "all" the totals of every request analysed."""
+    pcs, ctxs, mmio = parse(path)
+    base = ETH_BASE.get(board)
+    if base is None:
+        raise RuntimeError("no MAC base for %s" % board)
+    entries = frame_interrupts(img, pcs, ctxs, mmio, base)
+    answered = [t for t in t3_t2_ns if t is not None]
+    if not entries or len(entries) < len(answered):
+        raise RuntimeError("%d frame interrupts in the log for %d replies"
+                           % (len(entries), len(answered)))
+    results = []
+    for entry, t32 in zip(entries, t3_t2_ns):
+        if t32 is not None:
+            results.append(analyse_one(img, pcs, ctxs, mmio, base, entry, t32, cpu_hz))
+    results.sort(key=lambda r: r["total"])
+    pick = dict(results[len(results) // 2])
+    pick["all"] = [r["total"] for r in results]
+    pick["stamp_to_go_all"] = [r["stamp_to_go"] for r in results]
+    return pick
 
 
 def analyse_idle(img, path):
@@ -401,22 +446,17 @@ def analyse_idle(img, path):
 def run(board, elf, cpu_hz, keep=None, reuse=False):
     """Captures (or, with reuse, reads the logs kept in keep) and analyses; returns
     (request figures, idle figures)."""
-    img = Image(elf)
     with tempfile.TemporaryDirectory(prefix="ntp-trace-") as tmp:
         if reuse:
             with open(os.path.join(keep, "reply.txt")) as f:
                 cap = {"request": os.path.join(keep, "request.log"),
-                       "idle": os.path.join(keep, "idle.log"), "t3_t2_ns": float(f.read())}
+                       "idle": os.path.join(keep, "idle.log"), "t3_t2_ns": json.loads(f.read())}
         else:
             cap = capture(board, elf, keep or tmp)
-            if keep and cap["t3_t2_ns"] is not None:
+            if keep:
                 with open(os.path.join(keep, "reply.txt"), "w") as f:
-                    f.write(repr(cap["t3_t2_ns"]))
-        if cap["t3_t2_ns"] is None:
-            raise RuntimeError("the traced request got no reply")
-        req = analyse_request(img, cap["request"], board, cap["t3_t2_ns"], cpu_hz)
-        idle = analyse_idle(img, cap["idle"])
-    return req, idle
+                    f.write(json.dumps(cap["t3_t2_ns"]))
+        return analyse(board, elf, cap, cpu_hz)
 
 
 def main():
@@ -427,14 +467,16 @@ def main():
     ap.add_argument("--keep", default=None, help="keep the logs in this directory")
     ap.add_argument("--functions", action="store_true", help="also list functions per layer")
     ap.add_argument("--reuse", action="store_true", help="analyse the logs kept in --keep again")
+    ap.add_argument("--lines", default=None, metavar="FUNC",
+                    help="also count the span's instructions by source line, in function FUNC")
     args = ap.parse_args()
     elf = os.path.abspath(args.elf or os.path.join(ROOT, "build", args.board, "firmware.elf"))
     harness.BOARD, harness.ELF = args.board, elf
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)
     req, idle = run(args.board, elf, args.cpu_hz, args.keep, args.reuse and args.keep)
-    print("RX stamp -> TX stamp: %d instructions (reply t3 - t2: %.0f ns)"
-          % (req["total"], req["t3_t2_ns"]))
+    print("RX stamp -> TX stamp: %d instructions (reply t3 - t2: %.0f ns); median of %s"
+          % (req["total"], req["t3_t2_ns"], req["all"]))
     for name in LAYERS:
         if req["layers"][name]:
             print("  %-44s %6d" % (name, req["layers"][name]))
@@ -443,6 +485,17 @@ def main():
                             reverse=True)
                 for n, f in fs:
                     print("      %-40s %6d" % (f, n))
+    if args.lines:
+        img = Image(elf)
+        img.resolve(req["pcs"])
+        picked = [pc for pc in req["pcs"] if img.where(pc)[1] == args.lines]
+        out = subprocess.run([CROSS + "addr2line", "-e", elf], capture_output=True, text=True,
+                             input="\n".join("0x%x" % pc for pc in picked)).stdout.split()
+        by_line = {}
+        for loc in out:
+            by_line[loc] = by_line.get(loc, 0) + 1
+        for loc, n in sorted(by_line.items(), key=lambda x: -x[1]):
+            print("      %-60s %4d" % (loc.split("/")[-1], n))
     print("TX stamp read -> NEWTX write: %d instructions" % req["stamp_to_go"])
     print("idle pass: median %d instructions (min %d, max %d, %d passes), 64-bit divides "
           "per pass: median %d, max %d" % (idle["median"], idle["min"], idle["max"],
