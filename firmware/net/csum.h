@@ -60,9 +60,8 @@ static inline uint32_t csum_add_4words(uint32_t acc, const uint32_t *w)
 /* Returns the 16-bit one's-complement sum a partial sum folds to (not complemented). */
 static inline uint16_t csum_fold(uint32_t acc)
 {
-    acc = (acc & 0xFFFFu) + (acc >> 16);
-    acc = (acc & 0xFFFFu) + (acc >> 16);
-    return (uint16_t)acc;
+    /* Adding the halves swapped leaves their end-around sum in the upper half (ADD with ROR). */
+    return (uint16_t)((acc + ((acc >> 16) | (acc << 16))) >> 16);
 }
 
 /* Returns the checksum field for a folded sum: its complement, 0xFFFF for 0 (RFC 768). */

@@ -119,7 +119,14 @@ int fastpath_parse(uint8_t *frame, size_t len, const struct fastpath_self *self,
         /* Pseudo header, UDP header and payload; an odd last byte is padded with 0. */
         uint32_t s = csum_add32(addr_sum, host_pair(IP_PROTO_UDP, udp_len));
         size_t words = udp_len / 4u;
-        s = sum_words(s, udp, words);
+        if (udp_len == FASTPATH_UDP_HDR + 48u) {
+            /* A plain NTP request (the common case): the 14 words unrolled. */
+            const uint32_t *w = (const uint32_t *)(const void *)udp;
+            s = csum_add_4words(csum_add_4words(csum_add_4words(s, w), w + 4), w + 8);
+            s = csum_add32(csum_add32(s, w[12]), w[13]);
+        } else {
+            s = sum_words(s, udp, words);
+        }
         if (udp_len & 3u) {
             uint8_t last[4] = { 0, 0, 0, 0 };
             memcpy(last, udp + 4u * words, udp_len & 3u);

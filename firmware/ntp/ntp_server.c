@@ -159,12 +159,12 @@ static const struct ntp_info_cache *info_wire(struct ntp_server *s, const struct
 {
     struct ntp_info_cache *w = &s->info;
 
-    if (w->ref_ns != ci->ref_ns || w->ref_ts == UINT64_MAX) {
+    if (w->ref_ns != ci->ref_ns) {
         w->ref_ns = ci->ref_ns;
         /* Reference timestamp 0 means never synchronized (RFC 5905 sec. 7.3). */
         w->ref_ts = ci->ref_ns != 0 ? ntp_time_ts_from_unix_ns(ci->ref_ns) : 0;
     }
-    if (w->root_disp_us != ci->root_disp_us || w->root_disp_short == UINT32_MAX) {
+    if (w->root_disp_us != ci->root_disp_us) {
         w->root_disp_us = ci->root_disp_us;
         w->root_disp_short = ntp_time_short_from_us(ci->root_disp_us);
     }
@@ -388,8 +388,11 @@ void ntp_server_init(struct ntp_server *s, uint32_t seed)
 {
     memset(s, 0, sizeof(*s));
     s->stratum = NTP_SERVER_DEFAULT_STRATUM;
-    s->info.ref_ts = UINT64_MAX; /* nothing converted yet */
-    s->info.root_disp_short = UINT32_MAX;
+    /* Converted as if reported (the first request converts what the clock really says). */
+    s->info.ref_ns = INT64_MIN;
+    s->info.ref_ts = ntp_time_ts_from_unix_ns(INT64_MIN);
+    s->info.root_disp_us = UINT32_MAX;
+    s->info.root_disp_short = ntp_time_short_from_us(UINT32_MAX);
     /* xorshift32 must not start at zero; mix the seed so nearby seeds diverge. */
     s->prng = (seed ^ 0x6D2B79F5u) * 0x9E3779B1u;
     if (s->prng == 0)

@@ -103,6 +103,8 @@ struct ratelimit_entry {
 
 struct ratelimit {
     struct ratelimit_params params;
+    uint32_t t_ms;   /* params' interval, ms */
+    uint32_t tau_ms; /* params' burst less one interval, ms */
     uint32_t hash_key;
     uint32_t evictions;
     uint16_t used;
