@@ -54,7 +54,10 @@ static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
  * Milliseconds since boot, counted on from the last call: the main loop
  * calls in every pass, far more often than every 2^32 ticks (85 s at
  * 50 MHz), so the step is a 32-bit division (one UDIV) and the idle pass
- * has no 64-bit division. Main loop only.
+ * has no 64-bit division. Never backwards: a counter reading below the last
+ * one (QEMU's SysTick can show a reload before its wrap interrupt is
+ * pending, so timer_now() dips by 2^24 ticks for a moment) leaves the count
+ * as it is. Main loop only.
  */
 static uint64_t uptime_ms;
 static uint64_t uptime_ticks; /* the tick count uptime_ms stands for */
@@ -63,6 +66,9 @@ uint64_t net_uptime_ms(void)
 {
     uint32_t ticks_per_ms = timer_hz() / 1000u;
     uint64_t elapsed = timer_now() - uptime_ticks;
+    if ((int64_t)elapsed <= 0) {
+        return uptime_ms;
+    }
     while ((elapsed >> 32) != 0) {
         /* A long stall (minutes): catch up in steps a 32-bit division can take. */
         uint32_t step_ms = 0x80000000u / ticks_per_ms;
