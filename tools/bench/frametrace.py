@@ -219,7 +219,7 @@ def one_request(port, timeout=2.0):
     return ((tx - rx) * 10**9) / 2**32, data
 
 
-def capture_running(a, tmp, requests=5, idle_s=0.05):
+def capture_running(a, tmp, requests=9, idle_s=0.05):
     """Logs a few requests, 30 ms apart, and an idle stretch on a running, synced appliance
     (IcountAppliance with a monitor). Returns a dict of log paths and the replies' t3 - t2
     (None for a request without a reply)."""
@@ -250,7 +250,7 @@ def capture_running(a, tmp, requests=5, idle_s=0.05):
     return {"request": req_log, "idle": idle_log, "t3_t2_ns": t32}
 
 
-def capture(board, elf, tmp, requests=5, idle_s=0.05):
+def capture(board, elf, tmp, requests=9, idle_s=0.05):
     """Boots the image and captures as capture_running() does."""
     a = icount.IcountAppliance(os.path.join(tmp, "run"), board, elf, monitor=True)
     try:
