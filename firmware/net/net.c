@@ -285,7 +285,8 @@ int net_reconfigure(const struct net_config *cfg)
     return 0;
 }
 
-void net_rx(void)
+/* Hands the MAC's transmit-complete events to the NTP glue (the driver keeps only a few). */
+static void take_tx_done(void)
 {
     struct eth_tx_done done;
     while (eth_tx_done_take(&done) == 0) {
@@ -293,6 +294,11 @@ void net_rx(void)
             ntp_hooks->tx_done(&done);
         }
     }
+}
+
+void net_rx(void)
+{
+    take_tx_done();
     if (!eth_rx_pending()) {
         return;
     }
@@ -303,6 +309,7 @@ void net_rx(void)
     while (eth_rx_take(&f) == 0) {
         if (is_fast && ntp_hooks->fast_rx(&f, &self, now_ms) == 0) {
             eth_rx_release();
+            take_tx_done(); /* a burst of replies outruns the driver's few event slots */
             continue;
         }
         struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
