@@ -64,12 +64,17 @@ int eth_send(const uint8_t *frame, size_t len);
 
 /*
  * The one-step transmit stamp. The frame's last 8 bytes are a big-endian
- * 64-bit value the driver writes after everything before them is in the
- * MAC, from a counter reading taken immediately before the write that
- * starts transmission (a few tens of instructions):
+ * 64-bit value the driver writes into the MAC last, from a counter reading
+ * taken immediately before the write that starts transmission (a few tens
+ * of instructions: a MAC's FIFO is written in order and the checksum
+ * precedes the stamp, so the checksum's word and those after it follow
+ * the read):
  *     v = base + ((ticks - base_ticks) * per_tick_q16 >> 16)
  *     v = (v & ~low_mask) | low_bits           (in the low 32 bits)
- *     v = min                                  if v is below min (mod 2^64)
+ *     v >= min                                 (mod 2^64: when min is above the
+ *                                              line already as the call begins,
+ *                                              the line restarts there at
+ *                                              min + low_mask)
  * and it completes the 16-bit one's-complement checksum (a UDP checksum)
  * at csum_off for it: csum_base is the caller's one's-complement sum, in
  * big-endian 16-bit words folded to 16 bits, of everything that checksum
