@@ -309,7 +309,6 @@ void net_rx(void)
     while (eth_rx_take(&f) == 0) {
         if (is_fast && ntp_hooks->fast_rx(&f, &self, now_ms) == 0) {
             eth_rx_release();
-            take_tx_done(); /* a burst of replies outruns the driver's few event slots */
             continue;
         }
         struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
@@ -324,6 +323,7 @@ void net_rx(void)
             eth_rx_release();
         }
     }
+    take_tx_done(); /* the replies' departures, once the burst is answered */
 }
 
 void net_poll(void)

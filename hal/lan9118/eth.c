@@ -24,11 +24,15 @@
  *
  * Transmit-complete: the chip pushes a status word (with the frame's tag)
  * into its TX status FIFO when a frame has been sent; TSFL at level 0
- * interrupts on it, and the interrupt stamps the event for that tag. QEMU's
- * model pushes the status but raises no FIFO level interrupt at all ("TODO:
- * Implement FIFO level IRQs"): under QEMU no transmit-complete events come,
- * and the statuses are only read by the next eth_send*() for their error
- * bits (the TX status FIFO may overrun, TXSAO).
+ * interrupts on it, and the interrupt stamps the event for that tag.
+ * QEMU's model (7.2) sets TSFL when it sends the frame, at the last TX
+ * FIFO write, but its TX FIFO writes skip the update of its interrupt
+ * line: left alone, the interrupt would come with the next frame received,
+ * and the event would be stamped that late. So every send ends with a
+ * write of INT_EN's own value, which makes the model look at its line (on
+ * the chip the write changes nothing, and TSFL comes when the frame has
+ * gone). Statuses the interrupt has not taken are read by the next
+ * eth_send*() for their error bits (the TX status FIFO may overrun, TXSAO).
  *
  * The MAC and PHY registers sit behind MAC_CSR_CMD/MAC_CSR_DATA; only the
  * main loop uses them, never the interrupt.
@@ -67,8 +71,12 @@
  * datasheet's host interface timing): each is a full bus cycle on the chip.
  */
 #define LAN_SETTLE_READS 3u
-/* Transmit-complete events kept for the main loop (a power of two). */
-#define TX_DONE_SLOTS 4u
+/* The interrupts the driver runs on: a received frame's status, a receive error, a frame sent. */
+#define INT_EN_RUN (INT_RSFL | INT_RXE | INT_TSFL)
+/* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
+#ifndef TX_DONE_SLOTS
+#define TX_DONE_SLOTS 16u
+#endif
 /* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
 #define STAMP_TAIL_MAX 12u
 
@@ -242,7 +250,7 @@ int eth_init(const uint8_t mac[6])
 
     (void)rxring_init(&eth_rx_ring, ring_buf, sizeof(ring_buf));
     LAN_INT_STS(b) = 0xFFFFFFFFu;
-    LAN_INT_EN(b) = INT_RSFL | INT_RXE | INT_TSFL;
+    LAN_INT_EN(b) = INT_EN_RUN;
     LAN_IRQ_CFG(b) = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
     nvic_enable(cfg->irq, 0x20);
     return 0;
@@ -383,7 +391,7 @@ void lan9118_eth_isr(void)
 }
 
 /*
- * Reads the TX statuses the interrupt has not taken (QEMU raises none) for
+ * Reads the TX statuses the interrupt has not taken for
  * their error bits, then waits, bounded, for FIFO room. Returns 0 or -EAGAIN.
  */
 static int tx_room(uintptr_t b, size_t len)
@@ -424,6 +432,7 @@ int eth_send(const uint8_t *frame, size_t len)
     if (i < len) {
         LAN_TX_DATA_FIFO(b) = frame_word_le(frame + i, len - i);
     }
+    LAN_INT_EN(b) = INT_EN_RUN; /* QEMU: look at the interrupt line now (see the top) */
     stats.tx_frames++;
     return 0;
 }
@@ -492,6 +501,7 @@ put1:
 put0:
     *fifo = hi;
     *fifo = lo;
+    LAN_INT_EN(b) = INT_EN_RUN; /* QEMU: look at the interrupt line now (see the top) */
 
     st->ticks = st->base_ticks + p.anchor_ticks + elapsed;
     st->value = ethstamp_value(hi, lo);

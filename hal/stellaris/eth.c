@@ -60,8 +60,10 @@
 #define RCTL_RUN       (MAC_RCTL_RXEN | MAC_RCTL_BADCRC)
 #define IM_RX          (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
 #define IM_RUN         (IM_RX | MAC_RIS_TXEMP)
-/* Transmit-complete events kept for the main loop (a power of two). */
-#define TX_DONE_SLOTS 4u
+/* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
+#ifndef TX_DONE_SLOTS
+#define TX_DONE_SLOTS 16u
+#endif
 /* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
 #define STAMP_TAIL_MAX 12u
 
