@@ -4,7 +4,7 @@
 #   make test                host unit tests, fuzz smoke, then the real image in QEMU against real clients
 #   make fuzz                every libFuzzer harness for FUZZ_SECONDS (default 60) each
 #   make firmware BOARD=b    build/<b>/firmware.elf, .bin, .hex
-#   make bench               performance table
+#   make bench               performance table (builds the lwIP-only baseline too: NET_FASTPATH=0)
 #   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
 #   make debug               OpenOCD + gdb-multiarch on a real EK-LM3S6965
 #   make deps                install what is missing (Debian packages, lwIP source)
@@ -35,13 +35,16 @@ deps:
 include board/$(BOARD)/board.mk
 
 CROSS    := arm-none-eabi-
-FW_DIR   := $(BUILD)/$(BOARD)
+# NET_FASTPATH=0: the lwIP-only baseline `make bench` compares the NTP fast
+# path with (firmware/net/net.h), built apart in build/<board>-baseline.
+NET_FASTPATH ?= 1
+FW_DIR   := $(BUILD)/$(BOARD)$(if $(filter 0,$(NET_FASTPATH)),-baseline)
 FW_ELF   := $(FW_DIR)/firmware.elf
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wundef
 FW_CFLAGS := $(BOARD_CPU) -Os -flto=auto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
-             -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) \
+             -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) -DNET_FASTPATH=$(NET_FASTPATH) \
              -I. -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
              -I$(LWIPDIR)/include
 FW_LDFLAGS := $(BOARD_CPU) -Os -flto=auto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \

@@ -24,6 +24,7 @@
 #include "mac.h"
 #include "net/net.h"
 #include "rtctrim.h"
+#include "net/ntp_udp.h"
 
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
 {
@@ -323,6 +324,7 @@ void app_get_status(struct app_status *st)
     st->ntp.received = c.received;
     st->ntp.replied_mode2 = c.replied_mode2;
     st->ntp.replied_mode4 = c.replied_mode4;
+    st->ntp.replied_xleave = c.replied_interleaved;
     for (unsigned v = 1; v <= 4; v++) {
         st->ntp.replied_v[v] = c.replied_version[v - 1];
     }
@@ -336,6 +338,11 @@ void app_get_status(struct app_status *st)
     st->ntp.drop_ratelimit = c.drop_ratelimit;
     st->ntp.kod_sent = c.kod_sent;
     st->ntp.mode6_replied = c.ctl_answered + c.ctl_errors;
+    st->ntp.fast_path = ntp_udp_fast_count();
+    struct eth_stats es;
+    eth_get_stats(&es);
+    st->ntp.tx_done = es.tx_done;
+    st->ntp.tx_done_lost = es.tx_done_lost;
     st->ntp.mode6_refused = c.ctl_refused + c.ctl_ratelimited;
 
     struct ratelimit_client top[APP_TOP_CLIENTS];

@@ -1,8 +1,10 @@
 /*
  * The appliance's main loop, in the shape of lwIP's NO_SYS sample:
- * drain the receive ring into lwIP, run lwIP's timers, discipline the clock
- * against the battery RTC, serve the console, feed the watchdog, then sleep
- * until the next interrupt when nothing is due.
+ * answer the NTP requests and drain the receive ring into lwIP, run lwIP's
+ * timers, discipline the clock against the battery RTC, serve the console,
+ * feed the watchdog, then sleep until the next interrupt when nothing is
+ * due. Frames come first in every pass: a request that wakes the loop is
+ * answered before the pass does anything else.
  *
  * Interrupts only stamp and queue (Ethernet), count (SysTick) or buffer
  * (UART); every protocol step happens here.
@@ -40,15 +42,26 @@ static bool rtc_full_read_due = true;
 
 /* ---------------------------------------------------------- clock <-> RTC -- */
 
-static int64_t ticks_to_ns(uint64_t ticks)
+static uint64_t ticks_to_ntp(uint64_t ticks)
 {
-    return clock_ticks_to_ns(&appliance.clock, ticks);
+    return clock_ticks_to_ntp(&appliance.clock, ticks);
 }
 
-static void ntp_info(struct ntp_clock_info *ci)
+static uint64_t ticks_to_ntp_rate(uint64_t ticks, uint32_t *per_tick_q16)
 {
-    *ci = appliance.ntp_info;
+    return clock_ticks_to_ntp_rate(&appliance.clock, ticks, per_tick_q16);
 }
+
+static const struct ntp_clock_info *ntp_info(void)
+{
+    return &appliance.ntp_info;
+}
+
+static const struct ntp_udp_clock ntp_clock = {
+    .ticks_to_ntp = ticks_to_ntp,
+    .ticks_to_ntp_rate = ticks_to_ntp_rate,
+    .info = ntp_info,
+};
 
 /*
  * What replies carry about the clock, refreshed every NTP_INFO_REFRESH_MS
@@ -76,6 +89,7 @@ static void refresh_ntp_info(uint64_t now)
     ci->precision_log2 = cs.precision_log2;
     ci->ref_ns = cs.ref_ns;
     ci->root_disp_us = cs.root_disp_us;
+    ntp_server_note_clock_info(&appliance.ntp, ci);
 }
 
 /*
@@ -347,13 +361,15 @@ int main(void)
         .prefix_len = a->settings.ip_prefix,
         .gw = a->settings.gateway,
     };
-    if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, ticks_to_ns, ntp_info) != 0) {
+    if (net_init(mac, &nc) != 0 || ntp_udp_init(&a->ntp, &ntp_clock) != 0) {
         log_event(LOG_ERR, "net: bring-up failed");
     }
     services_init();
     console_init(uart_write, uart_getc);
+    refresh_ntp_info(timer_now()); /* before the first request can come */
 
     for (;;) {
+        net_rx();
         wdt_feed();
         uint64_t now = timer_now();
         clock_poll(&a->clock, now);

@@ -87,6 +87,21 @@ int64_t wide_muldiv_s64_floor(int64_t a, uint64_t b, uint64_t d)
     return clamp_to_s64(wide_muldiv_u64_ceil(wide_abs_u64(a), b, d), true);
 }
 
+uint64_t wide_div_u64_u16(uint64_t n, uint16_t d, uint32_t *rem)
+{
+    /* Long division in 32-, 16- and 16-bit digits: every partial dividend fits 32 bits. */
+    uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n;
+    uint32_t q_hi = hi / d, r = hi % d;
+    uint32_t part = (r << 16) | (lo >> 16);
+    uint32_t q_mid = part / d;
+    r = part % d;
+    part = (r << 16) | (lo & 0xFFFFu);
+    uint32_t q_lo = part / d;
+    if (rem != NULL)
+        *rem = part % d;
+    return ((uint64_t)q_hi << 32) | ((uint64_t)q_mid << 16) | q_lo;
+}
+
 int64_t wide_floor_div_s64(int64_t a, int64_t b)
 {
     int64_t q = a / b;

@@ -32,6 +32,13 @@ int64_t wide_muldiv_s64(int64_t a, int64_t b, int64_t d);
 /* Returns floor(a * b / d) for b, d > 0, saturated to INT64_MIN..INT64_MAX. */
 int64_t wide_muldiv_s64_floor(int64_t a, uint64_t b, uint64_t d);
 
+/*
+ * Returns n / d and the remainder in *rem (if not NULL) for a divisor below
+ * 2^16, with three 32-bit divisions (the Cortex-M3's UDIV) instead of
+ * the library's 64-bit division. d != 0.
+ */
+uint64_t wide_div_u64_u16(uint64_t n, uint16_t d, uint32_t *rem);
+
 /* Returns floor(a / b) (C's division truncates towards zero), b != 0. */
 int64_t wide_floor_div_s64(int64_t a, int64_t b);
 

@@ -13,6 +13,12 @@ this machine is shared and noisy, so nothing here passes or fails on speed.
                    are instruction counts; then the real image under the
                    same -icount, timed from inside by its own receive and
                    transmit stamps (t2, t3 in each reply are virtual ns).
+                   Traced: the same image's requests followed instruction by
+                   instruction (tools/bench/frametrace.py), layer by layer
+                   from the receive stamp to the transmit stamp, beside the
+                   lwIP-only baseline image (NET_FASTPATH=0) and the ratio;
+                   the transmit stamp's distance from the write that starts
+                   transmission; the idle main-loop pass.
                    Derived: requests/s at the board's clock, assuming one
                    instruction per cycle (an upper bound), next to the
                    reference figures.
@@ -34,12 +40,15 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import appliance as harness  # noqa: E402
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+from icount import IcountAppliance, board_qemu_machine  # noqa: E402
+import frametrace  # noqa: E402
 
 CROSS = "arm-none-eabi-"
 FLASH_BUDGET = 120 * 1024
@@ -203,8 +212,8 @@ SCENARIOS = [
     ("mode6_rv", "mode 6 `ntpq -c rv` from mgmt subnet", None),
 ]
 FUNCTIONS = [
-    ("clock_ticks_to_ns", "clock_ticks_to_ns()", "ticks -> ns; twice per time reply"),
-    ("stamp_transmit", "ntp_server_stamp_transmit()", "ns -> NTP format, fuzz, kept increasing"),
+    ("clock_ticks_to_ntp", "clock_ticks_to_ntp()", "ticks -> NTP format; twice per time reply"),
+    ("stamp_transmit", "ntp_server_stamp_transmit()", "fuzz, kept increasing, written"),
     ("clock_get_status", "clock_get_status()", "every 50 ms and after clock events (refresh_ntp_info)"),
 ]
 
@@ -228,14 +237,6 @@ def board_cpu_name(board):
         return "target CPU"
 
 
-def board_qemu_machine(board):
-    with open(os.path.join(ROOT, "board", board, "board.mk")) as f:
-        m = re.search(r"^BOARD_QEMU\s*:=\s*(.*)$", f.read(), re.M)
-    if not m:
-        raise RuntimeError("board/%s/board.mk has no BOARD_QEMU" % board)
-    return m.group(1).split()
-
-
 def engine(t, board, cpu_hz):
     """Builds and runs the engine bench; returns instructions per mode 3 request, or None."""
     t.section("2a. Instructions per request on the %s: engine only" % board_cpu_name(board),
@@ -243,7 +244,7 @@ def engine(t, board, cpu_hz):
               "firmware/ntp and firmware/clock (same CPU flags, -Os), run on qemu-system-arm "
               "%s -icount shift=0: one instruction = 1 ns of virtual time, read "
               "through SysTick and calibrated with a loop of known length. Per request: "
-              "arrival ticks->ns, ntp_server_handle(), ticks->ns and "
+              "arrival ticks->NTP, ntp_server_handle(), ticks->NTP and "
               "ntp_server_stamp_transmit() for a reply, every mode 6 fragment, as "
               "firmware/net/ntp_udp.c does; averaged over 2000 requests (500 for mode 6) after "
               "a warm-up, with the empty driver loop subtracted. Each scenario is checked "
@@ -312,36 +313,6 @@ def engine(t, board, cpu_hz):
 
 # ------------------------------------------------ the real image in QEMU --
 
-class IcountAppliance(harness.Appliance):
-    """The appliance image as tools/qemu-run.sh boots it, plus -icount shift=0 and an RTC on
-    the virtual clock (-rtc clock=vm): with icount the virtual clock lags the host's while the
-    CPU is busy, and the discipline would see the host-clocked RTC drift by far more than
-    any crystal."""
-
-    def __init__(self, tmp, board, elf):
-        super().__init__(tmp)
-        self.board, self.elf = board, elf
-
-    def start(self):
-        os.makedirs(os.path.dirname(self.eeprom), exist_ok=True)
-        with open(self.eeprom, "wb") as f:
-            f.write(b"\xff" * 4096)  # a blank EEPROM, as qemu-run.sh makes one
-        cmd = ["qemu-system-arm"] + board_qemu_machine(self.board) + [
-            "-nographic", "-monitor", "none", "-serial", "stdio",
-            "-kernel", self.elf, "-rtc", "base=utc,clock=vm", "-icount", "shift=0",
-            "-device", "ds1338,address=0x68",
-            "-nic", "user,hostfwd=udp:127.0.0.1:%d-:123" % self.port,
-            "-drive", "if=none,id=ee,file=%s,format=raw" % self.eeprom,
-            "-device", "at24c-eeprom,address=0x50,rom-size=4096,drive=ee"]
-        self.output = ""
-        self.started_at = time.monotonic()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        return self
-
-
 def ts_ns(ts):
     """NTP 32.32 timestamp -> unix ns (int), in the era nearest to now."""
     secs = (ts >> 32) - NTP_EPOCH_OFFSET
@@ -379,28 +350,35 @@ SAME_ISR_NS = 200
 
 def frame_path(t, board, elf, cpu_hz, tmp):
     """Per-frame instruction counts of the real image under -icount; returns the steady-state
-    whole-frame figure (or None)."""
+    whole-frame figure (or None) and the trace of a few requests on the same boot (frametrace's
+    (request, idle) figures, or the reason it could not be taken)."""
     t.section("2b. Instructions per request on the %s: the real image, whole frame path"
               % board_cpu_name(board),
               "build/<board>/firmware.elf booted in QEMU with -icount shift=0 (and the RTC "
               "on the virtual clock): the firmware's own receive stamp (RX interrupt) and "
-              "transmit stamp (just before the frame goes to the MAC) are virtual ns, i.e. "
+              "transmit stamp (read by the MAC driver once the frame is in the MAC FIFO, just "
+              "before the write that starts transmission) are virtual ns, i.e. "
               "instructions, and come back in every reply as t2 and t3. Idle: single "
               "requests 0.1 s apart, median of t3 - t2. Back to back: bursts of 2..5 requests "
               "from the host; when frames share one RX interrupt the CPU never idles between "
-              "them, and t3(n+1) - t3(n) is one frame's whole main-loop path (lwIP in, UDP, "
-              "engine, UDP/IP/Ethernet out, MAC copy); the first reply's t3 - t2 grows with "
+              "them, and t3(n+1) - t3(n) is one frame's whole main-loop path (the fast path: "
+              "ring, checks, engine, reply headers, MAC copy); the first reply's t3 - t2 grows with "
               "the number of frames that interrupt copied, which gives the ISR's per-frame "
               "FIFO copy (least squares). Rate limiter off for the bursts.")
-    a = IcountAppliance(tmp, board, elf)
+    a = IcountAppliance(tmp, board, elf, monitor=True)
+    traced = "not taken"
     try:
         a.start()
         a.wait_ready(timeout=60)
         a.wait_synced(timeout=60)
+        try:  # first, with the defaults (rate limiter on), as any client meets them
+            traced = frametrace.capture_running(a, tmp)
+        except Exception as e:  # a missing trace is a missing figure, not a crash
+            traced = "%s: %s" % (type(e).__name__, e)
         a.command("ntp ratelimit off")
         if harness.query(a.port) is None:
             t.fail("the image under -icount did not answer")
-            return None
+            return None, traced
         idle, steady, firsts = [], [], []
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             for _ in range(12):
@@ -421,12 +399,17 @@ def frame_path(t, board, elf, cpu_hz, tmp):
                     time.sleep(0.1)
     except AssertionError as e:
         t.fail("the image under -icount did not boot or sync: " + str(e).splitlines()[0])
-        return None
+        return None, traced
     finally:
         a.stop()
+    if isinstance(traced, dict):
+        try:
+            traced = frametrace.analyse(board, elf, traced, cpu_hz)
+        except Exception as e:
+            traced = "%s: %s" % (type(e).__name__, e)
     if not idle or not steady:
         t.fail("no usable samples (idle %d, back to back %d)" % (len(idle), len(steady)))
-        return None
+        return None, traced
     idle_med = statistics.median(idle)
     steady_med = statistics.median(steady)
     t.row("idle request: RX stamp -> TX stamp", "%s instr" % num(idle_med),
@@ -454,7 +437,67 @@ def frame_path(t, board, elf, cpu_hz, tmp):
         t.row("  at %d MHz, 1 instr/cycle" % (cpu_hz // 10**6),
               "%s us" % ("%.1f" % (whole / cpu_hz * 1e6)),
               "idle stamp-to-stamp %.0f us" % (idle_med / cpu_hz * 1e6))
-    return whole
+    return whole, traced
+
+
+def baseline_trace(board, cpu_hz, tmp):
+    """Builds the lwIP-only baseline image (NET_FASTPATH=0) and traces it as frame_path() traces
+    the image. Returns (its ELF, (request, idle) figures) or (its ELF, the reason there are none)."""
+    elf = os.path.join(ROOT, "build", board + "-baseline", "firmware.elf")
+    p = run(["make", "--no-print-directory", "BOARD=" + board, "NET_FASTPATH=0", "firmware"],
+            timeout=600)
+    if p.returncode != 0:
+        return elf, "baseline did not build: " + (p.stdout + p.stderr).strip()[-300:]
+    try:
+        return elf, frametrace.run(board, elf, cpu_hz, keep=tmp)
+    except Exception as e:
+        return elf, "%s: %s" % (type(e).__name__, e)
+
+
+def traced(t, board, fast, base, base_elf):
+    """Section 2d from frametrace's figures for the image (fast) and the baseline (base)."""
+    t.section("2d. Where the instructions go: one mode 3 request traced, fast path and lwIP "
+              "baseline",
+              "tools/bench/frametrace.py on the -icount boot of 2b (before the rate limiter is "
+              "switched off) and on a boot of the lwIP-only baseline (%s, make NET_FASTPATH=0: "
+              "every frame through lwIP, the same engine, drivers and one-step stamp): QEMU's "
+              "monitor switches on singlestep and the exec log (every guest instruction), "
+              "exceptions and device register accesses for 9 mode 3 requests 30 ms apart. From "
+              "the SysTick read in the Ethernet interrupt that took a request (the receive "
+              "stamp) to the SysTick read whose value became its transmit timestamp (matched "
+              "against t3 - t2), each instruction counted in the layer of its source file "
+              "(addr2line), or as interrupt code; the request with the median total is shown "
+              "(a request that arrives while the main loop is in a pass waits for the rest of it: "
+              "the minimum is a request that woke the loop). "
+              "Then the instructions from that read to the write that starts transmission "
+              "(MACTR.NEWTX), and the idle main-loop passes (WFI to WFI, thread mode) of a 50 ms "
+              "stretch with their calls of the 64-bit division helpers."
+              % os.path.relpath(base_elf, ROOT))
+    if board not in frametrace.ETH_BASE:
+        t.row("traced request", "n/a", "the tracer knows the reference board's MAC only")
+        return
+    for name, fig in (("image", fast), ("baseline", base)):
+        if not isinstance(fig, tuple):
+            t.fail("%s not traced: %s" % (name, fig))
+            return
+    (fr, fi), (br, bi) = fast, base
+    t.row("layer", "fast path", "lwIP baseline")
+    for name in frametrace.LAYERS:
+        if fr["layers"][name] or br["layers"][name]:
+            t.row("  " + name, num(fr["layers"][name]), num(br["layers"][name]))
+    t.row("RX stamp -> TX stamp, median", "%s instr" % num(fr["total"]),
+          "baseline %s; baseline / fast path = %.2f" % (num(br["total"]), br["total"] / fr["total"]))
+    t.row("RX stamp -> TX stamp, minimum", "%s instr" % num(min(fr["all"])),
+          "baseline %s; all: %s and %s" % (num(min(br["all"])), "/".join(map(str, fr["all"])),
+                                           "/".join(map(str, br["all"]))))
+    t.row("TX stamp read -> NEWTX write", "%d instr" % fr["stamp_to_go"],
+          "baseline %d; the counter read after the frame is in the MAC FIFO, the UDP checksum "
+          "completed after it" % br["stamp_to_go"])
+    t.row("idle main-loop pass", "%s instr" % num(fi["median"]),
+          "median of %d passes (max %s%s); 64-bit divides per pass %d (max %d); baseline %s"
+          % (fi["passes"], num(fi["max"]),
+             ": the 50 ms clock refresh" if fi["max"] > 2 * fi["median"] else "",
+             fi["div_median"], fi["div_max"], num(bi["median"])))
 
 
 def derived(t, cpu_hz, engine_instr, frame_instr):
@@ -615,11 +658,16 @@ def main():
     engine_instr = engine(t, args.board, cpu_hz)
     with tempfile.TemporaryDirectory(prefix="ntp-bench-") as tmp:
         try:
-            frame_instr = frame_path(t, args.board, elf, cpu_hz, os.path.join(tmp, "icount"))
+            frame_instr, fast_trace = frame_path(t, args.board, elf, cpu_hz,
+                                                 os.path.join(tmp, "icount"))
         except Exception as e:  # an unexpected harness failure is a missing figure, not a crash
             t.fail("%s: %s" % (type(e).__name__, e))
-            frame_instr = None
+            frame_instr, fast_trace = None, "%s: %s" % (type(e).__name__, e)
         derived(t, cpu_hz, engine_instr, frame_instr)
+        base_tmp = os.path.join(tmp, "baseline")
+        os.makedirs(base_tmp)
+        base_elf, base_trace = baseline_trace(args.board, cpu_hz, base_tmp)
+        traced(t, args.board, fast_trace, base_trace, base_elf)
 
         a = harness.Appliance(os.path.join(tmp, "plain"))
         quality_and_rate = [None, None]

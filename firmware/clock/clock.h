@@ -213,6 +213,23 @@ int clock_restore_last_set(struct clock *c, int64_t unix_s, enum clock_source so
 int64_t clock_ticks_to_ns(const struct clock *c, uint64_t ticks);
 
 /*
+ * Returns the served time for a counter value as an NTP timestamp (32.32
+ * seconds since the era's start, RFC 5905 sec. 6; the era is dropped):
+ * what clock_ticks_to_ns() gives, within a nanosecond, without the
+ * conversion from ns. Same hot path (each segment keeps its NTP line).
+ */
+uint64_t clock_ticks_to_ntp(const struct clock *c, uint64_t ticks);
+
+/*
+ * As clock_ticks_to_ntp(), and *per_tick_q16 the served time's rate there
+ * in NTP units per tick with 16 fraction bits (for a stamp extrapolated a
+ * few microseconds ahead, net/ and eth.h's transmit stamp; tick rates of
+ * 66 kHz and up). Across a segment's end, such as the start of an
+ * inserted leap second, the extrapolation keeps the old rate.
+ */
+uint64_t clock_ticks_to_ntp_rate(const struct clock *c, uint64_t ticks, uint32_t *per_tick_q16);
+
+/*
  * Housekeeping once per main-loop iteration, with a fresh counter value
  * (later than any stamp already converted): leap seconds, holdover expiry,
  * strict mode, trim re-phasing.

@@ -15,6 +15,9 @@ struct clock_segment { /* served = start_ns + (ticks - start_ticks) * mult / 2^3
     uint64_t start_ticks;
     int64_t start_ns;
     uint64_t mult_q32; /* ns per tick, 32 fraction bits */
+    /* The same line in NTP format (served.c keeps them with the fields above). */
+    uint64_t start_ntp;    /* NTP timestamp of start_ns (era dropped) */
+    uint64_t mult_ntp_q32; /* NTP units (2^-32 s) per tick, 32 fraction bits */
 };
 
 struct clock_edge { /* RTC second s began within [before, after] */

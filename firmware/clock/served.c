@@ -13,6 +13,7 @@
 #include <errno.h>
 
 #include "lib/calendar.h"
+#include "ntp/ntp_time.h"
 
 /* Arm a leap second only when the served time will reach it within this. */
 #define LEAP_HORIZON_NS (3LL * SECONDS_PER_DAY * NS_PER_S)
@@ -42,11 +43,41 @@ int64_t clock_ticks_to_ns(const struct clock *c, uint64_t ticks)
     return seg_eval(&c->seg[served_seg_index(c, ticks)], ticks);
 }
 
+/* Fills the segment's NTP line from its ns line (after any change to it). */
+static void seg_set_ntp(struct clock_segment *s)
+{
+    s->start_ntp = ntp_time_ts_from_unix_ns(s->start_ns);
+    /* 2^32 NTP units per 10^9 ns. */
+    s->mult_ntp_q32 = wide_muldiv_u64(s->mult_q32, (uint64_t)1 << 32, NS_PER_S);
+}
+
+static uint64_t seg_eval_ntp(const struct clock_segment *s, uint64_t ticks)
+{
+    if (ticks >= s->start_ticks)
+        return s->start_ntp + wide_mul_q32(ticks - s->start_ticks, s->mult_ntp_q32);
+    return s->start_ntp - wide_mul_q32(s->start_ticks - ticks, s->mult_ntp_q32);
+}
+
+uint64_t clock_ticks_to_ntp(const struct clock *c, uint64_t ticks)
+{
+    return seg_eval_ntp(&c->seg[served_seg_index(c, ticks)], ticks);
+}
+
+uint64_t clock_ticks_to_ntp_rate(const struct clock *c, uint64_t ticks, uint32_t *per_tick_q16)
+{
+    const struct clock_segment *s = &c->seg[served_seg_index(c, ticks)];
+    uint64_t q16 = s->mult_ntp_q32 >> 16;
+
+    *per_tick_q16 = q16 > UINT32_MAX ? UINT32_MAX : (uint32_t)q16;
+    return seg_eval_ntp(s, ticks);
+}
+
 void served_reset(struct clock *c, uint64_t ticks, int64_t ns, uint64_t mult_q32)
 {
     c->seg[0].start_ticks = ticks;
     c->seg[0].start_ns = ns;
     c->seg[0].mult_q32 = mult_q32;
+    seg_set_ntp(&c->seg[0]);
     c->n_seg = 1;
     c->is_leap_armed = false;
 }
@@ -69,6 +100,7 @@ static void seg_append(struct clock *c, uint64_t ticks, uint64_t mult_q32)
     }
     s->start_ticks = ticks;
     s->mult_q32 = mult_q32;
+    seg_set_ntp(s);
 }
 
 /* ---------------------------------------------------------------- targets -- */
@@ -123,6 +155,7 @@ void served_plan_leap(struct clock *c)
         seg_append(c, t, hold_mult);
         s = &c->seg[c->n_seg - 1];
         s->start_ns = x_ns; /* the crossing itself, not the tick's rounding */
+        seg_set_ntp(s);
         seg_append(c, t + hold_ticks, mult);
         c->leap_tick = t;
         c->leap_end = t + hold_ticks;
@@ -132,6 +165,7 @@ void served_plan_leap(struct clock *c)
         seg_append(c, t, mult);
         s = &c->seg[c->n_seg - 1];
         s->start_ns = x_ns + NS_PER_S; /* 23:59:59 is skipped */
+        seg_set_ntp(s);
         c->leap_tick = t;
         c->leap_end = t;
     }

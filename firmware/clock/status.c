@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ntp/ntp_time.h"
+
 _Static_assert(CLOCK_EVENT_QUEUE_LEN >= 1 && CLOCK_EVENT_QUEUE_LEN <= 255, "event queue");
 
 /* ----------------------------------------------------------------- events -- */
@@ -70,14 +72,16 @@ uint64_t status_root_disp_ns(const struct clock *c, uint64_t now)
     if (c->has_fit) {
         unsigned n = c->edge_count ? c->edge_count : 1u;
         ns += c->min_half_width_ns;
-        ns += 2u * (uint64_t)c->residual_ns * 2u / wide_isqrt_u64(n);
+        /* 4 * residual / sqrt(n), in 32 bits: no 64-bit division in the main loop's passes. */
+        uint32_t r4 = c->residual_ns > UINT32_MAX / 4u ? UINT32_MAX : 4u * c->residual_ns;
+        ns += r4 / (uint32_t)wide_isqrt_u64(n);
         ns += wide_abs_u64(clock_ticks_to_ns(c, now) - served_ideal_ns(c, now));
     }
     since = now > c->update_ticks ? now - c->update_ticks : 0;
     ns += wide_muldiv_u64(since, CLOCK_PHI_PPB, c->cfg.tick_hz); /* PHI * elapsed s, in ns */
     if (c->cfg.strict && c->last_set_source != CLOCK_SOURCE_NONE) {
-        int64_t age_s =
-            wide_floor_div_s64(clock_ticks_to_ns(c, now), NS_PER_S) - c->last_set_unix_s;
+        uint32_t rem;
+        int64_t age_s = ntp_time_split_ns(clock_ticks_to_ns(c, now), &rem) - c->last_set_unix_s;
         if (age_s > 0)
             ns += (uint64_t)age_s * c->cfg.rtc_drift_ppb; /* ppb * s = ns */
     }
@@ -86,7 +90,7 @@ uint64_t status_root_disp_ns(const struct clock *c, uint64_t now)
 
 static uint32_t ns_to_us_ceil(uint64_t ns)
 {
-    uint64_t us = (ns + 999u) / 1000u;
+    uint64_t us = ns >= UINT64_MAX - 999u ? UINT64_MAX : wide_div_u64_u16(ns + 999u, 1000u, NULL);
 
     return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
@@ -120,7 +124,8 @@ void clock_get_status(const struct clock *c, uint64_t now_ticks, struct clock_st
     st->last_set_unix_s = c->last_set_unix_s;
     st->last_set_source = c->last_set_source;
     if (c->last_set_source != CLOCK_SOURCE_NONE) {
-        int64_t age = wide_floor_div_s64(now_ns, NS_PER_S) - c->last_set_unix_s;
+        uint32_t rem;
+        int64_t age = ntp_time_split_ns(now_ns, &rem) - c->last_set_unix_s;
         st->age_s = age > 0 ? age : 0;
     }
     st->rtc_drift_ppb = c->cfg.rtc_drift_ppb;

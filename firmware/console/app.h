@@ -37,6 +37,7 @@ struct app_ntp_counters {
     uint32_t replied_mode2;  /* replies to symmetric active (mode 1) */
     uint32_t replied_mode4;  /* replies to clients (mode 3) */
     uint32_t replied_v[5];   /* replies by request version, index = version (0 unused) */
+    uint32_t replied_xleave; /* of those, interleaved (RFC 5905 sec. 9, chrony xleave) */
     uint32_t drop_short;     /* shorter than the 48-byte header */
     uint32_t drop_mode;      /* modes not served (0, 2, 4, 5, 7) */
     uint32_t drop_version;   /* version 0 or above 4 */
@@ -48,6 +49,9 @@ struct app_ntp_counters {
     uint32_t kod_sent;       /* Kiss-o'-Death replies (RATE, DENY, ...) */
     uint32_t mode6_replied;  /* control queries answered */
     uint32_t mode6_refused;  /* control queries from outside mgmt */
+    uint32_t fast_path;      /* requests the fast path took (the rest went through lwIP) */
+    uint32_t tx_done;        /* frames whose transmit-complete event the MAC stamped */
+    uint32_t tx_done_lost;   /* transmit-complete events the main loop took too late */
 };
 
 struct app_client {

@@ -257,10 +257,11 @@ static void line_upstream(void)
 static void line_ntp_replies(void)
 {
     const struct app_ntp_counters *n = &st->ntp;
-    console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu), KoD %lu\n",
+    console_printf("ntp: received %lu, replied %lu (mode 4: %lu, mode 2: %lu, interleaved %lu), "
+                   "KoD %lu\n",
                    (unsigned long)n->received, (unsigned long)(n->replied_mode4 + n->replied_mode2),
                    (unsigned long)n->replied_mode4, (unsigned long)n->replied_mode2,
-                   (unsigned long)n->kod_sent);
+                   (unsigned long)n->replied_xleave, (unsigned long)n->kod_sent);
 }
 
 static void line_ntp_versions(void)
@@ -294,6 +295,14 @@ static void line_ntp_mode6(void)
                    (unsigned long)n->mode6_refused);
 }
 
+static void line_ntp_frames(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
+    console_printf("ntp frames: fast path %lu, transmit-complete stamps %lu (lost %lu)\n",
+                   (unsigned long)n->fast_path, (unsigned long)n->tx_done,
+                   (unsigned long)n->tx_done_lost);
+}
+
 static void line_top_clients(void)
 {
     /* at most 12 + 5 * 29 characters: one step */
@@ -324,7 +333,7 @@ static void (*const status_lines[])(void) = {
     line_rtc_aging, line_eeprom,      line_i2c,          line_uptime,     line_reset_cause,
     line_cpu,       line_stack,       line_net,          line_mac,        line_dhcp,
     line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,  line_ntp_policy_drops,
-    line_ntp_mode6, line_top_clients, line_settings,
+    line_ntp_mode6, line_ntp_frames,  line_top_clients,  line_settings,
 };
 
 #define STATUS_LINES (sizeof(status_lines) / sizeof(status_lines[0]))

@@ -1,5 +1,5 @@
 /*
- * RFC 1624 incremental checksum update (see csum.h).
+ * Internet checksum sums and the RFC 1624 incremental update (see csum.h).
  */
 #include <stddef.h>
 
@@ -29,4 +29,18 @@ uint16_t csum_update8(uint16_t hc, const uint8_t old[8], const uint8_t now[8])
     }
     uint16_t nc = (uint16_t)~s;
     return nc == 0 ? 0xFFFFu : nc;
+}
+
+uint32_t csum_add_words(uint32_t acc, const uint32_t *p, size_t n)
+{
+    /* Four words a round: the 64-bit accumulator takes the carries (ADDS/ADC on the M3). */
+    uint64_t s = acc;
+    for (; n >= 4u; n -= 4u, p += 4) {
+        s += (uint64_t)p[0] + p[1] + p[2] + p[3];
+    }
+    while (n--) {
+        s += *p++;
+    }
+    uint32_t lo = (uint32_t)s, hi = (uint32_t)(s >> 32);
+    return csum_add32(lo, hi);
 }

@@ -1,12 +1,15 @@
 /*
  * lwIP netif on the Ethernet HAL, DHCP with a static fallback, and the
- * frame timestamps' path through lwIP.
+ * frame timestamps' path.
  *
- * lwIP 2.1.3 has no per-pbuf user data, so the receive stamp travels beside
- * the frame: net_poll() records it before netif->input(), and since lwIP
- * delivers UDP synchronously from there, the NTP callback reads the stamp
- * of its own frame. Frames are copied out of the driver's ring into pool
- * pbufs, so a slot is free again as soon as lwIP has the frame.
+ * Each received frame is first offered to the NTP fast path (ntp_udp.c,
+ * NET_FASTPATH), which answers a request in the frame's own ring slot.
+ * Every other frame is copied out of the driver's ring into a pool pbuf,
+ * so the slot is free again as soon as lwIP has it. lwIP 2.1.3 has no
+ * per-pbuf user data, so the receive stamp travels beside the frame:
+ * net_rx() records it before netif->input(), and since lwIP delivers UDP
+ * synchronously from there, a UDP callback reads the stamp of its own
+ * frame (net_rx_ticks()).
  */
 #include <errno.h>
 #include <string.h>
@@ -45,15 +48,43 @@ static uint64_t dhcp_started_ms;
 static uint64_t last_link_check_ms;
 static struct eth_link link;
 static bool fallback;
-static uint16_t hook_port;
-static net_udp_tx_hook tx_hook;
+static const struct net_ntp_hooks *ntp_hooks;
+static struct fastpath_self self; /* our addresses as the fast path compares them */
 static uint32_t address_changes;
 static uint32_t rx_malformed;
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
+/*
+ * Milliseconds since boot, counted on from the last call: the main loop
+ * calls in every pass, far more often than every 2^32 ticks (85 s at
+ * 50 MHz), so the step is a 32-bit division (one UDIV) and the idle pass
+ * has no 64-bit division. Never backwards: a counter reading below the last
+ * one (QEMU's SysTick can show a reload before its wrap interrupt is
+ * pending, so timer_now() dips by 2^24 ticks for a moment) leaves the count
+ * as it is. Main loop only.
+ */
+static uint64_t uptime_ms;
+static uint64_t uptime_ticks; /* the tick count uptime_ms stands for */
+
 uint64_t net_uptime_ms(void)
 {
-    return timer_now() / (timer_hz() / 1000u);
+    uint32_t ticks_per_ms = timer_hz() / 1000u;
+    uint64_t elapsed = timer_now() - uptime_ticks;
+    if ((int64_t)elapsed <= 0) {
+        return uptime_ms;
+    }
+    while ((elapsed >> 32) != 0) {
+        /* A long stall (minutes): catch up in steps a 32-bit division can take. */
+        uint32_t step_ms = 0x80000000u / ticks_per_ms;
+        uint64_t step = (uint64_t)step_ms * ticks_per_ms;
+        uptime_ticks += step;
+        uptime_ms += step_ms;
+        elapsed -= step;
+    }
+    uint32_t ms = (uint32_t)elapsed / ticks_per_ms;
+    uptime_ticks += (uint64_t)ms * ticks_per_ms;
+    uptime_ms += ms;
+    return uptime_ms;
 }
 
 u32_t sys_now(void);
@@ -81,47 +112,9 @@ uint64_t net_rx_ticks(void)
     return rx_ticks;
 }
 
-void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook)
+void net_set_ntp_hooks(const struct net_ntp_hooks *h)
 {
-    hook_port = port;
-    tx_hook = hook;
-}
-
-/*
- * Runs the transmit hook on an IPv4/UDP frame from hook_port and patches
- * the UDP checksum for the bytes it changed (RFC 1624, eqn. 3).
- */
-static void apply_tx_hook(uint8_t *frame, size_t len)
-{
-    if (tx_hook == NULL || len < SIZEOF_ETH_HDR + IP_HLEN + UDP_HLEN) {
-        return;
-    }
-    if (frame[12] != 0x08 || frame[13] != 0x00) {
-        return;
-    }
-    uint8_t *ip = frame + SIZEOF_ETH_HDR;
-    size_t ihl = (size_t)(ip[0] & 0x0Fu) * 4u;
-    if ((ip[0] >> 4) != 4 || ip[9] != IP_PROTO_UDP || ihl < IP_HLEN ||
-        SIZEOF_ETH_HDR + ihl + UDP_HLEN > len) {
-        return;
-    }
-    uint8_t *udp = ip + ihl;
-    if ((((uint16_t)udp[0] << 8) | udp[1]) != hook_port) {
-        return;
-    }
-    size_t udp_len = ((size_t)udp[4] << 8) | udp[5];
-    if (udp_len < UDP_HLEN || SIZEOF_ETH_HDR + ihl + udp_len > len) {
-        return;
-    }
-    uint8_t old[8];
-    int off = tx_hook(udp + UDP_HLEN, udp_len - UDP_HLEN, old);
-    if (off < 0 || (off & 1) || (size_t)off + 8u > udp_len - UDP_HLEN) {
-        return;
-    }
-    uint16_t hc = (uint16_t)(((uint16_t)udp[6] << 8) | udp[7]);
-    uint16_t nc = csum_update8(hc, old, udp + UDP_HLEN + off);
-    udp[6] = (uint8_t)(nc >> 8);
-    udp[7] = (uint8_t)nc;
+    ntp_hooks = h;
 }
 
 /*
@@ -142,8 +135,13 @@ static err_t linkoutput(struct netif *nif, struct pbuf *p)
             return ERR_MEM;
         }
     }
-    apply_tx_hook(one->payload, one->len);
-    int err = eth_send(one->payload, one->len);
+    int err = -ENOENT;
+    if (ntp_hooks != NULL && ntp_hooks->link_tx != NULL) {
+        err = ntp_hooks->link_tx(one->payload, one->len);
+    }
+    if (err == -ENOENT) {
+        err = eth_send(one->payload, one->len);
+    }
     if (one != p) {
         pbuf_free(one);
     }
@@ -172,9 +170,18 @@ uint32_t net_address_changes(void)
     return address_changes;
 }
 
+/* Keeps the fast path's copy of our addresses (network order, as frames carry them). */
+static void self_update(struct netif *nif)
+{
+    uint32_t ip = ip4_addr_get_u32(netif_ip4_addr(nif)); /* network order in memory */
+    uint32_t mask = ip4_addr_get_u32(netif_ip4_netmask(nif));
+    fastpath_self_set(&self, nif->hwaddr, (const uint8_t *)&ip, (const uint8_t *)&mask);
+}
+
 static void status_changed(struct netif *nif)
 {
     address_changes++;
+    self_update(nif);
     if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
         char ip[16], mask[16], gw[16];
         ip4addr_ntoa_r(netif_ip4_addr(nif), ip, sizeof(ip));
@@ -287,10 +294,33 @@ int net_reconfigure(const struct net_config *cfg)
     return 0;
 }
 
-void net_poll(void)
+/* Hands the MAC's transmit-complete events to the NTP glue (the driver keeps only a few). */
+static void take_tx_done(void)
 {
+    struct eth_tx_done done;
+    while (eth_tx_done_take(&done) == 0) {
+        if (ntp_hooks != NULL && ntp_hooks->tx_done != NULL) {
+            ntp_hooks->tx_done(&done);
+        }
+    }
+}
+
+void net_rx(void)
+{
+    take_tx_done();
+    if (!eth_rx_pending()) {
+        return;
+    }
+    uint64_t now_ms = uptime_ms; /* as of this pass's last reading: rate limits need no better */
+    bool is_fast = NET_FASTPATH && ntp_hooks != NULL && ntp_hooks->fast_rx != NULL &&
+                   !ip4_addr_isany_val(*netif_ip4_addr(&netif));
     struct eth_frame f;
     while (eth_rx_take(&f) == 0) {
+        if (is_fast && ntp_hooks->fast_rx(&f, &self, now_ms) == 0) {
+            eth_rx_release();
+            continue;
+        }
+        /* What lwIP 2.1.3 would take although it is malformed (rx_check.h). */
         if (rx_check_frame(f.data, f.len) != 0) {
             rx_malformed++;
             eth_rx_release();
@@ -308,6 +338,12 @@ void net_poll(void)
             eth_rx_release();
         }
     }
+    take_tx_done(); /* the replies' departures, once the burst is answered */
+}
+
+void net_poll(void)
+{
+    net_rx();
     sys_check_timeouts();
 
     eth_poll();

@@ -9,9 +9,11 @@
  * Frames lwIP would take although they are malformed (a UDP length that
  * disagrees with the IP length, rx_check.h) are dropped before it.
  *
- * Outgoing frames pass a UDP transmit hook immediately before they are
- * copied into the MAC: the NTP server writes its transmit timestamp there,
- * and the UDP checksum is then patched incrementally (RFC 1624).
+ * NTP frames take their own way (ntp_udp.c, through the hooks below): a
+ * received request to port 123 is answered by the fast path before lwIP
+ * sees it (unless built with NET_FASTPATH 0, the baseline `make bench`
+ * compares with), and a time reply lwIP sends is handed to the NTP glue
+ * instead of the MAC, which sends it with the one-step transmit stamp.
  */
 #ifndef FIRMWARE_NET_H
 #define FIRMWARE_NET_H
@@ -19,6 +21,18 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fastpath.h"
+#include "hal/eth.h"
+
+/*
+ * 1: NTP requests are answered beside lwIP, in their receive buffer
+ * (fastpath.h); 0: every frame goes through lwIP, the baseline for
+ * `make bench` (`make NET_FASTPATH=0` builds it in build/<board>-baseline).
+ */
+#ifndef NET_FASTPATH
+#define NET_FASTPATH 1
+#endif
 
 /* IPv4 addresses in this interface are in host byte order. */
 struct net_config {
@@ -54,13 +68,23 @@ struct net_pool {
 /* The heap and every pool of this lwIP configuration fit in this many entries. */
 #define NET_POOLS_MAX 8
 
-/*
- * Called for each outgoing UDP datagram from local port `port` (see
- * net_set_udp_tx_hook) just before the frame goes to the MAC. It may
- * rewrite 8 bytes of the payload: it copies the old 8 bytes into old and
- * returns their offset in the payload, or returns -1 when it changed nothing.
- */
-typedef int (*net_udp_tx_hook)(uint8_t *payload, size_t len, uint8_t old[8]);
+/* The NTP glue's ways into the frame path (ntp_udp.c installs them). */
+struct net_ntp_hooks {
+    /*
+     * A received frame, before lwIP, while the interface has an address:
+     * returns 0 when it took the frame (answered or dropped it), anything
+     * else to let lwIP have it. now_ms: net_uptime_ms() of this pass.
+     */
+    int (*fast_rx)(struct eth_frame *f, const struct fastpath_self *self, uint64_t now_ms);
+    /*
+     * A frame lwIP hands to the MAC: returns 0 when it sent the frame
+     * itself, -ENOENT when the frame is not one of its own (net.c sends it),
+     * another negative errno when sending failed.
+     */
+    int (*link_tx)(const uint8_t *frame, size_t len);
+    /* A transmit-complete event from the MAC. */
+    void (*tx_done)(const struct eth_tx_done *d);
+};
 
 /* Brings up the interface. Returns 0 or a negative errno. */
 int net_init(const uint8_t mac[6], const struct net_config *cfg);
@@ -68,14 +92,22 @@ int net_init(const uint8_t mac[6], const struct net_config *cfg);
 /* Applies a new address configuration at once (DHCP on/off, static address). Returns 0 or -EINVAL. */
 int net_reconfigure(const struct net_config *cfg);
 
-/* Feeds every received frame to lwIP, runs lwIP's timers and the DHCP fallback. */
+/*
+ * Takes the frames received and the transmit-complete events since the
+ * last call: NTP requests to the fast path, the rest to lwIP. A few
+ * instructions when nothing waits; the main loop calls it first in every
+ * pass, so a request that woke it is answered before anything else.
+ */
+void net_rx(void);
+
+/* net_rx(), then lwIP's timers, the link and the DHCP fallback. */
 void net_poll(void);
 
 /* Returns the receive-interrupt timestamp of the frame lwIP is processing now. */
 uint64_t net_rx_ticks(void);
 
-/* Registers the transmit hook for datagrams sent from local UDP port `port`. */
-void net_set_udp_tx_hook(uint16_t port, net_udp_tx_hook hook);
+/* Installs the NTP glue's hooks (h must outlive the interface). */
+void net_set_ntp_hooks(const struct net_ntp_hooks *h);
 
 /* Fills st with the interface's current state. */
 void net_get_status(struct net_status *st);

@@ -1,7 +1,10 @@
 /*
- * The NTP server on lwIP's raw UDP API: port 123, the receive stamp of
- * each request's own frame, the transmit stamp written as the reply frame
- * goes to the MAC.
+ * The NTP server on the network: port 123 through the fast path beside
+ * lwIP (fastpath.h) or lwIP's raw UDP API, the receive stamp of each
+ * request's own frame, the transmit stamp written by the MAC driver at the
+ * last moment (eth.h's one-step stamp), and each reply's departure, from
+ * the MAC's transmit-complete event, handed to the engine for interleaved
+ * mode.
  */
 #ifndef FIRMWARE_NET_NTP_UDP_H
 #define FIRMWARE_NET_NTP_UDP_H
@@ -10,10 +13,15 @@
 
 #include "ntp/ntp.h"
 
-/* Maps a timestamp-counter reading to served time of day (unix ns). */
-typedef int64_t (*ntp_udp_ticks_to_ns_fn)(uint64_t ticks);
-/* Fills the clock's current state for a reply. */
-typedef void (*ntp_udp_clock_info_fn)(struct ntp_clock_info *ci);
+/* What the NTP glue needs from the clock; every function returns NTP timestamps (32.32). */
+struct ntp_udp_clock {
+    /* The served time at a counter value. */
+    uint64_t (*ticks_to_ntp)(uint64_t ticks);
+    /* The same, and the served time's rate there in NTP units per tick (16 fraction bits). */
+    uint64_t (*ticks_to_ntp_rate)(uint64_t ticks, uint32_t *per_tick_q16);
+    /* The clock's current state for a reply (valid until the next main-loop pass). */
+    const struct ntp_clock_info *(*info)(void);
+};
 
 /* Largest request accepted (header, extension fields and MAC); longer ones are dropped. */
 #ifndef NTP_UDP_REQUEST_MAX
@@ -21,13 +29,16 @@ typedef void (*ntp_udp_clock_info_fn)(struct ntp_clock_info *ci);
 #endif
 
 /*
- * Binds UDP port 123 and serves it with srv. Returns 0, or -ENOMEM/-EADDRINUSE
+ * Binds UDP port 123 in lwIP, serves it with srv and installs the fast
+ * path and the transmit hooks in net.c. Returns 0, or -ENOMEM/-EADDRINUSE
  * when lwIP cannot give the port.
  */
-int ntp_udp_init(struct ntp_server *srv, ntp_udp_ticks_to_ns_fn ticks_to_ns,
-                 ntp_udp_clock_info_fn clock_info);
+int ntp_udp_init(struct ntp_server *srv, const struct ntp_udp_clock *clock);
 
 /* Returns how many datagrams were refused before reaching the engine (too long, no buffer). */
 uint32_t ntp_udp_dropped(void);
+
+/* Returns how many requests the fast path answered (or dropped) without lwIP. */
+uint32_t ntp_udp_fast_count(void);
 
 #endif /* FIRMWARE_NET_NTP_UDP_H */

@@ -20,14 +20,33 @@
  *
  * Call order, per datagram:
  *   1. ntp_server_handle(). A negative return means: send nothing.
- *   2. On 0, if rep.stamp_tx: build the frame around out[0..rep.len-1],
- *      and immediately before handing it to the MAC, read the clock and
- *      call ntp_server_stamp_transmit(). It changes only out[40..47], so
- *      the UDP checksum can be patched incrementally (RFC 1624) with the
- *      old and new eight bytes.
- *   3. Send. If rep.more_fragments (mode 6 only): call
+ *   2. On 0, if rep.stamp_tx (a basic-mode time reply): build the frame
+ *      around out[0..rep.len-1] and write the transmit timestamp
+ *      out[40..47] immediately before the frame goes to the MAC: either
+ *      read the clock and call ntp_server_stamp_transmit(), or, for a stamp
+ *      written by the MAC driver itself after the rest of the frame (eth.h's
+ *      one-step stamp), take the rules from ntp_server_plan_transmit() and
+ *      report the stamp written with ntp_server_transmitted(). Only
+ *      out[40..47] changes, so the UDP checksum can be patched
+ *      incrementally (RFC 1624). An interleaved reply (rep.is_interleaved)
+ *      is complete as it is: its transmit timestamp is the previous reply's.
+ *   3. Send. For every time reply (mode 2 and 4) sent, report when it left
+ *      with ntp_server_transmit_time(), as precisely as known (the MAC's
+ *      transmit-complete event; the stamp in the frame until then): the
+ *      next interleaved reply to that client carries it.
+ *      If rep.more_fragments (mode 6 only): call
  *      ntp_server_next_fragment() and send each fragment in turn until it
  *      returns -ENODATA. Fragments carry no timestamp to patch.
+ *
+ * Interleaved mode (RFC 5905 sec. 9 and appendix A.5.1.1's interleaved
+ * variant; chrony's `xleave`, client and symmetric mode): a client asks for
+ * it by sending as its originate timestamp the receive timestamp of the
+ * server's previous reply to it (and a receive timestamp different from its
+ * transmit timestamp). The server keeps, per client in the rate-limit table,
+ * the receive timestamp of its last reply and when that reply really left;
+ * when a request matches, the reply's originate is the request's receive
+ * timestamp and its transmit timestamp is that departure time. Anything
+ * else, and a client the table has forgotten, gets a basic reply.
  *
  * Not reentrant: one struct ntp_server per main loop.
  */
@@ -98,45 +117,69 @@ struct ntp_clock_info {
     uint32_t root_disp_us; /* root dispersion now, microseconds */
 };
 
+/* The wire forms of ntp_clock_info's slow fields, converted once per change (ntp_server.c). */
+struct ntp_info_cache {
+    int64_t ref_ns;
+    uint32_t root_disp_us;
+    uint64_t ref_ts;          /* NTP timestamp of ref_ns, 0 = never */
+    uint32_t root_disp_short; /* NTP short format, rounded up */
+};
+
 /* One received datagram. */
 struct ntp_request {
     const uint8_t *data;
     size_t len;
     uint32_t src_ip;   /* host order */
     uint16_t src_port; /* host order; the reply goes back to it, whatever it is */
-    int64_t rx_ns;     /* arrival, unix ns, from the receive interrupt */
+    uint64_t rx_ts;    /* arrival: NTP timestamp of the receive interrupt's stamp */
     uint64_t mono_ms;  /* monotonic ms since boot at arrival (rate limiting) */
 };
 
 struct ntp_reply {
     size_t len;          /* bytes of out to send */
-    bool stamp_tx;       /* call ntp_server_stamp_transmit() just before sending */
+    bool stamp_tx;       /* basic mode: the transmit timestamp is written just before sending */
+    bool is_interleaved; /* interleaved mode: out[40..47] is the previous reply's departure */
     bool more_fragments; /* mode 6: ntp_server_next_fragment() has more to send */
+};
+
+/*
+ * The rules for a basic reply's transmit timestamp, for a stamp written at
+ * the last moment by someone else (ntp_server_plan_transmit()): the value
+ * v read from the clock is fuzzed below the reply's precision,
+ *     v = (v & ~fuzz_mask) | fuzz_bits     (low 32 bits),
+ * and raised to min_ts if below it (differences modulo 2^64).
+ */
+struct ntp_tx_plan {
+    uint64_t min_ts;
+    uint32_t fuzz_mask;
+    uint32_t fuzz_bits;
 };
 
 /*
  * Every datagram handed to ntp_server_handle() (with valid arguments) is
  * counted in received and in exactly one other counter except
- * replied_version, which splits replied_mode2 + replied_mode4 by version.
+ * replied_version, which splits replied_mode2 + replied_mode4 by version,
+ * and replied_interleaved, the interleaved ones among them.
  */
 struct ntp_counters {
     uint32_t received;
-    uint32_t replied_mode2;      /* time replies to mode 1 */
-    uint32_t replied_mode4;      /* time replies to mode 3 (and NTPv1's mode 0) */
-    uint32_t replied_version[4]; /* time replies by version, [vn - 1] */
-    uint32_t kod_sent;           /* over the rate limit, answered with RATE */
-    uint32_t drop_short;         /* shorter than the header of its mode */
-    uint32_t drop_bad_mode;      /* modes 0 (but NTPv1 clients'), 2, 4, 5, 7 */
-    uint32_t drop_bad_version;   /* versions 0, 5, 6, 7 */
-    uint32_t drop_mssntp;        /* 68 or 120 bytes and no key of ours: MS-SNTP */
-    uint32_t drop_auth;          /* MAC with a key we lack, crypto-NAK */
-    uint32_t drop_bad_format;    /* malformed extension fields; mode 6 responses */
-    uint32_t drop_acl;           /* refused by the access list */
-    uint32_t drop_ratelimit;     /* over the rate limit, not sampled for a KoD */
-    uint32_t ctl_answered;       /* mode 6 answered with data (once per request) */
-    uint32_t ctl_errors;         /* mode 6 answered with an error response */
-    uint32_t ctl_refused;        /* mode 6 from outside the management list */
-    uint32_t ctl_ratelimited;    /* mode 6 over the rate limit (never a KoD) */
+    uint32_t replied_mode2;       /* time replies to mode 1 */
+    uint32_t replied_mode4;       /* time replies to mode 3 (and NTPv1's mode 0) */
+    uint32_t replied_version[4];  /* time replies by version, [vn - 1] */
+    uint32_t replied_interleaved; /* time replies in interleaved mode */
+    uint32_t kod_sent;            /* over the rate limit, answered with RATE */
+    uint32_t drop_short;          /* shorter than the header of its mode */
+    uint32_t drop_bad_mode;       /* modes 0 (but NTPv1 clients'), 2, 4, 5, 7 */
+    uint32_t drop_bad_version;    /* versions 0, 5, 6, 7 */
+    uint32_t drop_mssntp;         /* 68 or 120 bytes and no key of ours: MS-SNTP */
+    uint32_t drop_auth;           /* MAC with a key we lack, crypto-NAK */
+    uint32_t drop_bad_format;     /* malformed extension fields; mode 6 responses */
+    uint32_t drop_acl;            /* refused by the access list */
+    uint32_t drop_ratelimit;      /* over the rate limit, not sampled for a KoD */
+    uint32_t ctl_answered;        /* mode 6 answered with data (once per request) */
+    uint32_t ctl_errors;          /* mode 6 answered with an error response */
+    uint32_t ctl_refused;         /* mode 6 from outside the management list */
+    uint32_t ctl_ratelimited;     /* mode 6 over the rate limit (never a KoD) */
 };
 
 /* MAC algorithms a key can use (RFC 5905 sec. 7.3 MD5, RFC 8573 AES-CMAC, ntpd SHA1). */
@@ -183,6 +226,7 @@ struct ntp_server {
     bool have_last_tx;
     uint32_t prng;
     uint64_t last_tx_ts; /* NTP timestamp of the last transmit stamp */
+    struct ntp_info_cache info;
     ntp_key_lookup_fn key_lookup;
     void *key_ctx;
     struct ntp_counters counters;
@@ -201,12 +245,21 @@ struct ntp_server {
 void ntp_server_init(struct ntp_server *s, uint32_t seed);
 
 /*
+ * Converts ci's slow fields (reference time, root dispersion) into their
+ * wire forms now, so that requests find them ready: call after refreshing
+ * them (ntp_server_handle() converts whatever changed itself otherwise).
+ */
+void ntp_server_note_clock_info(struct ntp_server *s, const struct ntp_clock_info *ci);
+
+/*
  * Handles one datagram and writes the reply, if any, to out (out_cap must
  * be at least NTP_HEADER_LEN; mode 6 fragments use up to
  * NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX = 480 bytes when there is
- * room, less otherwise). Returns 0 with *rep filled: send rep->len bytes
- * to the source. Otherwise no reply, and the reason:
- *   -EINVAL           bad arguments (not counted)
+ * room, less otherwise). For modes 1 and 3 out may be rq->data itself (a
+ * reply built in place: every request field is read before the reply is
+ * written); mode 6 needs a buffer of its own. Returns 0 with *rep filled:
+ * send rep->len bytes to the source. Otherwise no reply, and the reason:
+ *   -EINVAL           bad arguments (not counted), mode 6 in place
  *   -EMSGSIZE         shorter than the header
  *   -EPROTONOSUPPORT  version 0 or 5..7
  *   -EOPNOTSUPP       mode 0 (but an NTPv1 client's), 2, 4, 5 or 7
@@ -221,13 +274,35 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                       struct ntp_reply *rep);
 
 /*
- * Writes the transmit timestamp for tx_ns into out[40..47] of a reply for
- * which rep.stamp_tx was set, and nothing else. The value is fuzzed below
- * the reply's precision, at least its receive timestamp, and strictly
- * greater than the previous transmit stamp, unless the clock was stepped
- * back by more than NTP_SERVER_TX_BACKSTEP_MAX_NS.
+ * Writes the transmit timestamp for tx_ts (the clock read now, NTP format)
+ * into out[40..47] of a reply for which rep.stamp_tx was set, and nothing
+ * else. The value is fuzzed below the reply's precision, at least its
+ * receive timestamp, and strictly greater than the previous transmit
+ * stamp, unless the clock was stepped back by more than
+ * NTP_SERVER_TX_BACKSTEP_MAX_NS.
  */
-void ntp_server_stamp_transmit(struct ntp_server *s, uint8_t *out, int64_t tx_ns);
+void ntp_server_stamp_transmit(struct ntp_server *s, uint8_t *out, uint64_t tx_ts);
+
+/*
+ * The same rules for a stamp someone else writes at the last moment:
+ * fills *p for the reply in out (rep.stamp_tx set), now_ts being the clock
+ * read shortly before. Once the stamp v is written, call
+ * ntp_server_transmitted(s, v): the next transmit stamp must be above it.
+ */
+void ntp_server_plan_transmit(struct ntp_server *s, const uint8_t *out, uint64_t now_ts,
+                              struct ntp_tx_plan *p);
+
+/* Records the transmit timestamp written into the last basic reply. */
+void ntp_server_transmitted(struct ntp_server *s, uint64_t tx_ts);
+
+/*
+ * Records when the time reply to ip whose receive timestamp (out[32..39])
+ * is rx_ts left (tx_ts, NTP format), for the client's next interleaved
+ * reply. A later call for the same reply (the MAC's transmit-complete
+ * event after the stamp in the frame) replaces the earlier value; a call
+ * for any other reply than the client's last is ignored.
+ */
+void ntp_server_transmit_time(struct ntp_server *s, uint32_t ip, uint64_t rx_ts, uint64_t tx_ts);
 
 /*
  * Writes the next fragment of the mode 6 reply begun by the last

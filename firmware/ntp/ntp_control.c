@@ -120,6 +120,7 @@ static const struct var_def vars[] = {
     COUNTER("replied_v2", replied_version[1]),
     COUNTER("replied_v3", replied_version[2]),
     COUNTER("replied_v4", replied_version[3]),
+    COUNTER("replied_xleave", replied_interleaved),
     COUNTER("kod_sent", kod_sent),
     COUNTER("drop_short", drop_short),
     COUNTER("drop_mode", drop_bad_mode),
@@ -184,7 +185,7 @@ static int render_var(const struct ntp_server *s, const struct ntp_request *rq,
     case VK_REFTIME:
         return format_ts(buf, cap, "reftime",
                          ci->ref_ns != 0 ? ntp_time_ts_from_unix_ns(ci->ref_ns) : 0);
-    case VK_CLOCK: return format_ts(buf, cap, "clock", ntp_time_ts_from_unix_ns(rq->rx_ns));
+    case VK_CLOCK: return format_ts(buf, cap, "clock", rq->rx_ts);
     case VK_UPTIME: {
         /* mono_ms * 10^6 is ns; the helper divides without a 64-bit divide. */
         int64_t up_s = ntp_time_split_ns((int64_t)(rq->mono_ms * 1000000u), &rem);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "ntp/ntp.h"
+#include "ntp/ntp_time.h"
 
 /* Association modes (RFC 5905 sec. 7.3, figure 10). */
 #define NTP_MODE_RESERVED    0
@@ -51,7 +52,7 @@ static inline uint16_t ntp_get_be16(const uint8_t *p)
 
 static inline uint32_t ntp_get_be32(const uint8_t *p)
 {
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+    return ntp_time_get_be32(p);
 }
 
 static inline void ntp_put_be16(uint8_t *p, uint16_t v)
@@ -62,10 +63,7 @@ static inline void ntp_put_be16(uint8_t *p, uint16_t v)
 
 static inline void ntp_put_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    ntp_time_put_be32(p, v);
 }
 
 /* The leap indicator the server announces: 3 whenever the time is not trusted. */

@@ -148,47 +148,92 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
     return mssntp_len ? TRAILER_MSSNTP : TRAILER_SERVE;
 }
 
-/* Writes the fields common to time replies and KoDs; the transmit stamp comes later. */
-static void put_reply_times(struct ntp_server *s, const struct ntp_request *rq,
-                            int8_t precision_log2, uint8_t *out)
-{
-    uint64_t rx = fuzz_ts(s, ntp_time_ts_from_unix_ns(rq->rx_ns), precision_log2);
+/* The request fields a reply echoes, read before out (which may be the request) is written. */
+struct echo {
+    uint8_t poll;
+    uint8_t origin[8]; /* the request's transmit (basic) or receive (interleaved) timestamp */
+};
 
-    /* Originate: the client's transmit timestamp, byte for byte (RFC 5905 sec. 8). */
-    memcpy(out + NTP_OFF_ORIGIN_TS, rq->data + NTP_OFF_TRANSMIT_TS, 8);
-    ntp_time_put_ts(out + NTP_OFF_RECEIVE_TS, rx);
-    /* Provisional transmit = receive, so a frame is valid even before the stamp. */
-    ntp_time_put_ts(out + NTP_OFF_TRANSMIT_TS, rx);
+/* Returns the wire forms of ci's slow fields, converted again only when they change. */
+static const struct ntp_info_cache *info_wire(struct ntp_server *s, const struct ntp_clock_info *ci)
+{
+    struct ntp_info_cache *w = &s->info;
+
+    if (w->ref_ns != ci->ref_ns) {
+        w->ref_ns = ci->ref_ns;
+        /* Reference timestamp 0 means never synchronized (RFC 5905 sec. 7.3). */
+        w->ref_ts = ci->ref_ns != 0 ? ntp_time_ts_from_unix_ns(ci->ref_ns) : 0;
+    }
+    if (w->root_disp_us != ci->root_disp_us) {
+        w->root_disp_us = ci->root_disp_us;
+        w->root_disp_short = ntp_time_short_from_us(ci->root_disp_us);
+    }
+    return w;
 }
 
-static void build_reply(struct ntp_server *s, const struct ntp_request *rq,
-                        const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode, uint8_t *out)
+void ntp_server_note_clock_info(struct ntp_server *s, const struct ntp_clock_info *ci)
 {
-    memset(out, 0, NTP_HEADER_LEN);
-    out[NTP_OFF_LI_VN_MODE] = ntp_li_vn_mode(ntp_effective_leap(ci), vn, mode);
-    out[NTP_OFF_STRATUM] = ntp_effective_stratum(s, ci);
-    out[NTP_OFF_POLL] = rq->data[NTP_OFF_POLL];
-    out[NTP_OFF_PRECISION] = (uint8_t)ci->precision_log2;
+    (void)info_wire(s, ci);
+}
+
+/*
+ * Writes a 48-byte reply, word by word: header word, root delay, root
+ * dispersion, refid, reference, originate (echo), receive (fuzzed rx_ts)
+ * and transmit timestamps. The transmit timestamp is the provisional
+ * receive timestamp (a frame is valid even before the stamp) unless
+ * tx_ts is given (interleaved: the previous reply's departure).
+ * Returns the receive timestamp written.
+ */
+static uint64_t put_reply(struct ntp_server *s, uint32_t head, uint32_t root_disp,
+                          const uint8_t refid[4], uint64_t ref_ts, const struct echo *e,
+                          uint64_t rx_ts, int8_t precision_log2, const uint64_t *tx_ts,
+                          uint8_t *out)
+{
+    uint64_t rx = fuzz_ts(s, rx_ts, precision_log2);
+
+    ntp_put_be32(out + NTP_OFF_LI_VN_MODE, head | ((uint32_t)e->poll << 8));
     /* Root delay 0: the appliance is its own reference. */
-    ntp_put_be32(out + NTP_OFF_ROOT_DISP, ntp_time_short_from_us(ci->root_disp_us));
-    memcpy(out + NTP_OFF_REFID, s->refid, 4);
-    /* Reference timestamp 0 means never synchronized (RFC 5905 sec. 7.3). */
-    if (ci->ref_ns != 0)
-        ntp_time_put_ts(out + NTP_OFF_REF_TS, ntp_time_ts_from_unix_ns(ci->ref_ns));
-    put_reply_times(s, rq, ci->precision_log2, out);
+    ntp_put_be32(out + NTP_OFF_ROOT_DELAY, 0);
+    ntp_put_be32(out + NTP_OFF_ROOT_DISP, root_disp);
+    memcpy(out + NTP_OFF_REFID, refid, 4);
+    ntp_time_put_ts(out + NTP_OFF_REF_TS, ref_ts);
+    /* Originate: the client's timestamp, byte for byte (RFC 5905 sec. 8). */
+    memcpy(out + NTP_OFF_ORIGIN_TS, e->origin, 8);
+    ntp_time_put_ts(out + NTP_OFF_RECEIVE_TS, rx);
+    ntp_time_put_ts(out + NTP_OFF_TRANSMIT_TS, tx_ts != NULL ? *tx_ts : rx);
+    return rx;
+}
+
+/* The first header word: LI, VN, mode, stratum, and precision (poll is the request's). */
+static uint32_t head_word(uint8_t li, uint8_t vn, uint8_t mode, uint8_t stratum,
+                          int8_t precision_log2)
+{
+    return ((uint32_t)ntp_li_vn_mode(li, vn, mode) << 24) | ((uint32_t)stratum << 16) |
+           (uint8_t)precision_log2;
 }
 
 /* Kiss-o'-Death RATE (RFC 5905 sec. 7.4): LI 3, stratum 0, the kiss code as refid. */
 static void build_kod(struct ntp_server *s, const struct ntp_request *rq,
-                      const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode, uint8_t *out)
+                      const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode,
+                      const struct echo *e, uint8_t *out)
 {
-    memset(out, 0, NTP_HEADER_LEN);
-    out[NTP_OFF_LI_VN_MODE] = ntp_li_vn_mode(NTP_LEAP_ALARM, vn, mode);
-    out[NTP_OFF_STRATUM] = 0;
-    out[NTP_OFF_POLL] = rq->data[NTP_OFF_POLL];
-    out[NTP_OFF_PRECISION] = (uint8_t)ci->precision_log2;
-    memcpy(out + NTP_OFF_REFID, "RATE", 4);
-    put_reply_times(s, rq, ci->precision_log2, out);
+    static const uint8_t rate[4] = { 'R', 'A', 'T', 'E' };
+
+    (void)put_reply(s, head_word(NTP_LEAP_ALARM, vn, mode, 0, ci->precision_log2), 0, rate, 0, e,
+                    rq->rx_ts, ci->precision_log2, NULL, out);
+}
+
+/*
+ * True when the request asks for an interleaved reply and one can be
+ * given: its originate timestamp is the receive timestamp of our last
+ * reply to this client, its receive and transmit timestamps differ (as
+ * chrony's server requires), and that reply's departure is known.
+ */
+static bool wants_interleaved(const struct ratelimit_entry *c, const uint8_t *d)
+{
+    return c->xl_rx_ts != 0 && c->xl_tx_ts != 0 &&
+           ntp_time_get_ts(d + NTP_OFF_ORIGIN_TS) == c->xl_rx_ts &&
+           ntp_time_get_ts(d + NTP_OFF_RECEIVE_TS) != ntp_time_get_ts(d + NTP_OFF_TRANSMIT_TS);
 }
 
 int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
@@ -200,6 +245,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         return -EINVAL;
     rep->len = 0;
     rep->stamp_tx = false;
+    rep->is_interleaved = false;
     rep->more_fragments = false;
     s->counters.received++;
 
@@ -210,8 +256,13 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     uint8_t vn = (rq->data[0] >> 3) & 7;
     uint8_t mode = rq->data[0] & 7;
 
-    if (mode == NTP_MODE_CONTROL)
+    if (mode == NTP_MODE_CONTROL) {
+        if (out == rq->data) {
+            s->counters.received--;
+            return -EINVAL; /* a mode 6 reply is built from the request as it goes */
+        }
         return ntp_control_handle(s, rq, ci, out, out_cap, rep);
+    }
     if (mode == NTP_MODE_PRIVATE) {
         /* Never answered, whatever it holds (BCP 223). */
         s->counters.drop_bad_mode++;
@@ -255,10 +306,13 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     }
 
     uint8_t reply_mode = mode == NTP_MODE_CLIENT ? NTP_MODE_SERVER : NTP_MODE_SYM_PASSIVE;
+    struct echo e;
+    e.poll = rq->data[NTP_OFF_POLL];
     switch (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s))) {
     case RATELIMIT_PASS: break;
     case RATELIMIT_KOD:
-        build_kod(s, rq, ci, vn, reply_mode, out);
+        memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
+        build_kod(s, rq, ci, vn, reply_mode, &e, out);
         s->counters.kod_sent++;
         rep->len = NTP_HEADER_LEN;
         rep->stamp_tx = true;
@@ -267,35 +321,71 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     default: s->counters.drop_ratelimit++; return -EAGAIN;
     }
 
-    build_reply(s, rq, ci, vn, reply_mode, out);
+    struct ratelimit_entry *client = ratelimit_last_entry(&s->rl);
+    bool interleaved = wants_interleaved(client, rq->data);
+    uint64_t tx_ts = client->xl_tx_ts;
+    /* Interleaved: the originate is the request's receive timestamp (RFC 5905 appendix A). */
+    memcpy(e.origin, rq->data + (interleaved ? NTP_OFF_RECEIVE_TS : NTP_OFF_TRANSMIT_TS), 8);
+    const struct ntp_info_cache *w = info_wire(s, ci);
+    client->xl_rx_ts = put_reply(s,
+                                 head_word(ntp_effective_leap(ci), vn, reply_mode,
+                                           ntp_effective_stratum(s, ci), ci->precision_log2),
+                                 w->root_disp_short, s->refid, w->ref_ts, &e, rq->rx_ts,
+                                 ci->precision_log2, interleaved ? &tx_ts : NULL, out);
+    client->xl_tx_ts = 0; /* until this reply has left (ntp_server_transmit_time) */
     if (reply_mode == NTP_MODE_SERVER)
         s->counters.replied_mode4++;
     else
         s->counters.replied_mode2++;
     s->counters.replied_version[vn - 1]++;
+    if (interleaved)
+        s->counters.replied_interleaved++;
     rep->len = NTP_HEADER_LEN;
-    rep->stamp_tx = true;
+    rep->stamp_tx = !interleaved;
+    rep->is_interleaved = interleaved;
     return 0;
 }
 
-void ntp_server_stamp_transmit(struct ntp_server *s, uint8_t *out, int64_t tx_ns)
+void ntp_server_plan_transmit(struct ntp_server *s, const uint8_t *out, uint64_t now_ts,
+                              struct ntp_tx_plan *p)
 {
     /* The reply carries its own precision: the fuzz matches what it claims. */
-    int8_t precision_log2 = (int8_t)out[NTP_OFF_PRECISION];
-    uint64_t tx = fuzz_ts(s, ntp_time_ts_from_unix_ns(tx_ns), precision_log2);
-    uint64_t rx = ntp_time_get_ts(out + NTP_OFF_RECEIVE_TS);
+    int bits = 32 + (int8_t)out[NTP_OFF_PRECISION];
 
-    /* Differences modulo 2^64 compare correctly across the 2036 era wrap. */
-    if ((int64_t)(tx - rx) < 0)
-        tx = rx;
-    if (s->have_last_tx) {
-        int64_t since_last = (int64_t)(tx - s->last_tx_ts);
-        if (since_last <= 0 && since_last > -TX_BACKSTEP_MAX_TS)
-            tx = s->last_tx_ts + 1;
-    }
-    s->last_tx_ts = tx;
+    p->fuzz_mask = bits <= 0 ? 0 : bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u;
+    p->fuzz_bits = ntp_server_random(s) & p->fuzz_mask;
+    /* Never before the receive timestamp; differences modulo 2^64 survive the 2036 wrap. */
+    p->min_ts = ntp_time_get_ts(out + NTP_OFF_RECEIVE_TS);
+    /* Strictly after the previous stamp, unless the clock was stepped back (see ntp.h). */
+    if (s->have_last_tx && (int64_t)(now_ts - s->last_tx_ts) > -TX_BACKSTEP_MAX_TS &&
+        (int64_t)(s->last_tx_ts + 1 - p->min_ts) > 0)
+        p->min_ts = s->last_tx_ts + 1;
+}
+
+void ntp_server_transmitted(struct ntp_server *s, uint64_t tx_ts)
+{
+    s->last_tx_ts = tx_ts;
     s->have_last_tx = true;
+}
+
+void ntp_server_stamp_transmit(struct ntp_server *s, uint8_t *out, uint64_t tx_ts)
+{
+    struct ntp_tx_plan p;
+
+    ntp_server_plan_transmit(s, out, tx_ts, &p);
+    uint64_t tx = (tx_ts & ~(uint64_t)p.fuzz_mask) | p.fuzz_bits;
+    if ((int64_t)(tx - p.min_ts) < 0)
+        tx = p.min_ts;
     ntp_time_put_ts(out + NTP_OFF_TRANSMIT_TS, tx);
+    ntp_server_transmitted(s, tx);
+}
+
+void ntp_server_transmit_time(struct ntp_server *s, uint32_t ip, uint64_t rx_ts, uint64_t tx_ts)
+{
+    struct ratelimit_entry *c = ratelimit_find(&s->rl, ip);
+
+    if (c != NULL && c->xl_rx_ts == rx_ts && rx_ts != 0)
+        c->xl_tx_ts = tx_ts;
 }
 
 int ntp_server_next_fragment(struct ntp_server *s, uint8_t *out, size_t out_cap,
@@ -310,6 +400,11 @@ void ntp_server_init(struct ntp_server *s, uint32_t seed)
 {
     memset(s, 0, sizeof(*s));
     s->stratum = NTP_SERVER_DEFAULT_STRATUM;
+    /* Converted as if reported (the first request converts what the clock really says). */
+    s->info.ref_ns = INT64_MIN;
+    s->info.ref_ts = ntp_time_ts_from_unix_ns(INT64_MIN);
+    s->info.root_disp_us = UINT32_MAX;
+    s->info.root_disp_short = ntp_time_short_from_us(UINT32_MAX);
     /* xorshift32 must not start at zero; mix the seed so nearby seeds diverge. */
     s->prng = (seed ^ 0x6D2B79F5u) * 0x9E3779B1u;
     if (s->prng == 0)

@@ -151,20 +151,3 @@ uint32_t ntp_time_short_to_us(uint32_t short_fmt)
 
     return us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
-
-void ntp_time_put_ts(uint8_t *p, uint64_t ts)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)ts;
-        ts >>= 8;
-    }
-}
-
-uint64_t ntp_time_get_ts(const uint8_t *p)
-{
-    uint64_t ts = 0;
-
-    for (int i = 0; i < 8; i++)
-        ts = (ts << 8) | p[i];
-    return ts;
-}

@@ -59,10 +59,46 @@ uint32_t ntp_time_short_from_us(uint32_t us);
 /* Returns microseconds for an NTP short format value, rounded to nearest, saturated at UINT32_MAX. */
 uint32_t ntp_time_short_to_us(uint32_t short_fmt);
 
+/*
+ * Big-endian 32-bit words at any alignment: a byte swap and one word
+ * access where the target is little-endian (the Cortex-M3/M4 allow
+ * unaligned word accesses to RAM), bytes elsewhere.
+ */
+static inline void ntp_time_put_be32(uint8_t *p, uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    v = __builtin_bswap32(v);
+    __builtin_memcpy(p, &v, 4);
+#else
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+#endif
+}
+
+static inline uint32_t ntp_time_get_be32(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+#else
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+#endif
+}
+
 /* Stores ts big-endian at p[0..7]. */
-void ntp_time_put_ts(uint8_t *p, uint64_t ts);
+static inline void ntp_time_put_ts(uint8_t *p, uint64_t ts)
+{
+    ntp_time_put_be32(p, (uint32_t)(ts >> 32));
+    ntp_time_put_be32(p + 4, (uint32_t)ts);
+}
 
 /* Returns the big-endian timestamp at p[0..7]. */
-uint64_t ntp_time_get_ts(const uint8_t *p);
+static inline uint64_t ntp_time_get_ts(const uint8_t *p)
+{
+    return ((uint64_t)ntp_time_get_be32(p) << 32) | ntp_time_get_be32(p + 4);
+}
 
 #endif /* NTP_NTP_TIME_H */

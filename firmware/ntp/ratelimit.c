@@ -31,6 +31,13 @@ static uint64_t interval_ms(int8_t interval_log2)
     return interval_log2 >= 0 ? 1000ull << interval_log2 : 1000ull >> -interval_log2;
 }
 
+/* The interval and the burst in ms, for every request (4096 s * 1024 fits 32 bits). */
+static void derive(struct ratelimit *rl)
+{
+    rl->t_ms = (uint32_t)interval_ms(rl->params.interval_log2);
+    rl->tau_ms = (uint32_t)(rl->params.burst - 1u) * rl->t_ms;
+}
+
 static void lru_unlink(struct ratelimit *rl, uint16_t i)
 {
     struct ratelimit_entry *e = &rl->entries[i];
@@ -83,6 +90,7 @@ static struct ratelimit_entry *lookup(struct ratelimit *rl, uint32_t ip, uint64_
                 lru_unlink(rl, i);
                 lru_push_head(rl, i);
             }
+            rl->last = i;
             return &rl->entries[i];
         }
     }
@@ -98,12 +106,30 @@ static struct ratelimit_entry *lookup(struct ratelimit *rl, uint32_t ip, uint64_
     struct ratelimit_entry *e = &rl->entries[i];
     e->ip = ip;
     e->tat_ms = mono_ms; /* a new client starts with a full bucket */
+    e->xl_rx_ts = 0;
+    e->xl_tx_ts = 0;
     e->requests = 0;
     e->limited = 0;
     e->hash_next = rl->heads[h];
     rl->heads[h] = i;
     lru_push_head(rl, i);
+    rl->last = i;
     return e;
+}
+
+struct ratelimit_entry *ratelimit_last_entry(struct ratelimit *rl)
+{
+    return &rl->entries[rl->last];
+}
+
+struct ratelimit_entry *ratelimit_find(struct ratelimit *rl, uint32_t ip)
+{
+    for (uint16_t i = rl->heads[hash_ip(rl, ip)]; i != RATELIMIT_NIL;
+         i = rl->entries[i].hash_next) {
+        if (rl->entries[i].ip == ip)
+            return &rl->entries[i];
+    }
+    return NULL;
 }
 
 void ratelimit_clear(struct ratelimit *rl)
@@ -124,6 +150,7 @@ void ratelimit_init(struct ratelimit *rl, uint32_t hash_key)
     rl->params.interval_log2 = RATELIMIT_DEFAULT_INTERVAL_LOG2;
     rl->params.burst = RATELIMIT_DEFAULT_BURST;
     rl->params.leak_log2 = RATELIMIT_DEFAULT_LEAK_LOG2;
+    derive(rl);
     ratelimit_clear(rl);
 }
 
@@ -134,6 +161,7 @@ int ratelimit_set_params(struct ratelimit *rl, const struct ratelimit_params *p)
         p->burst > RATELIMIT_BURST_MAX || p->leak_log2 > RATELIMIT_LEAK_LOG2_MAX)
         return -EINVAL;
     rl->params = *p;
+    derive(rl);
     return 0;
 }
 
@@ -151,8 +179,8 @@ enum ratelimit_verdict ratelimit_check(struct ratelimit *rl, uint32_t ip, uint64
     if (!rl->params.enabled)
         return RATELIMIT_PASS;
 
-    uint64_t t_ms = interval_ms(rl->params.interval_log2);
-    uint64_t tau_ms = (uint64_t)(rl->params.burst - 1) * t_ms;
+    uint64_t t_ms = rl->t_ms;
+    uint64_t tau_ms = rl->tau_ms;
 
     /* An idle client's bucket is full: it cannot save up more than burst. */
     if (e->tat_ms < mono_ms)

@@ -16,6 +16,10 @@
  * Time is the monotonic millisecond count since boot, never time of day,
  * which an operator can step.
  *
+ * The table is the server's client table: each entry also holds the NTP
+ * engine's interleaved-mode state for its client (ntp.h), which the rate
+ * limiter itself never reads.
+ *
  * Defaults (why):
  *   interval_log2 = -2: 4 replies/s sustained per address. 100 clients
  *       behind one NAT polling every 64 s send 1.6/s; the limit leaves room
@@ -34,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Clients remembered; 32 bytes of RAM each. At most 65534. */
+/* Clients remembered; 48 bytes of RAM each. At most 65534. */
 #ifndef RATELIMIT_TABLE_SIZE
 #define RATELIMIT_TABLE_SIZE 192
 #endif
@@ -86,6 +90,9 @@ struct ratelimit_client {
 
 struct ratelimit_entry {
     uint64_t tat_ms; /* theoretical arrival time of the next conforming request */
+    /* Interleaved mode (the engine's): its last time reply to this client. */
+    uint64_t xl_rx_ts; /* that reply's receive timestamp, 0 = none */
+    uint64_t xl_tx_ts; /* when that reply left (NTP format), 0 = not known yet */
     uint32_t ip;
     uint32_t requests;
     uint32_t limited;
@@ -96,11 +103,14 @@ struct ratelimit_entry {
 
 struct ratelimit {
     struct ratelimit_params params;
+    uint32_t t_ms;   /* params' interval, ms */
+    uint32_t tau_ms; /* params' burst less one interval, ms */
     uint32_t hash_key;
     uint32_t evictions;
     uint16_t used;
     uint16_t lru_head; /* most recently used */
     uint16_t lru_tail; /* least recently used: evicted first */
+    uint16_t last;     /* the entry of the client ratelimit_check() saw last */
     uint16_t heads[1u << RATELIMIT_HASH_BITS];
     struct ratelimit_entry entries[RATELIMIT_TABLE_SIZE];
 };
@@ -127,6 +137,15 @@ void ratelimit_get_params(const struct ratelimit *rl, struct ratelimit_params *p
  */
 enum ratelimit_verdict ratelimit_check(struct ratelimit *rl, uint32_t ip, uint64_t mono_ms,
                                        uint32_t random);
+
+/*
+ * Returns the entry of the client the last ratelimit_check() accounted
+ * (created then if new; valid until the next check).
+ */
+struct ratelimit_entry *ratelimit_last_entry(struct ratelimit *rl);
+
+/* Returns ip's entry without touching its state or its place, or NULL if ip is not in the table. */
+struct ratelimit_entry *ratelimit_find(struct ratelimit *rl, uint32_t ip);
 
 /* Returns the number of clients in the table (at most RATELIMIT_TABLE_SIZE). */
 size_t ratelimit_count(const struct ratelimit *rl);

@@ -60,6 +60,22 @@ uint64_t timer_now(void)
     return wraps * SYSTICK_PERIOD + (SYSTICK_RELOAD - val);
 }
 
+uint32_t timer_raw(void)
+{
+    return mmio_read32(SYST_CVR);
+}
+
+/* CVR counts down from SYSTICK_RELOAD = 2^24 - 1: tick count t reads as RELOAD - (t mod 2^24). */
+uint32_t timer_raw_at(uint64_t ticks)
+{
+    return ~(uint32_t)ticks & SYSTICK_RELOAD;
+}
+
+uint32_t timer_raw_elapsed(uint32_t from, uint32_t to)
+{
+    return (from - to) & SYSTICK_RELOAD;
+}
+
 /* The core clock as the board brought it up (less than nominal if its PLL did not lock). */
 uint32_t timer_hz(void)
 {

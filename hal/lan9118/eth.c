@@ -10,10 +10,29 @@
  * the FCS; the data FIFO holds the frame in ceil(length / 4) words, first
  * byte in the low bits of the first word.
  *
- * Transmit: command words A and B (one segment holding the whole frame),
- * then the frame's words; the chip adds padding and the FCS. The TX status
- * FIFO is allowed to overrun (TXSAO) and is read before each frame only to
- * count errors.
+ * The frame lands in the ring two bytes past a word boundary (hal/rxring):
+ * RX_CFG's data offset of 2 puts two bytes of padding in front of it in
+ * the FIFO, so every FIFO word is one aligned store.
+ *
+ * Transmit: command words A and B (one segment holding the whole frame,
+ * tagged with its number), then the frame's words; the chip adds padding
+ * and the FCS, and starts once the segment's last word is in.
+ * eth_send_stamped() gives command A a data start offset of 2, so the
+ * frame's words fall as on the Stellaris MAC (hal/ethstamp): everything up
+ * to the checksum word goes in, the counter is read, and the checksum
+ * word, the rest and the stamp follow, the last write starting the frame.
+ *
+ * Transmit-complete: the chip pushes a status word (with the frame's tag)
+ * into its TX status FIFO when a frame has been sent; TSFL at level 0
+ * interrupts on it, and the interrupt stamps the event for that tag.
+ * QEMU's model (7.2) sets TSFL when it sends the frame, at the last TX
+ * FIFO write, but its TX FIFO writes skip the update of its interrupt
+ * line: left alone, the interrupt would come with the next frame received,
+ * and the event would be stamped that late. So every send ends with a
+ * write of INT_EN's own value, which makes the model look at its line (on
+ * the chip the write changes nothing, and TSFL comes when the frame has
+ * gone). Statuses the interrupt has not taken are read by the next
+ * eth_send*() for their error bits (the TX status FIFO may overrun, TXSAO).
  *
  * The MAC and PHY registers sit behind MAC_CSR_CMD/MAC_CSR_DATA; only the
  * main loop uses them, never the interrupt.
@@ -30,6 +49,7 @@
 #include <string.h>
 
 #include "drivers.h"
+#include "ethstamp/ethstamp.h"
 #include "hal/eth.h"
 #include "hal/timer.h"
 #include "rxring/rxring.h"
@@ -51,10 +71,21 @@
  * datasheet's host interface timing): each is a full bus cycle on the chip.
  */
 #define LAN_SETTLE_READS 3u
+/* The interrupts the driver runs on: a received frame's status, a receive error, a frame sent. */
+#define INT_EN_RUN (INT_RSFL | INT_RXE | INT_TSFL)
+/* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
+#ifndef TX_DONE_SLOTS
+#define TX_DONE_SLOTS 16u
+#endif
+/* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
+#define STAMP_TAIL_MAX 12u
 
 static const struct lan9118_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
 static struct eth_stats stats;
+static uint32_t tx_seq; /* the last frame handed to the chip, its tag's low 16 bits */
+static struct eth_tx_done tx_done[TX_DONE_SLOTS];
+static volatile uint32_t tx_done_head, tx_done_tail; /* ISR writes head, main loop tail */
 
 void lan9118_configure(const struct lan9118_config *c)
 {
@@ -208,9 +239,10 @@ int eth_init(const uint8_t mac[6])
     /* Autonegotiation; the duplex is taken over when the link comes up. */
     (void)phy_write(b, PHY_BMCR, PHY_BMCR_ANENABLE | PHY_BMCR_ANRESTART);
 
-    /* RSFL as soon as one status word waits; the TX level is the reset default. */
-    LAN_FIFO_INT(b) = FIFO_INT_TX_DATA_LEVEL(0x48u) | FIFO_INT_RX_STS_LEVEL(0u);
-    LAN_RX_CFG(b) = 0; /* 4-byte end alignment, no data offset */
+    /* RSFL and TSFL as soon as one status word waits; the TX data level is the reset default. */
+    LAN_FIFO_INT(b) =
+        FIFO_INT_TX_DATA_LEVEL(0x48u) | FIFO_INT_TX_STS_LEVEL(0u) | FIFO_INT_RX_STS_LEVEL(0u);
+    LAN_RX_CFG(b) = RX_CFG_RXDOFF(2u); /* 4-byte end alignment; the IP header word-aligned */
     LAN_TX_CFG(b) = TX_CFG_TX_ON | TX_CFG_TXSAO;
     if (mac_csr_write(b, MAC_CR, MAC_CR_TXEN | MAC_CR_RXEN) != 0) {
         return -ETIMEDOUT;
@@ -218,7 +250,7 @@ int eth_init(const uint8_t mac[6])
 
     (void)rxring_init(&eth_rx_ring, ring_buf, sizeof(ring_buf));
     LAN_INT_STS(b) = 0xFFFFFFFFu;
-    LAN_INT_EN(b) = INT_RSFL | INT_RXE;
+    LAN_INT_EN(b) = INT_EN_RUN;
     LAN_IRQ_CFG(b) = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
     nvic_enable(cfg->irq, 0x20);
     return 0;
@@ -285,6 +317,35 @@ static void rx_discard(uintptr_t b, uint32_t words)
     }
 }
 
+/*
+ * Takes the TX status words waiting: their error bits and, from the
+ * interrupt (is_event), the transmit-complete events, stamped with stamp.
+ */
+static void tx_status_take(uintptr_t b, bool is_event, uint64_t stamp)
+{
+    for (uint32_t n = TX_FIFO_INF_TXSUSED(LAN_TX_FIFO_INF(b)); n > 0; n--) {
+        uint32_t st = LAN_TX_STATUS_FIFO(b);
+        if (st & TX_STS_ES) {
+            stats.tx_errors++;
+            continue;
+        }
+        if (!is_event) {
+            continue;
+        }
+        uint32_t head = tx_done_head;
+        if (head - tx_done_tail >= TX_DONE_SLOTS) {
+            stats.tx_done_lost++;
+            continue;
+        }
+        /* The tag is the frame number's low half: the frame is at most 2^16 frames old. */
+        struct eth_tx_done *d = &tx_done[head % TX_DONE_SLOTS];
+        d->seq = tx_seq - ((tx_seq - TX_STS_TAG(st)) & 0xFFFFu);
+        d->ticks = stamp;
+        tx_done_head = head + 1u;
+        stats.tx_done++;
+    }
+}
+
 void lan9118_eth_isr(void)
 {
     uint64_t stamp = timer_now();
@@ -296,12 +357,15 @@ void lan9118_eth_isr(void)
         stats.rx_errors++;
     }
     settle(b);
+    if (sts & INT_TSFL) {
+        tx_status_take(b, true, stamp);
+    }
     /* The frames waiting now, and no more: each pass is bounded. */
     uint32_t frames = RX_FIFO_INF_RXSUSED(LAN_RX_FIFO_INF(b));
     while (frames--) {
         uint32_t st = LAN_RX_STATUS_FIFO(b);
-        uint32_t fifo_len = RX_STS_LENGTH(st); /* frame + FCS */
-        uint32_t words = (fifo_len + 3u) / 4u;
+        uint32_t fifo_len = RX_STS_LENGTH(st);      /* frame + FCS */
+        uint32_t words = (fifo_len + 2u + 3u) / 4u; /* behind the 2-byte data offset */
         /* A bad frame, or one too long for a slot (a tagged full-size one). */
         if ((st & RX_STS_ES) != 0 || fifo_len < ETH_HDR_LEN + ETH_FCS_LEN ||
             fifo_len > ETH_FRAME_MAX + ETH_FCS_LEN) {
@@ -316,13 +380,37 @@ void lan9118_eth_isr(void)
             rx_discard(b, words);
             continue;
         }
-        uint32_t copied = 0;
+        /* dst - 2 is word-aligned and inside the ring's record: the offset bytes go there. */
+        uint32_t *out = (uint32_t *)(void *)(dst - 2);
         while (words--) {
-            copied = rxring_put_word(dst, copied, frame_len, LAN_RX_DATA_FIFO(b));
+            *out++ = LAN_RX_DATA_FIFO(b);
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
     }
+}
+
+/*
+ * Reads the TX statuses the interrupt has not taken for
+ * their error bits, then waits, bounded, for FIFO room. Returns 0 or -EAGAIN.
+ */
+static int tx_room(uintptr_t b, size_t len)
+{
+    uint32_t primask = irq_save();
+    tx_status_take(b, false, 0);
+    irq_restore(primask);
+    uint32_t need = TX_CMD_WORDS_LEN + (((uint32_t)len + 2u + 3u) & ~3u);
+    if (TX_FIFO_INF_TDFREE(LAN_TX_FIFO_INF(b)) >= need) {
+        return 0;
+    }
+    uint64_t deadline = timer_now() + (uint64_t)ETH_TX_WAIT_US * (timer_hz() / 1000000u);
+    while (TX_FIFO_INF_TDFREE(LAN_TX_FIFO_INF(b)) < need) {
+        if (timer_now() > deadline) {
+            stats.tx_errors++;
+            return -EAGAIN;
+        }
+    }
+    return 0;
 }
 
 int eth_send(const uint8_t *frame, size_t len)
@@ -331,26 +419,109 @@ int eth_send(const uint8_t *frame, size_t len)
     if (len < ETH_HDR_LEN || len > ETH_FRAME_MAX) {
         return -EINVAL;
     }
-    /* Statuses of frames already sent: only their error bits matter. */
-    for (uint32_t n = TX_FIFO_INF_TXSUSED(LAN_TX_FIFO_INF(b)); n > 0; n--) {
-        if (LAN_TX_STATUS_FIFO(b) & TX_STS_ES) {
-            stats.tx_errors++;
-        }
+    if (tx_room(b, len) != 0) {
+        return -EAGAIN;
     }
-    uint32_t need = TX_CMD_WORDS_LEN + (((uint32_t)len + 3u) & ~3u);
-    uint64_t deadline = timer_now() + (uint64_t)ETH_TX_WAIT_US * (timer_hz() / 1000000u);
-    while (TX_FIFO_INF_TDFREE(LAN_TX_FIFO_INF(b)) < need) {
-        if (timer_now() > deadline) {
-            stats.tx_errors++;
-            return -EAGAIN;
-        }
-    }
+    tx_seq++;
     LAN_TX_DATA_FIFO(b) = TX_CMD_A_FIRST_SEG | TX_CMD_A_LAST_SEG | TX_CMD_A_SIZE(len);
-    LAN_TX_DATA_FIFO(b) = TX_CMD_B_TAG(stats.tx_frames & 0xFFFFu) | TX_CMD_B_LENGTH(len);
-    for (size_t i = 0; i < len; i += 4u) {
+    LAN_TX_DATA_FIFO(b) = TX_CMD_B_TAG(tx_seq & 0xFFFFu) | TX_CMD_B_LENGTH(len);
+    size_t i = 0;
+    for (; i + 4u <= len; i += 4u) {
+        LAN_TX_DATA_FIFO(b) = frame_load_le32(frame + i);
+    }
+    if (i < len) {
         LAN_TX_DATA_FIFO(b) = frame_word_le(frame + i, len - i);
     }
+    LAN_INT_EN(b) = INT_EN_RUN; /* QEMU: look at the interrupt line now (see the top) */
     stats.tx_frames++;
+    return 0;
+}
+
+/* Writes FIFO words `from` and `from + 1` (aligned in memory: one LDRD). */
+#define PUT_PAIR(from)                                                                             \
+    do {                                                                                           \
+        uint32_t p0_ = (from)[0], p1_ = (from)[1];                                                 \
+        *fifo = p0_;                                                                               \
+        *fifo = p1_;                                                                               \
+    } while (0)
+
+int eth_send_stamped(const uint8_t *frame, size_t len, struct eth_tx_stamp *st)
+{
+    uintptr_t b = cfg->base;
+    /* With a data start offset of 2, FIFO word k >= 1 holds frame bytes 4k-2 .. 4k+1. */
+    size_t words = (len - 2u) / 4u;
+    size_t csum_word = ((size_t)st->csum_off + 2u) / 4u;
+    size_t tail = words - csum_word - 2u; /* plain words between the checksum word and the stamp */
+    if (len < ETH_HDR_LEN + 10u || len > ETH_FRAME_MAX || (len & 3u) != 2u ||
+        (((uintptr_t)frame + 2u) & 3u) != 0 || (st->csum_off & 3u) != 0 || csum_word == 0 ||
+        csum_word + 2u > words || tail > STAMP_TAIL_MAX || (tail & 1u) != 0) {
+        return -EINVAL;
+    }
+    if (tx_room(b, len) != 0) {
+        return -EAGAIN;
+    }
+    tx_seq++;
+    volatile uint32_t *fifo = &LAN_TX_DATA_FIFO(b);
+    *fifo = TX_CMD_A_FIRST_SEG | TX_CMD_A_LAST_SEG | TX_CMD_A_OFFSET(2u) | TX_CMD_A_SIZE(len);
+    *fifo = TX_CMD_B_TAG(tx_seq & 0xFFFFu) | TX_CMD_B_LENGTH(len);
+    const uint32_t *w = (const uint32_t *)(const void *)(frame + 2); /* w[k - 1]: word k */
+    *fifo = ((uint32_t)frame[0] << 16) | ((uint32_t)frame[1] << 24);
+    for (size_t k = 1; k < csum_word; k++) {
+        *fifo = w[k - 1];
+    }
+    uint32_t ulen_w = w[csum_word - 1] & 0xFFFFu; /* the checksum field is its upper half */
+    const uint32_t *end = &w[words - 2u];
+    static const void *const pairs[STAMP_TAIL_MAX / 2u + 1u] = { &&put0, &&put1, &&put2, &&put3,
+                                                                 &&put4, &&put5, &&put6 };
+    const void *entry = pairs[tail / 2u];
+    struct ethstamp p;
+    ethstamp_prepare(&p, st);
+    uint32_t rb = p.raw_base, rate = p.per_tick_q16, blo = p.base_lo, bhi = p.base_hi;
+    uint32_t keep = p.keep_mask, bits = p.low_bits, sum = p.sum;
+    ETHSTAMP_PIN("+r"(rb), "+r"(rate), "+r"(blo), "+r"(bhi), "+r"(keep), "+r"(bits), "+r"(sum),
+                 "+r"(ulen_w), "+r"(end), "+r"(entry));
+    uint32_t hi, lo, elapsed;
+
+    /* From the counter read to the last word, which starts the frame. */
+    uint32_t raw = timer_raw();
+    *fifo = ethstamp_finish(rb, rate, blo, bhi, keep, bits, sum, raw, ulen_w, &hi, &lo, &elapsed);
+    goto *entry;
+put6:
+    PUT_PAIR(end - 12);
+put5:
+    PUT_PAIR(end - 10);
+put4:
+    PUT_PAIR(end - 8);
+put3:
+    PUT_PAIR(end - 6);
+put2:
+    PUT_PAIR(end - 4);
+put1:
+    PUT_PAIR(end - 2);
+put0:
+    *fifo = hi;
+    *fifo = lo;
+    LAN_INT_EN(b) = INT_EN_RUN; /* QEMU: look at the interrupt line now (see the top) */
+
+    st->ticks = st->base_ticks + p.anchor_ticks + elapsed;
+    st->value = ethstamp_value(hi, lo);
+    stats.tx_frames++;
+    return 0;
+}
+
+uint32_t eth_tx_seq(void)
+{
+    return tx_seq;
+}
+
+int eth_tx_done_take(struct eth_tx_done *d)
+{
+    uint32_t tail = tx_done_tail;
+    if (tail == tx_done_head) {
+        return -EAGAIN;
+    }
+    *d = tx_done[tail % TX_DONE_SLOTS];
+    tx_done_tail = tail + 1u;
     return 0;
 }
 

@@ -42,18 +42,21 @@
 #define IRQ_CFG_IRQ_EN   (1u << 8)
 
 #define INT_RSFL (1u << 3)  /* RX status FIFO above its level */
+#define INT_TSFL (1u << 7)  /* TX status FIFO above its level: a frame has been sent */
 #define INT_RXDF (1u << 6)  /* RX dropped-frame counter halfway */
 #define INT_TXE  (1u << 13) /* transmitter error */
 #define INT_RXE  (1u << 14) /* receiver error (FIFO underrun by the host) */
 
 #define FIFO_INT_RX_STS_LEVEL(n)  ((uint32_t)(n) << 0)
+#define FIFO_INT_TX_STS_LEVEL(n)  ((uint32_t)(n) << 16)
 #define FIFO_INT_TX_DATA_LEVEL(n) ((uint32_t)(n) << 24)
 
-#define RX_CFG_RX_DUMP (1u << 15)
-#define TX_CFG_TX_ON   (1u << 1)
-#define TX_CFG_TXSAO   (1u << 2) /* TX status FIFO may overrun instead of stalling */
-#define HW_CFG_SRST    (1u << 0)
-#define PMT_CTRL_READY (1u << 0)
+#define RX_CFG_RX_DUMP   (1u << 15)
+#define RX_CFG_RXDOFF(n) ((uint32_t)(n) << 8) /* bytes of offset before the frame's first */
+#define TX_CFG_TX_ON     (1u << 1)
+#define TX_CFG_TXSAO     (1u << 2) /* TX status FIFO may overrun instead of stalling */
+#define HW_CFG_SRST      (1u << 0)
+#define PMT_CTRL_READY   (1u << 0)
 
 #define RX_FIFO_INF_RXSUSED(v) (((v) >> 16) & 0xFFu)
 #define TX_FIFO_INF_TXSUSED(v) (((v) >> 16) & 0xFFu)
@@ -63,11 +66,13 @@
 #define RX_STS_ES        (1u << 15)
 #define RX_STS_LENGTH(v) (((v) >> 16) & 0x3FFFu) /* frame + FCS, bytes */
 #define TX_STS_ES        (1u << 15)
+#define TX_STS_TAG(v)    ((v) >> 16)
 
 /* TX command words A and B. */
 #define TX_CMD_A_LAST_SEG  (1u << 12)
 #define TX_CMD_A_FIRST_SEG (1u << 13)
 #define TX_CMD_A_SIZE(n)   ((uint32_t)(n)&0x7FFu)
+#define TX_CMD_A_OFFSET(n) ((uint32_t)(n) << 16) /* data start offset, bytes */
 #define TX_CMD_B_TAG(n)    ((uint32_t)(n) << 16)
 #define TX_CMD_B_LENGTH(n) ((uint32_t)(n)&0x7FFu)
 

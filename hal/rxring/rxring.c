@@ -5,7 +5,8 @@
  *   uint32_t len      frame bytes, or RXRING_WRAP: "continue at offset 0"
  *   uint32_t pad
  *   uint64_t rx_ticks
- *   uint8_t  data[len], padded to RXRING_ALIGN
+ *   uint8_t  lead[RXRING_LEAD], data[len], slack[RXRING_TAIL_SLACK],
+ *            padded to RXRING_ALIGN
  * A record never straddles the end of the buffer: when it would, a wrap
  * marker is left and the record goes to offset 0. One alignment unit always
  * stays free, so head == tail means empty.
@@ -35,6 +36,12 @@ static uint32_t round_up(uint32_t n)
     return (n + RXRING_ALIGN - 1u) & ~(RXRING_ALIGN - 1u);
 }
 
+/* Bytes a record of a len-byte frame takes. */
+static uint32_t record_size(uint32_t len)
+{
+    return RXRING_HDR + round_up(RXRING_LEAD + len + RXRING_TAIL_SLACK);
+}
+
 int rxring_init(struct rxring *r, void *buf, uint32_t size)
 {
     if (buf == NULL || size < 2u * RXRING_HDR || size % RXRING_ALIGN != 0 ||
@@ -51,7 +58,7 @@ int rxring_init(struct rxring *r, void *buf, uint32_t size)
 
 uint8_t *rxring_reserve(struct rxring *r, uint32_t len)
 {
-    uint32_t need = RXRING_HDR + round_up(len);
+    uint32_t need = record_size(len);
     uint32_t head = r->head;
     uint32_t tail = r->tail;
     barrier();
@@ -71,7 +78,7 @@ uint8_t *rxring_reserve(struct rxring *r, uint32_t len)
         head = 0;
     }
     r->reserved_at = head;
-    return r->buf + head + RXRING_HDR;
+    return r->buf + head + RXRING_HDR + RXRING_LEAD;
 }
 
 void rxring_commit(struct rxring *r, uint32_t len, uint64_t rx_ticks)
@@ -79,7 +86,7 @@ void rxring_commit(struct rxring *r, uint32_t len, uint64_t rx_ticks)
     struct rec *rec = (struct rec *)(void *)(r->buf + r->reserved_at);
     rec->len = len;
     rec->rx_ticks = rx_ticks;
-    uint32_t next = r->reserved_at + RXRING_HDR + round_up(len);
+    uint32_t next = r->reserved_at + record_size(len);
     if (next >= r->size) {
         next = 0;
     }
@@ -106,7 +113,7 @@ int rxring_peek(struct rxring *r, struct rxring_frame *f)
     const struct rec *rec = (const struct rec *)(const void *)(r->buf + tail);
     f->rx_ticks = rec->rx_ticks;
     f->len = (uint16_t)rec->len;
-    f->data = r->buf + tail + RXRING_HDR;
+    f->data = r->buf + tail + RXRING_HDR + RXRING_LEAD;
     return 0;
 }
 
@@ -120,7 +127,7 @@ void rxring_release(struct rxring *r)
     }
     tail = tail_record(r, tail);
     const struct rec *rec = (const struct rec *)(const void *)(r->buf + tail);
-    uint32_t next = tail + RXRING_HDR + round_up(rec->len);
+    uint32_t next = tail + record_size(rec->len);
     if (next >= r->size) {
         next = 0;
     }

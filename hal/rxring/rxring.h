@@ -22,11 +22,26 @@
 /* Every record starts on this alignment, so frames can be copied in words. */
 #define RXRING_ALIGN 8u
 
+/*
+ * A frame starts RXRING_LEAD bytes into its record's data area, so that
+ * its IP header (at 14) is word-aligned: a driver stores the frame's first
+ * two bytes as a halfword and the rest as aligned words, and the consumer
+ * reads the headers in words.
+ */
+#define RXRING_LEAD 2u
+
+/*
+ * Bytes a word-wise copy may write past the frame's end: the FCS and the
+ * rest of the FIFO's last word. Reserved with every frame.
+ */
+#define RXRING_TAIL_SLACK 7u
+
 /* A frame as the consumer sees it, in place in the ring. */
 struct rxring_frame {
     uint64_t rx_ticks; /* the receive interrupt's timestamp */
     uint16_t len;
-    const uint8_t *data; /* valid until rxring_release() */
+    uint8_t *data; /* (data + 2) word-aligned; the consumer's to read and rewrite until
+                      rxring_release() */
 };
 
 struct rxring {
@@ -41,8 +56,9 @@ struct rxring {
 int rxring_init(struct rxring *r, void *buf, uint32_t size);
 
 /*
- * Producer: returns where len frame bytes may be written (word-aligned), or
- * NULL when they do not fit now (the caller drops the frame and counts it).
+ * Producer: returns where len frame bytes may be written, RXRING_LEAD bytes
+ * after a word boundary, with RXRING_TAIL_SLACK more writable after them;
+ * or NULL when they do not fit now (the caller drops the frame and counts it).
  */
 uint8_t *rxring_reserve(struct rxring *r, uint32_t len);
 
@@ -59,27 +75,10 @@ void rxring_release(struct rxring *r);
 bool rxring_is_pending(const struct rxring *r);
 
 /*
- * Stores the four bytes of a little-endian FIFO word w at dst[at], the
- * ones that fall short of len (a frame's last word carries FCS or padding
- * past it). Returns at + 4. For the drivers' receive copies, in the
- * interrupt: the index is passed by value so it stays in a register (a
- * pointer to it could alias dst and force a reload per byte).
- */
-static inline uint32_t rxring_put_word(uint8_t *dst, uint32_t at, uint32_t len, uint32_t w)
-{
-    for (unsigned i = 0; i < 4u; i++, at++, w >>= 8) {
-        if (at < len) {
-            dst[at] = (uint8_t)w;
-        }
-    }
-    return at;
-}
-
-/*
- * The transmit direction of the same FIFO packing: the 32-bit FIFO word
- * holding src[0..3] (first byte in the low bits), of which only the first
- * left bytes exist (the rest read as 0). Both Ethernet drivers' transmit
- * copies use it.
+ * The 32-bit little-endian FIFO word holding src[0..3] (first byte in the
+ * low bits), of which only the first left bytes exist (the rest read as
+ * 0): a frame's last, partial word in both Ethernet drivers' transmit
+ * copies.
  */
 static inline uint32_t frame_word_le(const uint8_t *src, size_t left)
 {
@@ -91,6 +90,17 @@ static inline uint32_t frame_word_le(const uint8_t *src, size_t left)
     for (unsigned i = 0; i < left; i++) {
         w |= (uint32_t)src[i] << (8u * i);
     }
+    return w;
+}
+
+/* A 32-bit little-endian word at any alignment (one LDR on the Cortex-M3/M4). */
+static inline uint32_t frame_load_le32(const uint8_t *src)
+{
+    uint32_t w;
+    __builtin_memcpy(&w, src, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap32(w);
+#endif
     return w;
 }
 

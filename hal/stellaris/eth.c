@@ -12,9 +12,20 @@
  * so the loop is never starved. Multicast frames are not accepted (AMUL
  * off): nothing in the appliance listens to a group.
  *
+ * Receive copy: the ring keeps each frame two bytes past a word boundary
+ * (hal/rxring), so the first FIFO word's upper half (frame bytes 0 and 1)
+ * is one halfword store and every later FIFO word one aligned word store;
+ * the FCS and the last word's padding land in the ring's slack.
+ *
  * Transmit: the first FIFO word carries the payload length (frame length
  * less the 14-byte header) in its low half and the first two frame bytes in
- * its high half; MACTR.NEWTX starts the transmission.
+ * its high half; MACTR.NEWTX starts the transmission. Copies go by words.
+ * eth_send_stamped() writes everything up to the checksum word, reads the
+ * counter, and writes the checksum word, the rest and the stamp right
+ * before NEWTX (hal/ethstamp). TXEMP ("the packet was transmitted and the
+ * TX FIFO is empty", datasheet 15.3.3) is the transmit-complete event: the
+ * interrupt stamps it for the frame NEWTX started last (the MAC holds one).
+ * QEMU's model raises it at the NEWTX write itself.
  *
  * The PHY's autonegotiation result (MR18) decides the MAC's duplex each
  * time the link comes up. QEMU models no PHY registers (every MII read is
@@ -28,6 +39,7 @@
 
 #include "cortexm/cortexm.h"
 #include "drivers.h"
+#include "ethstamp/ethstamp.h"
 #include "hal/eth.h"
 #include "hal/timer.h"
 #include "rxring/rxring.h"
@@ -47,12 +59,22 @@
 #define PHY_WAIT_POLLS 10000u
 #define RCTL_RUN       (MAC_RCTL_RXEN | MAC_RCTL_BADCRC)
 #define IM_RX          (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
+#define IM_RUN         (IM_RX | MAC_RIS_TXEMP)
+/* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
+#ifndef TX_DONE_SLOTS
+#define TX_DONE_SLOTS 16u
+#endif
+/* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
+#define STAMP_TAIL_MAX 12u
 
 static const struct stellaris_eth_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
 static struct eth_stats stats;
 static volatile bool rx_throttled;
 static bool link_was_up;
+static volatile uint32_t tx_seq; /* the frame NEWTX started last */
+static struct eth_tx_done tx_done[TX_DONE_SLOTS];
+static volatile uint32_t tx_done_head, tx_done_tail; /* ISR writes head, main loop tail */
 
 void stellaris_eth_configure(const struct stellaris_eth_config *c)
 {
@@ -87,7 +109,7 @@ int eth_init(const uint8_t mac[6])
     mmio_write32(MAC_TCTL(b), MAC_TCTL_TXEN | MAC_TCTL_PADEN | MAC_TCTL_CRC);
     mmio_write32(MAC_RCTL(b), MAC_RCTL_RSTFIFO | MAC_RCTL_BADCRC);
     mmio_write32(MAC_RCTL(b), RCTL_RUN);
-    mmio_write32(MAC_IM(b), IM_RX);
+    mmio_write32(MAC_IM(b), IM_RUN);
     nvic_enable(cfg->irq, 0x20);
     return 0;
 }
@@ -160,12 +182,30 @@ static void rx_fifo_reset(uintptr_t b)
     mmio_write32(MAC_RCTL(b), RCTL_RUN);
 }
 
+/* Interrupt: the transmit-complete event of the frame NEWTX started last. */
+static void tx_done_stamp(uint64_t stamp)
+{
+    uint32_t head = tx_done_head;
+    if (head - tx_done_tail >= TX_DONE_SLOTS) {
+        stats.tx_done_lost++;
+        return;
+    }
+    struct eth_tx_done *d = &tx_done[head % TX_DONE_SLOTS];
+    d->seq = tx_seq;
+    d->ticks = stamp;
+    tx_done_head = head + 1u;
+    stats.tx_done++;
+}
+
 void stellaris_eth_isr(void)
 {
     uint64_t stamp = timer_now();
     uintptr_t b = cfg->base;
     uint32_t ris = mmio_read32(MAC_RIS(b));
     mmio_write32(MAC_IACK(b), ris);
+    if (ris & MAC_RIS_TXEMP) {
+        tx_done_stamp(stamp);
+    }
     if (ris & (MAC_RIS_FOV | MAC_RIS_RXER)) {
         stats.rx_errors++;
     }
@@ -196,12 +236,18 @@ void stellaris_eth_isr(void)
             }
             continue;
         }
-        uint32_t copied = 0;
-        /* The first word's upper half holds the first two frame bytes. */
-        dst[copied++] = (uint8_t)(w >> 16);
-        dst[copied++] = (uint8_t)(w >> 24);
+        /* The first word's upper half holds the first two frame bytes; dst + 2 is aligned. */
+        *(uint16_t *)(void *)dst = (uint16_t)(w >> 16);
+        uint32_t *out = (uint32_t *)(void *)(dst + 2);
+        uintptr_t data = MAC_DATA(b);
+        for (; words_left >= 4u; words_left -= 4u, out += 4) {
+            out[0] = mmio_read32(data);
+            out[1] = mmio_read32(data);
+            out[2] = mmio_read32(data);
+            out[3] = mmio_read32(data);
+        }
         while (words_left--) {
-            copied = rxring_put_word(dst, copied, frame_len, mmio_read32(MAC_DATA(b)));
+            *out++ = mmio_read32(data);
         }
         rxring_commit(&eth_rx_ring, frame_len, stamp);
         stats.rx_frames++;
@@ -212,16 +258,16 @@ void eth_poll(void)
 {
     if (rx_throttled) {
         rx_throttled = false;
-        mmio_write32(MAC_IM(cfg->base), IM_RX);
+        mmio_write32(MAC_IM(cfg->base), IM_RUN);
         nvic_set_pending(cfg->irq); /* the frames still waiting raise no new edge */
     }
 }
 
-int eth_send(const uint8_t *frame, size_t len)
+/* Waits, bounded, until the MAC has sent the previous frame. Returns 0 or -EAGAIN. */
+static int tx_wait(uintptr_t b)
 {
-    uintptr_t b = cfg->base;
-    if (len < ETH_HDR_LEN || len > ETH_FRAME_MAX) {
-        return -EINVAL;
+    if ((mmio_read32(MAC_TR(b)) & MAC_TR_NEWTX) == 0) {
+        return 0;
     }
     uint64_t deadline = timer_now() + (uint64_t)ETH_TX_WAIT_US * (timer_hz() / 1000000u);
     while (mmio_read32(MAC_TR(b)) & MAC_TR_NEWTX) {
@@ -230,13 +276,131 @@ int eth_send(const uint8_t *frame, size_t len)
             return -EAGAIN;
         }
     }
-    mmio_write32(MAC_DATA(b), (uint32_t)(len - ETH_HDR_LEN) | ((uint32_t)frame[0] << 16) |
-                                  ((uint32_t)frame[1] << 24));
-    for (size_t i = 2; i < len; i += 4u) {
+    return 0;
+}
+
+/* The first FIFO word: the payload length (frame less its header) and frame bytes 0 and 1. */
+static uint32_t first_word(const uint8_t *frame, size_t len)
+{
+    return (uint32_t)(len - ETH_HDR_LEN) | ((uint32_t)frame[0] << 16) | ((uint32_t)frame[1] << 24);
+}
+
+int eth_send(const uint8_t *frame, size_t len)
+{
+    uintptr_t b = cfg->base;
+    if (len < ETH_HDR_LEN || len > ETH_FRAME_MAX) {
+        return -EINVAL;
+    }
+    if (tx_wait(b) != 0) {
+        return -EAGAIN;
+    }
+    mmio_write32(MAC_DATA(b), first_word(frame, len));
+    size_t i = 2;
+    for (; i + 4u <= len; i += 4u) {
+        mmio_write32(MAC_DATA(b), frame_load_le32(frame + i));
+    }
+    if (i < len) {
         mmio_write32(MAC_DATA(b), frame_word_le(frame + i, len - i));
     }
+    tx_seq = tx_seq + 1u;
     mmio_write32(MAC_TR(b), MAC_TR_NEWTX);
     stats.tx_frames++;
+    return 0;
+}
+
+/*
+ * Writes FIFO words `from` and `from + 1` (one LDRD on the M3: frames lie
+ * with (frame + 2) aligned, so FIFO words are aligned words in memory).
+ */
+#define PUT_PAIR(from)                                                                             \
+    do {                                                                                           \
+        uint32_t p0_ = (from)[0], p1_ = (from)[1];                                                 \
+        mmio_write32(data, p0_);                                                                   \
+        mmio_write32(data, p1_);                                                                   \
+    } while (0)
+
+int eth_send_stamped(const uint8_t *frame, size_t len, struct eth_tx_stamp *st)
+{
+    uintptr_t b = cfg->base;
+    uintptr_t data = MAC_DATA(b);
+    /* FIFO word k >= 1 holds frame bytes 4k-2 .. 4k+1 (hal/ethstamp). */
+    size_t words = (len - 2u) / 4u;
+    size_t csum_word = ((size_t)st->csum_off + 2u) / 4u;
+    size_t tail = words - csum_word - 2u; /* plain words between the checksum word and the stamp */
+    if (len < ETH_HDR_LEN + 10u || len > ETH_FRAME_MAX || (len & 3u) != 2u ||
+        (((uintptr_t)frame + 2u) & 3u) != 0 || (st->csum_off & 3u) != 0 || csum_word == 0 ||
+        csum_word + 2u > words || tail > STAMP_TAIL_MAX || (tail & 1u) != 0) {
+        return -EINVAL;
+    }
+    if (tx_wait(b) != 0) {
+        return -EAGAIN;
+    }
+    const uint32_t *w = (const uint32_t *)(const void *)(frame + 2); /* w[k - 1]: word k */
+    mmio_write32(data, first_word(frame, len));
+    size_t k = 1;
+    for (; k + 1u < csum_word; k += 2u) {
+        PUT_PAIR(&w[k - 1u]);
+    }
+    if (k < csum_word) {
+        mmio_write32(data, w[k - 1u]);
+    }
+    uint32_t ulen_w = w[csum_word - 1] & 0xFFFFu; /* the checksum field is its upper half */
+    const uint32_t *end = &w[words - 2u];         /* the stamp's first word */
+    /* Entry into the unrolled pairs below for this many plain words: no loop, no switch. */
+    static const void *const pairs[STAMP_TAIL_MAX / 2u + 1u] = { &&put0, &&put1, &&put2, &&put3,
+                                                                 &&put4, &&put5, &&put6 };
+    const void *entry = pairs[tail / 2u];
+    struct ethstamp p;
+    ethstamp_prepare(&p, st);
+    tx_seq = tx_seq + 1u;
+    uint32_t rb = p.raw_base, rate = p.per_tick_q16, blo = p.base_lo, bhi = p.base_hi;
+    uint32_t keep = p.keep_mask, bits = p.low_bits, sum = p.sum;
+    ETHSTAMP_PIN("+r"(rb), "+r"(rate), "+r"(blo), "+r"(bhi), "+r"(keep), "+r"(bits), "+r"(sum),
+                 "+r"(ulen_w), "+r"(end), "+r"(entry));
+    uint32_t hi, lo, elapsed;
+
+    /* From the counter read to NEWTX: the stamp, the checksum, the last FIFO words. */
+    uint32_t raw = timer_raw();
+    uint32_t csum_w =
+        ethstamp_finish(rb, rate, blo, bhi, keep, bits, sum, raw, ulen_w, &hi, &lo, &elapsed);
+    mmio_write32(data, csum_w);
+    goto *entry;
+put6:
+    PUT_PAIR(end - 12);
+put5:
+    PUT_PAIR(end - 10);
+put4:
+    PUT_PAIR(end - 8);
+put3:
+    PUT_PAIR(end - 6);
+put2:
+    PUT_PAIR(end - 4);
+put1:
+    PUT_PAIR(end - 2);
+put0:
+    mmio_write32(data, hi);
+    mmio_write32(data, lo);
+    mmio_write32(MAC_TR(b), MAC_TR_NEWTX);
+
+    st->ticks = st->base_ticks + p.anchor_ticks + elapsed;
+    st->value = ethstamp_value(hi, lo);
+    stats.tx_frames++;
+    return 0;
+}
+
+uint32_t eth_tx_seq(void)
+{
+    return tx_seq;
+}
+
+int eth_tx_done_take(struct eth_tx_done *d)
+{
+    uint32_t tail = tx_done_tail;
+    if (tail == tx_done_head) {
+        return -EAGAIN;
+    }
+    *d = tx_done[tail % TX_DONE_SLOTS];
+    tx_done_tail = tail + 1u;
     return 0;
 }
 

@@ -94,6 +94,101 @@ def test_chrony_symmetric_peer(appliance, tmp_path):
     assert m and int(m.group(1)) >= 4, status
 
 
+def run_chronyd(tmp_path, source_line, wait_valid=6, timeout=40):
+    """Runs chronyd with one source against the appliance until `chronyc ntpdata` reports
+    wait_valid valid replies (or timeout); returns the last ntpdata and sources output."""
+    cport = free_udp_port()
+    sock = str(tmp_path / "chronyd.sock")
+    conf = tmp_path / "chrony.conf"
+    conf.write_text("%s\nport %d\nbindaddress 127.0.0.1\nbindcmdaddress %s\n"
+                    "pidfile %s\ndriftfile %s\n" %
+                    (source_line, cport, sock, tmp_path / "chronyd.pid", tmp_path / "drift"))
+    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    out = srcs = ""
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(2)
+            out = subprocess.run(["chronyc", "-h", sock, "-n", "ntpdata", "127.0.0.1"],
+                                 capture_output=True, text=True, timeout=10).stdout
+            m = re.search(r"Total valid RX\s*:\s*(\d+)", out)
+            if m and int(m.group(1)) >= wait_valid and "Interleaved     : Yes" in out:
+                break
+        srcs = subprocess.run(["chronyc", "-h", sock, "-n", "sources"], capture_output=True,
+                              text=True, timeout=10).stdout
+    finally:
+        stop_process(d)
+    return out, srcs
+
+
+def test_chrony_interleaved_client(appliance, tmp_path):
+    """chronyd as a client with `xleave` (RFC 5905 interleaved mode): the appliance answers in
+    interleaved mode, with each reply's transmit timestamp the previous reply's departure as
+    the MAC reported it, and chrony says so (`Interleaved: Yes`) and selects it."""
+    before = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
+    out, srcs = run_chronyd(tmp_path, "server 127.0.0.1 port %d minpoll 0 maxpoll 0 xleave"
+                            % appliance.port)
+    assert re.search(r"Mode\s*:\s*Server\b", out), out
+    assert re.search(r"Interleaved\s*:\s*Yes", out), out
+    assert re.search(r"^\^[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
+    after = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
+    assert after - before >= 3, (before, after)
+
+
+def test_chrony_interleaved_symmetric_peer(appliance, tmp_path):
+    """chronyd as a symmetric peer with `xleave`: interleaved mode 2 replies too."""
+    out, srcs = run_chronyd(tmp_path, "peer 127.0.0.1 port %d minpoll 0 maxpoll 0 xleave"
+                            % appliance.port)
+    assert re.search(r"Mode\s*:\s*Symmetric passive", out), out
+    assert re.search(r"Interleaved\s*:\s*Yes", out), out
+
+
+def test_interleaved_on_the_wire(appliance):
+    """The interleaved exchange byte by byte (RFC 5905 sec. 9, chrony's ntp_core.c): a request
+    whose originate is our last reply's receive timestamp gets its own receive timestamp back
+    as originate and, as transmit, when our last reply left: after the stamp that reply
+    carried, by however long QEMU took to hand the frame to its user network (real time, as
+    QEMU runs here without -icount: some 100 us); anything else gets a basic reply."""
+    def ask(orig, recv, xmt):
+        r = query(appliance.port, build_request(orig_ts=orig, recv_ts=recv, xmt_ts=xmt))
+        assert r is not None and r.mode == 4
+        return r
+
+    x1 = unix_to_ntp(time.time())
+    r1 = ask(0, 0, x1)
+    assert r1.orig_ts == x1                                   # basic
+    t4 = unix_to_ntp(time.time())
+    x2 = t4 + 12345
+    r2 = ask(r1.recv_ts, t4, x2)
+    assert r2.orig_ts == t4                                   # interleaved
+    dep1_ns = (r2.xmt_ts - r1.xmt_ts) * 1e9 / 2**32           # departure - stamp in the frame
+    assert -100 <= dep1_ns < 20e6, dep1_ns
+    assert r2.recv_ts > r2.xmt_ts
+    r3 = ask(r2.recv_ts, t4 + 1, x2 + 1)
+    assert r3.orig_ts == t4 + 1 and r3.xmt_ts > r2.recv_ts    # reply 2's departure
+    r4 = ask(r1.recv_ts, t4 + 2, x2 + 2)                      # an old reply's: basic
+    assert r4.orig_ts == x2 + 2
+    r5 = ask(r4.recv_ts, x2 + 3, x2 + 3)                      # receive == transmit: basic
+    assert r5.orig_ts == x2 + 3
+    # The requests took the fast path, and each reply's departure came from the MAC's
+    # transmit-complete interrupt (TXEMP on the Stellaris MAC, TSFL on the LAN9118).
+    st = appliance.command("status")
+    m = re.search(r"ntp frames: fast path (\d+), transmit-complete stamps (\d+)", st)
+    assert m and int(m.group(1)) >= 5 and int(m.group(2)) >= 5, st
+
+
+def test_chrony_without_xleave_gets_basic_replies(appliance, tmp_path):
+    """A chrony client that does not ask for interleaved mode gets basic replies, as before."""
+    before = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
+    out, _ = run_chronyd(tmp_path, "server 127.0.0.1 port %d minpoll 0 maxpoll 0"
+                         % appliance.port, wait_valid=4, timeout=14)
+    assert re.search(r"Interleaved\s*:\s*No", out), out
+    assert int(re.search(r"Total valid RX\s*:\s*(\d+)", out).group(1)) >= 4, out
+    after = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
+    assert after == before
+
+
 def test_extension_field_request_is_served(appliance):
     # An unknown extension field; without a MAC the last one must be at least
     # 28 bytes (RFC 7822 sec. 7.5), shorter trailers read as a MAC.

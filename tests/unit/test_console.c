@@ -713,6 +713,7 @@ static void fill_status(void)
         .replied_mode2 = 5,
         .replied_mode4 = 900,
         .replied_v = { 0, 1, 2, 300, 602 },
+        .replied_xleave = 7,
         .drop_short = 11,
         .drop_mode = 12,
         .drop_version = 13,
@@ -724,6 +725,9 @@ static void fill_status(void)
         .kod_sent = 19,
         .mode6_replied = 20,
         .mode6_refused = 21,
+        .fast_path = 850,
+        .tx_done = 902,
+        .tx_done_lost = 3,
     };
     st->top_clients[0] = (struct app_client){ IP(10, 0, 2, 2), 700 };
     st->top_clients[1] = (struct app_client){ IP(10, 0, 2, 99), 205 };
@@ -750,11 +754,12 @@ static void test_status_reports_everything(void **unused)
         "net: 10.0.2.15 mask 255.255.255.0 gw 10.0.2.2, link up\r\n",
         "dhcp: lease 86400 s, 43000 s left\r\n",
         "upstream: 10.0.2.3\r\n",
-        "ntp: received 4000000000, replied 905 (mode 4: 900, mode 2: 5), KoD 19\r\n",
+        "ntp: received 4000000000, replied 905 (mode 4: 900, mode 2: 5, interleaved 7), KoD 19\r\n",
         "ntp replies by version: v1 1, v2 2, v3 300, v4 602\r\n",
         "ntp drops: short 11, mode 12, version 13, ms-sntp 14, auth 15\r\n",
         "ntp drops: format 16, acl 17, ratelimit 18\r\n",
         "ntp mode 6: replied 20, refused 21\r\n",
+        "ntp frames: fast path 850, transmit-complete stamps 902 (lost 3)\r\n",
         "top clients: 10.0.2.2 (700) 10.0.2.99 (205)\r\n",
         "settings: ok\r\n",
     };

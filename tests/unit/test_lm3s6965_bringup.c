@@ -60,7 +60,8 @@ void stellaris_wdt_warning(uint32_t exc_return, const uint32_t *psp, const uint3
 #define BAUD                115200u
 #define T_2024_05_06_070809 1714979289LL /* Python calendar.timegm */
 #define IM_RX               (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
-#define GPTM_RIS(b)         ((b) + 0x01Cu) /* GPTMRIS; the driver never reads it */
+#define IM_RUN              (IM_RX | MAC_RIS_TXEMP) /* and the transmit-complete event */
+#define GPTM_RIS(b)         ((b) + 0x01Cu)          /* GPTMRIS; the driver never reads it */
 
 static struct ds1338_model rtc_chip;
 static struct at24_model eeprom_chip;
@@ -1106,7 +1107,7 @@ static void test_eth_init_registers(void **state)
     assert_bits(MAC_RCTL(b), MAC_RCTL_RXEN);
     assert_clear(MAC_RCTL(b), MAC_RCTL_AMUL | MAC_RCTL_PRMS);
     assert_bits(MAC_TCTL(b), MAC_TCTL_TXEN | MAC_TCTL_PADEN | MAC_TCTL_CRC);
-    assert_int_equal(model_peek32(MAC_IM(b)), IM_RX);
+    assert_int_equal(model_peek32(MAC_IM(b)), IM_RUN);
     /* MDC = 50 MHz / (2 * (MDV + 1)) <= 2.5 MHz. */
     assert_true(CPU_HZ / (2u * (model_peek32(MAC_MDV(b)) + 1u)) <= 2500000u);
     assert_true(model_nvic_is_enabled(BOARD_IRQ_ETH));
@@ -1217,6 +1218,7 @@ static void rx_and_take(const size_t *lens, size_t n, uint8_t seed)
         assert_int_equal(eth_rx_take(&f), 0);
         assert_int_equal(f.len, lens[i]);
         assert_memory_equal(f.data, frames[i], lens[i]);
+        assert_int_equal(((uintptr_t)f.data + 2u) % 4u, 0); /* the IP header word-aligned */
         eth_rx_release();
     }
     struct eth_frame f;
@@ -1254,7 +1256,7 @@ static void test_eth_rx_storm_is_throttled(void **state)
     /* No new frame arrives: only the main loop's pass can bring the rest in. */
     model_nvic_clear_pending(BOARD_IRQ_ETH);
     eth_poll();
-    assert_int_equal(model_peek32(MAC_IM(BOARD_ETH_BASE)), IM_RX);
+    assert_int_equal(model_peek32(MAC_IM(BOARD_ETH_BASE)), IM_RUN);
     assert_true(model_nvic_is_pending(BOARD_IRQ_ETH));
     stellaris_eth_isr();
     eth_get_stats(&after);
@@ -1297,6 +1299,181 @@ static void test_eth_send_fills_the_fifo(void **state)
     sent = model_eth_tx_frame(&len);
     assert_memory_equal(sent, frame, sizeof(frame));
     assert_int_equal(eth_send(frame, 13), -EINVAL);
+    assert_no_violation();
+}
+
+/* ---- the one-step transmit stamp and the transmit-complete event ---- */
+
+/* A 90-byte frame: Ethernet, IPv4, UDP, a 48-byte payload; (frame + 2) word-aligned. */
+static uint32_t stamp_buf[24];
+#define STAMP_FRAME_LEN 90u
+#define STAMP_CSUM_OFF  40u
+
+/* One's-complement sum of big-endian 16-bit words, folded. */
+static uint16_t sum16(const uint8_t *p, size_t n, uint32_t s)
+{
+    for (size_t i = 0; i + 1u < n; i += 2u) {
+        s += ((uint32_t)p[i] << 8) | p[i + 1u];
+    }
+    while (s >> 16) {
+        s = (s & 0xFFFFu) + (s >> 16);
+    }
+    return (uint16_t)s;
+}
+
+/* The UDP pseudo header and datagram of frame summed (the checksum field included as it is). */
+static uint16_t udp_sum(const uint8_t *frame)
+{
+    const uint8_t *ip = frame + 14;
+    uint32_t s = sum16(ip + 12, 8, 0) + 17u + 56u;
+    return sum16(ip + 20, 56, s);
+}
+
+/* Builds the frame with a stamp of zeros; returns the checksum base eth.h asks for. */
+static uint8_t *stamp_frame(uint8_t seed, uint16_t *csum_base)
+{
+    uint8_t *f = (uint8_t *)stamp_buf + 2;
+    make_frame(f, STAMP_FRAME_LEN, seed);
+    static const uint8_t hdr[] = {
+        0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x00, 0x1A, 0xB6, 0x01, 0x02, 0x03,
+        0x08, 0x00,                                                             /* eth */
+        0x45, 0x00, 0x00, 76,   0x12, 0x34, 0x00, 0x00, 0xFF, 17,   0x00, 0x00, /* IPv4 */
+        10,   0,    2,    15,   10,   0,    2,    2,                            /* addresses */
+        0x00, 123,  0xC0, 0x01, 0x00, 56,   0x00, 0x00,                         /* UDP */
+    };
+    memcpy(f, hdr, sizeof(hdr));
+    memset(f + STAMP_FRAME_LEN - 8u, 0, 8);
+    *csum_base = udp_sum(f);
+    return f;
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8u; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+static void test_eth_send_stamped_at_the_last_moment(void **state)
+{
+    (void)state;
+    uint16_t base_sum;
+    uint8_t *frame = stamp_frame(0x31, &base_sum);
+    struct eth_tx_stamp st = {
+        .base_ticks = timer_now(),
+        .base = 0xECD07B30FFFFFF00ull, /* the stamp's low word wraps into the high one */
+        .per_tick_q16 = 5629500u,      /* 2^32 / 50 MHz NTP units per tick, 16 fraction bits */
+        .low_mask = 0x7Fu,
+        .low_bits = 0x55u,
+        .min = 0xECD07B3000000000ull, /* below: it does not bind (differences modulo 2^64) */
+        .csum_off = STAMP_CSUM_OFF,
+        .csum_base = base_sum,
+    };
+    model_advance_clocks(5000u); /* time passes between the plan and the send */
+    uint32_t seq = eth_tx_seq();
+    assert_int_equal(eth_send_stamped(frame, STAMP_FRAME_LEN, &st), 0);
+    assert_int_equal(eth_tx_seq(), seq + 1u);
+    size_t len;
+    const uint8_t *sent = model_eth_tx_frame(&len);
+    assert_int_equal(len, STAMP_FRAME_LEN);
+    assert_memory_equal(sent, frame, STAMP_CSUM_OFF);
+    assert_memory_equal(sent + 42, frame + 42, STAMP_FRAME_LEN - 42u - 8u);
+    /* The stamp: the counter read mapped along the line given, fuzzed, as reported. */
+    assert_true(st.ticks >= st.base_ticks + 5000u && st.ticks <= timer_now());
+    uint64_t want = st.base + (((st.ticks - st.base_ticks) * st.per_tick_q16) >> 16);
+    want = (want & ~(uint64_t)0x7Fu) | 0x55u;
+    assert_true(st.value == want);
+    assert_true(get_be64(sent + STAMP_FRAME_LEN - 8u) == want);
+    assert_true(want >> 32 == 0xECD07B31u);
+    /* The UDP checksum verifies with the stamp in it. */
+    assert_int_equal(udp_sum(sent), 0xFFFF);
+    /* Read after the rest of the frame was in: only the checksum word, the 10 words after it
+     * and the stamp's 2 followed, then NEWTX, with no other bus access in between. */
+    unsigned words;
+    uint64_t accesses;
+    model_eth_tx_after_counter_read(&words, &accesses);
+    assert_int_equal(words, 13);
+    assert_int_equal(accesses, 14);
+    assert_no_violation();
+}
+
+static void test_eth_send_stamped_floor_and_layout(void **state)
+{
+    (void)state;
+    uint16_t base_sum;
+    uint8_t *frame = stamp_frame(0x47, &base_sum);
+    /* The floor: a stamp that would come out below min (the previous one) does not. */
+    struct eth_tx_stamp st = {
+        .base_ticks = timer_now(),
+        .base = 0xECD07B3000001000ull,
+        .per_tick_q16 = 5629500u,
+        .low_mask = 0xFFu,
+        .low_bits = 0x01u,
+        .min = 0xECD07B3000002000ull,
+        .csum_off = STAMP_CSUM_OFF,
+        .csum_base = base_sum,
+    };
+    assert_int_equal(eth_send_stamped(frame, STAMP_FRAME_LEN, &st), 0);
+    assert_true(st.value >= st.min && (st.value & 0xFFu) == 0x01u);
+    size_t len;
+    assert_int_equal(udp_sum(model_eth_tx_frame(&len)), 0xFFFF);
+    /* Layouts the driver cannot stamp. */
+    struct eth_tx_stamp bad = st;
+    unsigned count = model_eth_tx_count();
+    assert_int_equal(eth_send_stamped(frame + 1, STAMP_FRAME_LEN, &bad), -EINVAL);  /* unaligned */
+    assert_int_equal(eth_send_stamped(frame, STAMP_FRAME_LEN - 4u, &bad), -EINVAL); /* odd tail */
+    assert_int_equal(eth_send_stamped(frame, STAMP_FRAME_LEN + 1u, &bad), -EINVAL);
+    bad.csum_off = STAMP_CSUM_OFF + 2u;
+    assert_int_equal(eth_send_stamped(frame, STAMP_FRAME_LEN, &bad), -EINVAL);
+    assert_int_equal(model_eth_tx_count(), count);
+    assert_no_violation();
+}
+
+/* TXEMP is the transmit-complete event: the interrupt stamps it for the frame NEWTX started. */
+static void test_eth_tx_complete_event(void **state)
+{
+    (void)state;
+    struct eth_tx_done d;
+    while (eth_tx_done_take(&d) == 0) {
+    }
+    uint8_t frame[90];
+    make_frame(frame, sizeof(frame), 0x21);
+    assert_int_equal(eth_send(frame, sizeof(frame)), 0);
+    uint32_t seq = eth_tx_seq();
+    uint64_t sent_at = timer_now();
+    assert_true(model_eth_tx_is_busy());
+    stellaris_eth_isr(); /* while the frame is still going: no event */
+    assert_int_equal(eth_tx_done_take(&d), -EAGAIN);
+    while (model_eth_tx_is_busy()) {
+        model_advance_clocks(16u);
+    }
+    uint64_t done_at = timer_now();
+    assert_true(model_nvic_is_pending(BOARD_IRQ_ETH));
+    stellaris_eth_isr();
+    assert_int_equal(eth_tx_done_take(&d), 0);
+    assert_int_equal(d.seq, seq);
+    assert_true(d.ticks > sent_at && d.ticks >= done_at);
+    /* 90 bytes + FCS, preamble and gap at 100 Mb/s: about 9 us, 450 ticks at 50 MHz. */
+    assert_true(done_at - sent_at >= 400u);
+    assert_int_equal(eth_tx_done_take(&d), -EAGAIN);
+    /* Events the main loop does not take are counted as lost, not overwritten (built with 4
+     * slots here: TX_DONE_SLOTS in the .mk). */
+    struct eth_stats before, after;
+    eth_get_stats(&before);
+    for (unsigned i = 0; i < 6u; i++) {
+        assert_int_equal(eth_send(frame, sizeof(frame)), 0);
+        while (model_eth_tx_is_busy()) {
+            model_advance_clocks(16u);
+        }
+        stellaris_eth_isr();
+    }
+    eth_get_stats(&after);
+    assert_int_equal(after.tx_done - before.tx_done + after.tx_done_lost - before.tx_done_lost, 6);
+    assert_int_equal(after.tx_done_lost - before.tx_done_lost, 2);
+    assert_int_equal(eth_tx_done_take(&d), 0);
+    assert_int_equal(d.seq, seq + 1u); /* the oldest kept */
     assert_no_violation();
 }
 
@@ -1533,6 +1710,9 @@ int main(void)
         cmocka_unit_test_setup(test_eth_rx_frames_intact, eth_booted),
         cmocka_unit_test_setup(test_eth_rx_storm_is_throttled, eth_booted),
         cmocka_unit_test_setup(test_eth_send_fills_the_fifo, eth_booted),
+        cmocka_unit_test_setup(test_eth_send_stamped_at_the_last_moment, eth_booted),
+        cmocka_unit_test_setup(test_eth_send_stamped_floor_and_layout, eth_booted),
+        cmocka_unit_test_setup(test_eth_tx_complete_event, eth_booted),
         cmocka_unit_test_setup(test_duplex_change_needs_transmitter_off, eth_booted),
 
         cmocka_unit_test_setup(test_reset_cause_decode, fresh_chip),

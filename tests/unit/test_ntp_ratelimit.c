@@ -14,6 +14,7 @@
 
 #include "fakes/ntp_requests.h"
 #include "ntp/ntp.h"
+#include "ntp/ntp_time.h"
 #include "ntp/ratelimit.h"
 
 #define NS             1000000000LL
@@ -59,7 +60,7 @@ static int ask(uint32_t ip, uint64_t mono_ms, const uint8_t *req, size_t len, ui
         .len = len,
         .src_ip = ip,
         .src_port = 123,
-        .rx_ns = T0_S * NS + (int64_t)mono_ms * 1000000,
+        .rx_ts = ntp_time_ts_from_unix_ns(T0_S * NS + (int64_t)mono_ms * 1000000),
         .mono_ms = mono_ms,
     };
     return ntp_server_handle(&srv, &rq, &ci_ok, out, 512, rep);
@@ -273,7 +274,7 @@ static void test_kod_literal(void **state)
     assert_int_equal(ask(IP(192, 0, 2, 1), 1000, req_chrony, 48, out, &rep), 0);
     assert_int_equal(out[1], 1);
     memset(out, 0x5A, sizeof(out));
-    /* rx = T0 + 1.5 s (ask() maps mono_ms onto rx_ns). */
+    /* rx = T0 + 1.5 s (ask() maps mono_ms onto rx_ts). */
     assert_int_equal(ask(IP(192, 0, 2, 1), 1500, req_chrony, 48, out, &rep), 0);
     static const uint8_t
         want[48] = {

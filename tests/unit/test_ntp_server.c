@@ -17,6 +17,7 @@
 #include "fakes/ntp_requests.h"
 #include "ntp/ntp.h"
 #include "ntp/ntp_time.h"
+#include "ntp/ratelimit.h"
 
 #define NS             1000000000LL
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
@@ -77,7 +78,7 @@ static int serve_from_port(uint32_t ip, uint16_t port, const uint8_t *req, size_
         .len = len,
         .src_ip = ip,
         .src_port = port,
-        .rx_ns = rx_ns,
+        .rx_ts = ref_ts(rx_ns),
         .mono_ms = mono_ms,
     };
     memset(out, 0x5A, 512);
@@ -398,7 +399,7 @@ static void test_request_is_not_written(void **state)
     memcpy(req, req_v4_ef, sizeof(req));
     memcpy(copy, req, sizeof(req));
     assert_int_equal(serve(req, sizeof(req), T0_S * NS, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, T0_S * NS + 1000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(T0_S * NS + 1000));
     assert_memory_equal(req, copy, sizeof(req));
 }
 
@@ -624,7 +625,7 @@ static void test_stamp_changes_only_transmit(void **state)
 
     assert_int_equal(serve(req_win_mode3_synced, 48, rx_ns, &ci_ok, out, &rep), 0);
     memcpy(before, out, sizeof(out));
-    ntp_server_stamp_transmit(&srv, out, tx_ns);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(tx_ns));
     assert_memory_equal(out, before, 40);
     assert_memory_equal(out + 48, before + 48, sizeof(out) - 48);
     uint64_t mask = fuzz_mask(ci_ok.precision_log2);
@@ -640,7 +641,8 @@ static void test_stamp_not_before_receive(void **state)
     int64_t rx_ns = T0_S * NS + 100000000;
 
     assert_int_equal(serve(req_chrony, 48, rx_ns, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, rx_ns - 50000000); /* clock read earlier than rx?! */
+    ntp_server_stamp_transmit(&srv, out,
+                              ref_ts(rx_ns - 50000000)); /* clock read earlier than rx?! */
     assert_true(be64(out + 40) >= be64(out + 32));
     assert_int_equal(be64(out + 40), be64(out + 32));
 }
@@ -658,7 +660,7 @@ static void test_stamp_strictly_increasing(void **state)
         int64_t step = (i % 3 == 0) ? 0 : (i % 3 == 1) ? -1000 : 100;
         tx_ns += step;
         assert_int_equal(serve(req_chrony, 48, T0_S * NS - NS, &ci_ok, out, &rep), 0);
-        ntp_server_stamp_transmit(&srv, out, tx_ns);
+        ntp_server_stamp_transmit(&srv, out, ref_ts(tx_ns));
         uint64_t tx = be64(out + 40);
         if (i > 0 && tx <= last)
             fail_msg("reply %d: transmit %016llx not after %016llx", i, (unsigned long long)tx,
@@ -672,7 +674,7 @@ static void test_stamp_strictly_increasing(void **state)
     assert_int_equal(ntp_server_set_ratelimit(&srv, &p), 0);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(serve(req_chrony, 48, T0_S * NS - NS, &ci_ok, out, &rep), 0);
-        ntp_server_stamp_transmit(&srv, out, tx_ns);
+        ntp_server_stamp_transmit(&srv, out, ref_ts(tx_ns));
         assert_true(be64(out + 40) > last);
         last = be64(out + 40);
     }
@@ -689,17 +691,17 @@ static void test_stamp_follows_operator_step_back(void **state)
     int64_t t = T0_S * NS;
 
     assert_int_equal(serve(req_chrony, 48, t, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, t + 1000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(t + 1000));
     /* The operator steps the clock back by 10 s: the new time is served as it is. */
     int64_t stepped = t - 10 * NS;
     assert_int_equal(serve(req_chrony, 48, stepped, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, stepped + 1000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(stepped + 1000));
     uint64_t mask = fuzz_mask(ci_ok.precision_log2);
     assert_int_equal(be64(out + 40) & ~mask, ref_ts(stepped + 1000) & ~mask);
     /* A step back within NTP_SERVER_TX_BACKSTEP_MAX_NS is held monotonic. */
     uint64_t last = be64(out + 40);
     assert_int_equal(serve(req_chrony, 48, stepped - 100000000, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, stepped - 100000000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(stepped - 100000000));
     assert_int_equal(be64(out + 40), last + 1);
 }
 
@@ -711,11 +713,11 @@ static void test_stamp_across_era_wrap(void **state)
     int64_t era1 = 2085978496LL * NS; /* 2036-02-07T06:28:16Z */
 
     assert_int_equal(serve(req_chrony, 48, era1 - 2000, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, era1 - 1000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(era1 - 1000));
     uint64_t before = be64(out + 40);
     assert_true(before >> 32 == 0xFFFFFFFFu);
     assert_int_equal(serve(req_chrony, 48, era1 + 1000, &ci_ok, out, &rep), 0);
-    ntp_server_stamp_transmit(&srv, out, era1 + 2000);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(era1 + 2000));
     /* Era 1 starts again at 0 and is still taken as later (not bumped to before + 1). */
     uint64_t mask = fuzz_mask(ci_ok.precision_log2);
     assert_int_equal(be64(out + 40) & ~mask, ref_ts(era1 + 2000) & ~mask);
@@ -836,6 +838,204 @@ static void test_counters_partition(void **state)
     assert_int_equal(c.drop_acl, 0);
 }
 
+/* ------------------------------------------------- last-moment stamp plan -- */
+
+/* The plan for a stamp written elsewhere follows the same rules as ntp_server_stamp_transmit(). */
+static void test_plan_matches_stamp_transmit(void **state)
+{
+    (void)state;
+    struct ntp_server twin;
+    uint8_t out[512], out2[512];
+    struct ntp_reply rep;
+    memcpy(&twin, &srv, sizeof(twin));
+    for (int i = 0; i < 200; i++) {
+        int64_t rx_ns = T0_S * NS + i * 1000000LL;
+        /* Every third transmit reading is at or before the last one: the floor binds. */
+        int64_t tx_ns = rx_ns + ((i % 3) == 0 ? -(int64_t)(i % 7) * 1000 : 40000);
+        memcpy(&srv, &twin, sizeof(srv));
+        assert_int_equal(serve(req_chrony, 48, rx_ns, &ci_ok, out, &rep), 0);
+        memcpy(out2, out, sizeof(out));
+        struct ntp_server after_handle;
+        memcpy(&after_handle, &srv, sizeof(srv));
+        ntp_server_stamp_transmit(&srv, out, ref_ts(tx_ns));
+        struct ntp_server by_stamp;
+        memcpy(&by_stamp, &srv, sizeof(srv));
+        /* The same random state: the plan, applied as eth_send_stamped() does. */
+        memcpy(&srv, &after_handle, sizeof(srv));
+        struct ntp_tx_plan p;
+        ntp_server_plan_transmit(&srv, out2, ref_ts(tx_ns), &p);
+        assert_int_equal(p.fuzz_mask, fuzz_mask(ci_ok.precision_log2));
+        assert_true((p.fuzz_bits & ~p.fuzz_mask) == 0);
+        uint64_t v = (ref_ts(tx_ns) & ~(uint64_t)p.fuzz_mask) | p.fuzz_bits;
+        if ((int64_t)(v - p.min_ts) < 0)
+            v = p.min_ts;
+        assert_true(v == be64(out + 40));
+        ntp_server_transmitted(&srv, v);
+        memcpy(&twin, &srv, sizeof(twin));
+        assert_memory_equal(&twin, &by_stamp, sizeof(twin));
+    }
+}
+
+/* ------------------------------------------------------ reply in place -- */
+
+/* The fast path has the reply written over the request: the same reply as into a buffer. */
+static void test_reply_in_place(void **state)
+{
+    (void)state;
+    struct ntp_server twin;
+    memcpy(&twin, &srv, sizeof(twin));
+    uint8_t out[512];
+    struct ntp_reply rep, rep2;
+    const uint8_t *reqs[] = { req_chrony, req_win_mode1_first, req_win_mode3_first };
+    for (size_t i = 0; i < 3; i++) {
+        memcpy(&srv, &twin, sizeof(srv));
+        assert_int_equal(serve(reqs[i], 48, T0_S * NS, &ci_ok, out, &rep), 0);
+        memcpy(&srv, &twin, sizeof(srv));
+        uint8_t buf[64];
+        memcpy(buf, reqs[i], 48);
+        now_ms -= 1000;
+        struct ntp_request rq = {
+            .data = buf,
+            .len = 48,
+            .src_ip = CLIENT_IP,
+            .src_port = 49152,
+            .rx_ts = ref_ts(T0_S * NS),
+            .mono_ms = now_ms + 1000,
+        };
+        assert_int_equal(ntp_server_handle(&srv, &rq, &ci_ok, buf, 48, &rep2), 0);
+        assert_int_equal(rep2.len, rep.len);
+        assert_memory_equal(buf, out, 48);
+    }
+    /* Mode 6 is built from the request as it goes: never in place. */
+    uint8_t ctl[12] = { 0x16, 0x02, 0, 1 };
+    struct ntp_request rq = { .data = ctl, .len = 12, .src_ip = CLIENT_IP, .src_port = 123 };
+    struct ntp_counters before, after;
+    ntp_server_get_counters(&srv, &before);
+    assert_int_equal(ntp_server_handle(&srv, &rq, &ci_ok, ctl, 12, &rep), -EINVAL);
+    ntp_server_get_counters(&srv, &after);
+    assert_int_equal(after.received, before.received);
+}
+
+/* ------------------------------------------------------ interleaved mode -- */
+
+/*
+ * A request as chrony's client sends it in interleaved mode (ntp_core.c,
+ * transmit_packet): originate = the receive timestamp of our last reply,
+ * receive = when it got that reply, transmit = its own.
+ */
+static void xl_request(uint8_t *req, uint8_t mode, uint64_t org, uint64_t rx, uint64_t tx)
+{
+    memcpy(req, req_chrony, 48);
+    req[0] = (uint8_t)((req[0] & ~7u) | mode);
+    for (int i = 0; i < 8; i++) {
+        req[24 + i] = (uint8_t)(org >> (56 - 8 * i));
+        req[32 + i] = (uint8_t)(rx >> (56 - 8 * i));
+        req[40 + i] = (uint8_t)(tx >> (56 - 8 * i));
+    }
+}
+
+static void xl_exchange(uint8_t mode)
+{
+    const uint32_t ip = IP(192, 168, 1, 77);
+    uint8_t req[48], out[512];
+    struct ntp_reply rep;
+    int64_t t = T0_S * NS;
+
+    /* 1: a basic request (chrony's first has originate 0): a basic reply. */
+    xl_request(req, mode, 0, 0, ref_ts(t));
+    assert_int_equal(serve_from(ip, req, 48, t + 1000, 1000, &ci_ok, out, &rep), 0);
+    assert_true(rep.stamp_tx && !rep.is_interleaved);
+    ntp_server_stamp_transmit(&srv, out, ref_ts(t + 50000));
+    uint64_t rx1 = be64(out + 32);
+    uint64_t tx1_frame = be64(out + 40);
+    /* The reply is reported gone: its stamp first, the MAC's transmit-complete later. */
+    ntp_server_transmit_time(&srv, ip, rx1, tx1_frame);
+    uint64_t tx1_done = ref_ts(t + 58000);
+    ntp_server_transmit_time(&srv, ip, rx1, tx1_done);
+
+    /* 2: asks for interleaved: originate = rx1. The reply carries reply 1's departure. */
+    t += NS;
+    uint64_t t4 = ref_ts(t - NS + 300000), t1 = ref_ts(t);
+    xl_request(req, mode, rx1, t4, t1);
+    assert_int_equal(serve_from(ip, req, 48, t + 1000, 2000, &ci_ok, out, &rep), 0);
+    assert_true(!rep.stamp_tx && rep.is_interleaved);
+    assert_true(be64(out + 24) == t4);       /* originate: the request's receive */
+    assert_true(be64(out + 40) == tx1_done); /* transmit: the previous reply's */
+    uint64_t rx2 = be64(out + 32);
+    assert_true(rx2 > tx1_done && rx2 != rx1);
+    assert_int_equal(out[0] & 7, mode == 3 ? 4 : 2);
+    /* A report for an older reply is ignored; this reply's is not given yet. */
+    ntp_server_transmit_time(&srv, ip, rx1, ref_ts(t + 99));
+
+    /* 3: asks again, but reply 2's departure is not known: a basic reply. */
+    t += NS;
+    xl_request(req, mode, rx2, ref_ts(t - 500), ref_ts(t));
+    assert_int_equal(serve_from(ip, req, 48, t + 1000, 3000, &ci_ok, out, &rep), 0);
+    assert_true(rep.stamp_tx && !rep.is_interleaved);
+    assert_true(be64(out + 24) == ref_ts(t)); /* basic: originate = the request's transmit */
+    uint64_t rx3 = be64(out + 32);
+    ntp_server_transmit_time(&srv, ip, rx3, ref_ts(t + 60000));
+
+    /* 4: matching originate but receive == transmit: not chrony's interleaved request. */
+    t += NS;
+    xl_request(req, mode, rx3, ref_ts(t), ref_ts(t));
+    assert_int_equal(serve_from(ip, req, 48, t + 1000, 4000, &ci_ok, out, &rep), 0);
+    assert_true(!rep.is_interleaved);
+    uint64_t rx4 = be64(out + 32);
+    ntp_server_transmit_time(&srv, ip, rx4, ref_ts(t + 60000));
+
+    /* 5: another client with the first one's originate gets a basic reply. */
+    xl_request(req, mode, rx4, ref_ts(t + 5), ref_ts(t + 10));
+    assert_int_equal(serve_from(ip + 1, req, 48, t + 2000, 4000, &ci_ok, out, &rep), 0);
+    assert_true(!rep.is_interleaved);
+    /* and the first client still can. */
+    xl_request(req, mode, rx4, ref_ts(t + 5), ref_ts(t + 10));
+    assert_int_equal(serve_from(ip, req, 48, t + 3000, 5000, &ci_ok, out, &rep), 0);
+    assert_true(rep.is_interleaved);
+    assert_true(be64(out + 40) == ref_ts(t + 60000));
+}
+
+static void test_interleaved_client(void **state)
+{
+    (void)state;
+    xl_exchange(3);
+    struct ntp_counters c;
+    ntp_server_get_counters(&srv, &c);
+    assert_int_equal(c.replied_interleaved, 2);
+    assert_int_equal(c.replied_mode4, 6);
+}
+
+static void test_interleaved_symmetric(void **state)
+{
+    (void)state;
+    xl_exchange(1);
+    struct ntp_counters c;
+    ntp_server_get_counters(&srv, &c);
+    assert_int_equal(c.replied_interleaved, 2);
+    assert_int_equal(c.replied_mode2, 6);
+}
+
+/* A client the table evicted, or a KoD, starts over with basic replies. */
+static void test_interleaved_forgotten(void **state)
+{
+    (void)state;
+    const uint32_t ip = IP(10, 9, 8, 7);
+    uint8_t req[48], out[512];
+    struct ntp_reply rep;
+    xl_request(req, 3, 0, 0, ref_ts(T0_S * NS));
+    assert_int_equal(serve_from(ip, req, 48, T0_S * NS, 1000, &ci_ok, out, &rep), 0);
+    uint64_t rx1 = be64(out + 32);
+    ntp_server_transmit_time(&srv, ip, rx1, ref_ts(T0_S * NS + 50000));
+    /* RATELIMIT_TABLE_SIZE other clients push it out of the table. */
+    for (uint32_t i = 0; i < RATELIMIT_TABLE_SIZE; i++)
+        assert_int_equal(serve_from(IP(172, 16, 0, 0) + i, req_chrony, 48, T0_S * NS, 1000 + i,
+                                    &ci_ok, out, &rep),
+                         0);
+    xl_request(req, 3, rx1, ref_ts(T0_S * NS + 5), ref_ts(T0_S * NS + 10));
+    assert_int_equal(serve_from(ip, req, 48, T0_S * NS + NS, 5000, &ci_ok, out, &rep), 0);
+    assert_true(!rep.is_interleaved && rep.stamp_tx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -861,6 +1061,11 @@ int main(void)
         cmocka_unit_test_setup(test_fuzz_is_random_below_precision, setup),
         cmocka_unit_test_setup(test_stratum_and_refid, setup),
         cmocka_unit_test_setup(test_counters_partition, setup),
+        cmocka_unit_test_setup(test_plan_matches_stamp_transmit, setup),
+        cmocka_unit_test_setup(test_reply_in_place, setup),
+        cmocka_unit_test_setup(test_interleaved_client, setup),
+        cmocka_unit_test_setup(test_interleaved_symmetric, setup),
+        cmocka_unit_test_setup(test_interleaved_forgotten, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,12 +115,31 @@ static void test_small_helpers(void **unused)
     }
 }
 
+/* The 64 / 16-bit division the main loop's passes use instead of the library's (no __aeabi call). */
+static void test_div_u64_u16(void **unused)
+{
+    (void)unused;
+    static const uint16_t ds[] = { 1, 2, 3, 7, 1000, 0x8000, 0xFFFF };
+    for (size_t k = 0; k < sizeof(ds) / sizeof(ds[0]); k++) {
+        uint32_t rem;
+        assert_true(wide_div_u64_u16(UINT64_MAX, ds[k], &rem) == UINT64_MAX / ds[k]);
+        assert_true(rem == UINT64_MAX % ds[k]);
+        assert_true(wide_div_u64_u16(0, ds[k], NULL) == 0);
+        for (int i = 0; i < 20000; i++) {
+            uint64_t n = rnd() >> (i % 64);
+            assert_true(wide_div_u64_u16(n, ds[k], &rem) == n / ds[k]);
+            assert_true(rem == n % ds[k]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mul_and_div),
         cmocka_unit_test(test_signed),
         cmocka_unit_test(test_small_helpers),
+        cmocka_unit_test(test_div_u64_u16),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

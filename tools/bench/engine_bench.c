@@ -8,8 +8,8 @@
  * not model the Cortex-M3 pipeline, wait states or the cost of a UMULL.
  *
  * Each scenario runs the same driver the lwIP glue runs per datagram
- * (firmware/net/ntp_udp.c): arrival ticks -> ns, ntp_server_handle(), and
- * for a reply ticks -> ns and ntp_server_stamp_transmit(), then the mode 6
+ * (firmware/net/ntp_udp.c): arrival ticks -> NTP, ntp_server_handle(), and
+ * for a reply ticks -> NTP and ntp_server_stamp_transmit(), then the mode 6
  * fragments. A loop with an empty driver is measured as well and
  * subtracted. The engine's counters before and after each scenario are
  * printed so that tools/bench.py can check that the scenario did what its
@@ -285,7 +285,7 @@ serve(const uint8_t *data, size_t len, uint32_t ip, struct outcome *o)
         .len = len,
         .src_ip = ip,
         .src_port = 40123,
-        .rx_ns = clock_ticks_to_ns(&clk, now_ticks),
+        .rx_ts = clock_ticks_to_ntp(&clk, now_ticks),
         .mono_ms = now_ms,
     };
     struct ntp_reply rep;
@@ -294,7 +294,7 @@ serve(const uint8_t *data, size_t len, uint32_t ip, struct outcome *o)
     }
     o->bytes += (uint32_t)rep.len;
     if (rep.stamp_tx) {
-        ntp_server_stamp_transmit(&srv, out, clock_ticks_to_ns(&clk, now_ticks + TX_DELAY_TICKS));
+        ntp_server_stamp_transmit(&srv, out, clock_ticks_to_ntp(&clk, now_ticks + TX_DELAY_TICKS));
     }
     while (rep.more_fragments && ntp_server_next_fragment(&srv, out, sizeof(out), &rep) == 0) {
         o->fragments++;
@@ -404,15 +404,16 @@ static void scenario(const char *name, const uint8_t *data, size_t len, enum sou
 /* --------------------------------------------------- single functions -- */
 
 static volatile int64_t sink_ns;
+static volatile uint64_t sink_ts;
 
-static void __attribute__((noinline)) call_ticks_to_ns(uint64_t ticks)
+static void __attribute__((noinline)) call_ticks_to_ntp(uint64_t ticks)
 {
-    sink_ns = clock_ticks_to_ns(&clk, ticks);
+    sink_ts = clock_ticks_to_ntp(&clk, ticks);
 }
 
 static void __attribute__((noinline)) call_stamp(uint64_t ticks)
 {
-    ntp_server_stamp_transmit(&srv, out, (int64_t)(ticks * NS_PER_TICK));
+    ntp_server_stamp_transmit(&srv, out, 0xEC00000000000000ull + ticks * 86u);
 }
 
 static void __attribute__((noinline)) call_status(uint64_t ticks)
@@ -502,7 +503,7 @@ int main(void)
     }
     scenario("mode3_rl_off", req_mode3, sizeof(req_mode3), SRC_CLIENTS, client_net, n, EXP_MODE4);
 
-    function_row("clock_ticks_to_ns", call_ticks_to_ns, 5000);
+    function_row("clock_ticks_to_ntp", call_ticks_to_ntp, 5000);
     function_row("stamp_transmit", call_stamp, 5000);
     function_row("clock_get_status", call_status, 2000);
 

@@ -27,6 +27,19 @@ uint32_t timer_hz(void);
  */
 int timer_wakeup_start(uint32_t hz);
 
+/*
+ * For a stamp that must sit within a few instructions of a device register
+ * write (eth.h's one-step transmit stamp): timer_raw() returns the counter
+ * register as it reads, one access and no locking; timer_raw_at(ticks)
+ * what it read at tick count ticks; timer_raw_elapsed(from, to) the ticks
+ * from one raw reading to another taken less than TIMER_RAW_SPAN_TICKS
+ * later (two instructions, so the stamp can be computed right after the read).
+ */
+#define TIMER_RAW_SPAN_TICKS 0x00800000u
+uint32_t timer_raw(void);
+uint32_t timer_raw_at(uint64_t ticks);
+uint32_t timer_raw_elapsed(uint32_t from, uint32_t to);
+
 /* Busy-wait for at least us microseconds (bounded waits in drivers). */
 void timer_delay_us(uint32_t us);
 

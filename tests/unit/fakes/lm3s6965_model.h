@@ -226,4 +226,14 @@ const uint8_t *model_eth_tx_frame(size_t *len);
 /* Returns the FIFO words of the last transmitted frame as the driver wrote them, *n their count. */
 const uint32_t *model_eth_tx_words(size_t *n);
 
+/*
+ * For the last transmitted frame: how many of its FIFO words were written
+ * after the last read of the timestamp counter, and how many bus accesses
+ * (model clocks) lay between that read and the NEWTX write.
+ */
+void model_eth_tx_after_counter_read(unsigned *words, uint64_t *accesses);
+
+/* Returns true while a frame is being sent (MACTR.NEWTX set). */
+bool model_eth_tx_is_busy(void);
+
 #endif /* TESTS_FAKES_LM3S6965_MODEL_H */

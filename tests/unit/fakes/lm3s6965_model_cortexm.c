@@ -43,6 +43,7 @@
 static struct {
     /* SysTick */
     uint32_t csr, rvr, cvr;
+    uint64_t cvr_read_at; /* model clock of the last SYST_CVR read */
     bool systick_pending;
     void (*systick_handler)(void);
     /* NVIC */
@@ -170,6 +171,11 @@ void model_set_irq_handler(unsigned irq, void (*handler)(void))
             scs.handled[irq / 32u] &= ~(1u << (irq % 32u));
         }
     }
+}
+
+uint64_t scs_last_counter_read(void)
+{
+    return scs.cvr_read_at;
 }
 
 void model_set_systick_handler(void (*handler)(void))
@@ -336,7 +342,12 @@ bool scs_read(unsigned unit, uint32_t off, uint32_t *val, bool peek)
             }
             break;
         case 0x014: *val = scs.rvr; break;
-        case 0x018: *val = scs.cvr; break;
+        case 0x018:
+            *val = scs.cvr;
+            if (!peek) {
+                scs.cvr_read_at = mdl_now();
+            }
+            break;
         case 0x01C: *val = 0; break; /* CALIB: no reference given */
         case 0xD00: *val = SCB_CPUID_VALUE; break;
         case 0xD04:

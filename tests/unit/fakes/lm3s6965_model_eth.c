@@ -10,7 +10,10 @@
  * acknowledged. Transmit FIFO ("Transmit FIFO"): the first word carries the payload
  * length (frame less its 14-byte header) in its low half and the first two
  * frame bytes in its high half; MACTR.NEWTX sends the frame and stays set
- * until it has gone, then TXEMP is raised.
+ * until it has gone, then TXEMP is raised. Each MACDATA write is timed
+ * against the last read of the timestamp counter (SysTick's value), so a
+ * test sees which words went in after it and how many bus accesses lay
+ * between that read and NEWTX (the one-step transmit stamp).
  * MII management: MACMCTL.START with REGADR runs a management frame of 64
  * MDC cycles, MDC = clock / (2 * (MACMDV + 1)). The PHY's registers
  * ("PHY Register Descriptions"): MR0 control, MR1 status (LINK latches low until read, IEEE 802.3
@@ -58,7 +61,10 @@ static struct {
     unsigned frame_words[FRAMES_MAX];
     unsigned fr_head, fr_n;
     uint32_t tx[FIFO_WORDS];
+    uint64_t tx_at[FIFO_WORDS]; /* model clock of each MACDATA write */
     unsigned tx_n;
+    unsigned last_after_read; /* FIFO words written after the last counter read */
+    uint64_t last_read_to_go; /* clocks (bus accesses) from that read to NEWTX */
     bool tx_busy;
     uint64_t tx_done;
     uint8_t last_frame[FRAME_MAX + 2u];
@@ -212,6 +218,12 @@ static void tx_send(void)
     }
     memcpy(e.last_words, e.tx, e.tx_n * sizeof(uint32_t));
     e.last_n = e.tx_n;
+    uint64_t read_at = scs_last_counter_read();
+    e.last_after_read = 0;
+    for (unsigned i = 0; i < e.tx_n; i++) {
+        e.last_after_read += e.tx_at[i] > read_at;
+    }
+    e.last_read_to_go = mdl_now() - read_at;
     e.last_frame[0] = (uint8_t)(e.tx[0] >> 16);
     e.last_frame[1] = (uint8_t)(e.tx[0] >> 24);
     for (uint32_t i = 2; i < total; i++) {
@@ -313,6 +325,7 @@ bool eth_write_reg(unsigned unit, uint32_t off, uint32_t val)
         } else if (e.tx_n >= FIFO_WORDS) {
             mdl_violation("Ethernet MACDATA written with the transmit FIFO full");
         } else {
+            e.tx_at[e.tx_n] = mdl_now();
             e.tx[e.tx_n++] = val;
         }
         break;
@@ -416,4 +429,15 @@ const uint32_t *model_eth_tx_words(size_t *n)
 {
     *n = e.last_n;
     return e.last_words;
+}
+
+void model_eth_tx_after_counter_read(unsigned *words, uint64_t *accesses)
+{
+    *words = e.last_after_read;
+    *accesses = e.last_read_to_go;
+}
+
+bool model_eth_tx_is_busy(void)
+{
+    return e.tx_busy;
 }

@@ -86,6 +86,8 @@ void nvic_line_assert(unsigned irq);
 void scs_take_interrupts(void);
 /* Returns true when an interrupt is pending that would wake WFI. */
 bool scs_wake_pending(void);
+/* The model clock at the last read of SysTick's value register (the timestamp counter). */
+uint64_t scs_last_counter_read(void);
 
 /* ---- lm3s6965_model_gpio.c ---- */
 
