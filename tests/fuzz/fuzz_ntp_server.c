@@ -146,7 +146,7 @@ static void check_stamp(const struct ntp_reply *rep, int64_t tx_ns)
 {
     uint8_t before[NTP_HEADER_LEN];
     memcpy(before, out, sizeof(before));
-    ntp_server_stamp_transmit(&srv, out, tx_ns);
+    ntp_server_stamp_transmit(&srv, out, ntp_time_ts_from_unix_ns(tx_ns));
     FUZZ_CHECK(memcmp(before, out, NTP_OFF_TRANSMIT_TS) == 0, "stamp changed bytes before 40");
     FUZZ_CHECK(is_untouched(rep->len, sizeof(out)), "stamp wrote past the reply");
     uint64_t rx = ntp_time_get_ts(out + NTP_OFF_RECEIVE_TS);
@@ -268,7 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .len = len,
             .src_ip = sources[head & 3u],
             .src_port = (head & 4u) ? NTP_PORT : (uint16_t)(1024u + head),
-            .rx_ns = rx_ns,
+            .rx_ts = ntp_time_ts_from_unix_ns(rx_ns),
             .mono_ms = mono_ms,
         };
         size_t out_cap = NTP_HEADER_LEN + cap_sel % (OUT_MAX - NTP_HEADER_LEN + 1u);
