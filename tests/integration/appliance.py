@@ -319,9 +319,10 @@ def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
     datagram to a guest it has not resolved yet. Every try carries its own
     transmit timestamp (a given packet is sent as it is the first time, with
     bytes 40..47 restamped on later tries), and only a reply whose originate
-    timestamp is that try's transmit is taken: a late reply to an earlier try
-    is discarded, never returned with this try's send time. Reply.sent is the
-    request the reply answers."""
+    timestamp is that try's transmit (or, for an interleaved request, its
+    receive field) is taken: a late reply to an earlier try is discarded,
+    never returned with this try's send time. Reply.sent is the request the
+    reply answers."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for attempt in range(tries):
             t1 = time.time()
@@ -345,7 +346,11 @@ def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
                 t4 = time.time()
                 if len(data) < 48:
                     return data
-                if len(pkt) >= 48 and data[24:32] != pkt[40:48]:
+                # An interleaved reply (RFC 5905 sec. 9) carries the request's
+                # receive field as its originate: that pairs it with this try too.
+                is_xleave = len(pkt) >= 48 and any(pkt[24:32]) and any(pkt[32:40]) and \
+                    data[24:32] == pkt[32:40]
+                if len(pkt) >= 48 and data[24:32] != pkt[40:48] and not is_xleave:
                     continue    # a stale reply to an earlier try
                 r = Reply(data, t1, t4)
                 r.sent = pkt

@@ -581,12 +581,12 @@ def test_ethernet_abuse(node):
 
 
 def test_forged_source_flood(node):
-    """Requests from on-link addresses nobody has (forged sources, a bounded 300):
-    each reply needs an ARP answer that never comes. lwIP's 16-entry ARP table
-    recycles its oldest stable entry first and its 8-slot ARP queue fills, so a
-    real client whose entry was recycled misses replies until the flood's
-    entries are recycled or time out (ARP_MAXPENDING, 5 s). Asserted: no reset,
-    service back within that bound, lwIP's memory back to idle."""
+    """Requests from on-link addresses nobody has (forged sources, a bounded 300).
+    Through lwIP each reply needed an ARP answer that never came: its 16-entry
+    ARP table recycled the real client's entry and its 8-slot ARP queue filled
+    (about 1 s of missed replies). The fast path answers to the MAC the request
+    came from, with no ARP at all: asserted, no reset, the real client never
+    missed, no ARP queued and none refused, lwIP's memory back to idle."""
     lan, a = node.lan, node.a
     ghosts = [ip for ip in crowd_addresses() if ip != node.ip][100:]
     raw = lan.raw(BRIDGE)
@@ -626,8 +626,8 @@ def test_forged_source_flood(node):
           % (t_end - t_flood, len(log), len(missed), outage, stats))
     assert all(ok for t, ok in log if t < t_flood - 0.5), "missed before the flood"
     assert back, "never answered again"
-    assert not missed or missed[-1] - t_end < 5.0, (missed, t_end)
-    assert re.search(r"lwip ARP_QUEUE: \d+ of \d+ in use, peak \d+, refused [1-9]", stats), stats
+    assert not missed, (missed, t_flood, t_end)
+    assert re.search(r"lwip ARP_QUEUE: 0 of \d+ in use, peak \d+, refused 0", stats), stats
     deadline = time.monotonic() + 15
     now = pools_in_use(a)
     while now != idle and time.monotonic() < deadline:
