@@ -74,9 +74,6 @@
 /* The interrupts the driver runs on: a received frame's status, a receive error, a frame sent. */
 #define INT_EN_RUN (INT_RSFL | INT_RXE | INT_TSFL)
 /* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
-#ifndef TX_DONE_SLOTS
-#define TX_DONE_SLOTS 16u
-#endif
 /* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
 #define STAMP_TAIL_MAX 12u
 
@@ -84,8 +81,6 @@ static const struct lan9118_config *cfg;
 static uint64_t ring_buf[ETH_RX_RING_BYTES / 8u];
 static struct eth_stats stats;
 static uint32_t tx_seq; /* the last frame handed to the chip, its tag's low 16 bits */
-static struct eth_tx_done tx_done[TX_DONE_SLOTS];
-static volatile uint32_t tx_done_head, tx_done_tail; /* ISR writes head, main loop tail */
 
 void lan9118_configure(const struct lan9118_config *c)
 {
@@ -332,16 +327,11 @@ static void tx_status_take(uintptr_t b, bool is_event, uint64_t stamp)
         if (!is_event) {
             continue;
         }
-        uint32_t head = tx_done_head;
-        if (head - tx_done_tail >= TX_DONE_SLOTS) {
+        /* The tag is the frame number's low half: the frame is at most 2^16 frames old. */
+        if (eth_tx_done_put(tx_seq - ((tx_seq - TX_STS_TAG(st)) & 0xFFFFu), stamp) != 0) {
             stats.tx_done_lost++;
             continue;
         }
-        /* The tag is the frame number's low half: the frame is at most 2^16 frames old. */
-        struct eth_tx_done *d = &tx_done[head % TX_DONE_SLOTS];
-        d->seq = tx_seq - ((tx_seq - TX_STS_TAG(st)) & 0xFFFFu);
-        d->ticks = stamp;
-        tx_done_head = head + 1u;
         stats.tx_done++;
     }
 }
@@ -512,17 +502,6 @@ put0:
 uint32_t eth_tx_seq(void)
 {
     return tx_seq;
-}
-
-int eth_tx_done_take(struct eth_tx_done *d)
-{
-    uint32_t tail = tx_done_tail;
-    if (tail == tx_done_head) {
-        return -EAGAIN;
-    }
-    *d = tx_done[tail % TX_DONE_SLOTS];
-    tx_done_tail = tail + 1u;
-    return 0;
 }
 
 void eth_get_stats(struct eth_stats *st)

@@ -107,4 +107,12 @@ static inline uint32_t frame_load_le32(const uint8_t *src)
 /* The ring an Ethernet driver fills; eth_ring.c serves eth.h's receive calls from it. */
 extern struct rxring eth_rx_ring;
 
+/*
+ * Producer (the driver's interrupt): queues the transmit-complete event of
+ * frame seq, stamped at ticks, for eth_tx_done_take() (eth_ring.c). Returns
+ * 0, or -ENOSPC when the main loop has not taken the older events (the
+ * driver counts it as lost).
+ */
+int eth_tx_done_put(uint32_t seq, uint64_t ticks);
+
 #endif /* HAL_RXRING_H */

@@ -61,9 +61,6 @@
 #define IM_RX          (MAC_RIS_RXINT | MAC_RIS_FOV | MAC_RIS_RXER)
 #define IM_RUN         (IM_RX | MAC_RIS_TXEMP)
 /* Transmit-complete events kept for the main loop (a power of two): a burst's worth. */
-#ifndef TX_DONE_SLOTS
-#define TX_DONE_SLOTS 16u
-#endif
 /* Plain FIFO words a stamped frame may have between its checksum word and its stamp. */
 #define STAMP_TAIL_MAX 12u
 
@@ -73,8 +70,6 @@ static struct eth_stats stats;
 static volatile bool rx_throttled;
 static bool link_was_up;
 static volatile uint32_t tx_seq; /* the frame NEWTX started last */
-static struct eth_tx_done tx_done[TX_DONE_SLOTS];
-static volatile uint32_t tx_done_head, tx_done_tail; /* ISR writes head, main loop tail */
 
 void stellaris_eth_configure(const struct stellaris_eth_config *c)
 {
@@ -185,15 +180,10 @@ static void rx_fifo_reset(uintptr_t b)
 /* Interrupt: the transmit-complete event of the frame NEWTX started last. */
 static void tx_done_stamp(uint64_t stamp)
 {
-    uint32_t head = tx_done_head;
-    if (head - tx_done_tail >= TX_DONE_SLOTS) {
+    if (eth_tx_done_put(tx_seq, stamp) != 0) {
         stats.tx_done_lost++;
         return;
     }
-    struct eth_tx_done *d = &tx_done[head % TX_DONE_SLOTS];
-    d->seq = tx_seq;
-    d->ticks = stamp;
-    tx_done_head = head + 1u;
     stats.tx_done++;
 }
 
@@ -391,17 +381,6 @@ put0:
 uint32_t eth_tx_seq(void)
 {
     return tx_seq;
-}
-
-int eth_tx_done_take(struct eth_tx_done *d)
-{
-    uint32_t tail = tx_done_tail;
-    if (tail == tx_done_head) {
-        return -EAGAIN;
-    }
-    *d = tx_done[tail % TX_DONE_SLOTS];
-    tx_done_tail = tail + 1u;
-    return 0;
 }
 
 void eth_get_stats(struct eth_stats *st)

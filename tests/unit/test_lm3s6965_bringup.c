@@ -1459,7 +1459,7 @@ static void test_eth_tx_complete_event(void **state)
     assert_true(done_at - sent_at >= 400u);
     assert_int_equal(eth_tx_done_take(&d), -EAGAIN);
     /* Events the main loop does not take are counted as lost, not overwritten (built with 4
-     * slots here: TX_DONE_SLOTS in the .mk). */
+     * slots here: ETH_TX_DONE_SLOTS in the .mk). */
     struct eth_stats before, after;
     eth_get_stats(&before);
     for (unsigned i = 0; i < 6u; i++) {

@@ -2,7 +2,7 @@
 # chip model (MMIO_MODEL). hal/stellaris/wdt.c comes in through
 # fakes/stellaris_wdt_host.c (its interrupt entry is Cortex-M assembly);
 # hal/cortexm/startup.c is left out for the same reason.
-TEST_CFLAGS_test_lm3s6965_bringup := -DMMIO_MODEL -Iboard/lm3s6965evb -DTX_DONE_SLOTS=4u
+TEST_CFLAGS_test_lm3s6965_bringup := -DMMIO_MODEL -Iboard/lm3s6965evb -DETH_TX_DONE_SLOTS=4u
 TEST_SRCS_test_lm3s6965_bringup := board/lm3s6965evb/board.c \
     hal/stellaris/sysctl.c hal/stellaris/uart.c hal/stellaris/i2c.c \
     hal/stellaris/eth.c hal/stellaris/gptm.c hal/stellaris/capture.c tests/unit/fakes/stellaris_wdt_host.c \
