@@ -159,7 +159,8 @@ struct ntp_tx_plan {
  * Every datagram handed to ntp_server_handle() (with valid arguments) is
  * counted in received and in exactly one other counter except
  * replied_version, which splits replied_mode2 + replied_mode4 by version,
- * and replied_interleaved, the interleaved ones among them.
+ * and replied_interleaved and replied_auth, the interleaved and the signed
+ * ones among them.
  */
 struct ntp_counters {
     uint32_t received;
@@ -167,12 +168,15 @@ struct ntp_counters {
     uint32_t replied_mode4;       /* time replies to mode 3 (and NTPv1's mode 0) */
     uint32_t replied_version[4];  /* time replies by version, [vn - 1] */
     uint32_t replied_interleaved; /* time replies in interleaved mode */
+    uint32_t replied_auth;        /* time replies signed with the request's key */
     uint32_t kod_sent;            /* over the rate limit, answered with RATE */
     uint32_t drop_short;          /* shorter than the header of its mode */
     uint32_t drop_bad_mode;       /* modes 0 (but NTPv1 clients'), 2, 4, 5, 7 */
     uint32_t drop_bad_version;    /* versions 0, 5, 6, 7 */
     uint32_t drop_mssntp;         /* 68 or 120 bytes and no key of ours: MS-SNTP */
     uint32_t drop_auth;           /* MAC with a key we lack, crypto-NAK */
+    uint32_t drop_bad_mac;        /* MAC with a key we hold whose digest is wrong */
+    uint32_t drop_unauth;         /* no MAC, from a subnet that must authenticate */
     uint32_t drop_bad_format;     /* malformed extension fields; mode 6 responses */
     uint32_t drop_acl;            /* refused by the access list */
     uint32_t drop_ratelimit;      /* over the rate limit, not sampled for a KoD */
@@ -232,6 +236,7 @@ struct ntp_server {
     struct ntp_counters counters;
     struct acl acl;
     struct acl mgmt;
+    struct acl auth_required;
     struct ratelimit rl;
     struct ntp_control_pending ctl;
 };
@@ -354,6 +359,17 @@ int ntp_server_mgmt_add(struct ntp_server *s, uint32_t net, uint8_t prefix_len);
 int ntp_server_mgmt_remove(struct ntp_server *s, uint32_t net, uint8_t prefix_len);
 void ntp_server_mgmt_clear(struct ntp_server *s);
 int ntp_server_mgmt_get(const struct ntp_server *s, size_t index, struct acl_entry *out);
+
+/*
+ * Subnets whose clients must authenticate (ACL_POLICY_CLOSED, empty by
+ * default: keys are optional everywhere). A time request without a MAC
+ * from a listed subnet is dropped (drop_unauth). 0.0.0.0/0 makes every
+ * client authenticate. Return as acl_add/acl_remove/acl_get.
+ */
+int ntp_server_auth_require_add(struct ntp_server *s, uint32_t net, uint8_t prefix_len);
+int ntp_server_auth_require_remove(struct ntp_server *s, uint32_t net, uint8_t prefix_len);
+void ntp_server_auth_require_clear(struct ntp_server *s);
+int ntp_server_auth_require_get(const struct ntp_server *s, size_t index, struct acl_entry *out);
 
 /*
  * Installs the symmetric key lookup hook (NULL: no keys, the default).

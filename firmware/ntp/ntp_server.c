@@ -412,6 +412,7 @@ void ntp_server_init(struct ntp_server *s, uint32_t seed)
     (void)ntp_server_set_refid(s, NTP_SERVER_DEFAULT_REFID);
     acl_init(&s->acl, ACL_POLICY_OPEN);
     acl_init(&s->mgmt, ACL_POLICY_CLOSED);
+    acl_init(&s->auth_required, ACL_POLICY_CLOSED);
     ratelimit_init(&s->rl, ntp_server_random(s));
 }
 
@@ -501,6 +502,26 @@ void ntp_server_mgmt_clear(struct ntp_server *s)
 int ntp_server_mgmt_get(const struct ntp_server *s, size_t index, struct acl_entry *out)
 {
     return acl_get(&s->mgmt, index, out);
+}
+
+int ntp_server_auth_require_add(struct ntp_server *s, uint32_t net, uint8_t prefix_len)
+{
+    return acl_add(&s->auth_required, net, prefix_len, ACL_ALLOW);
+}
+
+int ntp_server_auth_require_remove(struct ntp_server *s, uint32_t net, uint8_t prefix_len)
+{
+    return acl_remove(&s->auth_required, net, prefix_len);
+}
+
+void ntp_server_auth_require_clear(struct ntp_server *s)
+{
+    acl_clear(&s->auth_required);
+}
+
+int ntp_server_auth_require_get(const struct ntp_server *s, size_t index, struct acl_entry *out)
+{
+    return acl_get(&s->auth_required, index, out);
 }
 
 void ntp_server_set_key_lookup(struct ntp_server *s, ntp_key_lookup_fn fn, void *ctx)
