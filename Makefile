@@ -47,7 +47,8 @@ deps:
 MBEDTLS_SRCS   := $(addprefix $(MBEDTLS_DIR)/library/, aes.c cipher.c cipher_wrap.c cmac.c \
                       md5.c sha1.c platform_util.c constant_time.c)
 MBEDTLS_CFLAGS := -I$(MBEDTLS_DIR)/include -DMBEDTLS_CONFIG_FILE='"ntp/mbedtls_config.h"'
-MBEDTLS_RELAX  := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef
+MBEDTLS_RELAX  := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef \
+                  -Wno-unused-const-variable
 
 # ---------------------------------------------------------------- firmware --
 

@@ -38,6 +38,15 @@
 #define MBEDTLS_AES_FEWER_TABLES
 
 /*
+ * CMAC only ever encrypts, but the cipher layer's AES-ECB descriptor
+ * links decryption too (its key schedule, rounds and inverse tables, about
+ * 2 KiB of flash). ntp_auth.c replaces both with functions that refuse
+ * (MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE), and the linker drops the rest.
+ */
+#define MBEDTLS_AES_SETKEY_DEC_ALT
+#define MBEDTLS_AES_DECRYPT_ALT
+
+/*
  * Not defined, on purpose: MBEDTLS_AESNI_C and MBEDTLS_PADLOCK_C (x86 only),
  * MBEDTLS_HAVE_ASM, every MBEDTLS_CIPHER_MODE_* and MBEDTLS_CIPHER_PADDING_*
  * (CMAC needs ECB only, which the cipher layer always has), MBEDTLS_MD_C,

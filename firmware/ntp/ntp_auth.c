@@ -89,6 +89,31 @@ void ntp_auth_free(void *p)
     }
 }
 
+/* ------------------------------------------------------- no decryption -- */
+
+/*
+ * AES decryption, which nothing here uses, replaced by refusals
+ * (MBEDTLS_AES_SETKEY_DEC_ALT and MBEDTLS_AES_DECRYPT_ALT in
+ * mbedtls_config.h): the cipher layer still names them, the inverse tables
+ * and rounds are not linked.
+ */
+int mbedtls_aes_setkey_dec(mbedtls_aes_context *ctx, const unsigned char *key, unsigned int keybits)
+{
+    (void)ctx;
+    (void)key;
+    (void)keybits;
+    return MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE;
+}
+
+int mbedtls_internal_aes_decrypt(mbedtls_aes_context *ctx, const unsigned char input[16],
+                                 unsigned char output[16])
+{
+    (void)ctx;
+    (void)input;
+    (void)output;
+    return MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE;
+}
+
 /* ----------------------------------------------------------------- MACs -- */
 
 size_t ntp_auth_digest_len(uint8_t algorithm)

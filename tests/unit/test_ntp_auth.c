@@ -218,6 +218,23 @@ static void test_allocator_slots(void **state)
     assert_memory_equal(tag, rfc4493_examples[1].tag, 16);
 }
 
+/* Decryption is refused (mbedtls_config.h): CMAC never needs it, and it is not linked. */
+static void test_no_decryption(void **state)
+{
+    (void)state;
+    mbedtls_aes_context aes;
+    uint8_t block[16] = { 0 };
+    mbedtls_aes_init(&aes);
+    assert_int_equal(mbedtls_aes_setkey_dec(&aes, rfc4493_key, 128),
+                     MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE);
+    assert_int_equal(mbedtls_internal_aes_decrypt(&aes, block, block),
+                     MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE);
+    assert_int_equal(mbedtls_aes_setkey_enc(&aes, rfc4493_key, 128), 0);
+    assert_int_equal(mbedtls_aes_crypt_ecb(&aes, MBEDTLS_AES_DECRYPT, block, block),
+                     MBEDTLS_ERR_AES_FEATURE_UNAVAILABLE);
+    mbedtls_aes_free(&aes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_digest_lengths),
         cmocka_unit_test(test_keys_refused),
         cmocka_unit_test(test_allocator_slots),
+        cmocka_unit_test(test_no_decryption),
     };
     return cmocka_run_group_tests_name("ntp_auth", tests, NULL, NULL);
 }
