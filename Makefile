@@ -221,16 +221,17 @@ integration: firmware | $(DEPS_STAMP)
 	BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
 
 # The second board proves the hardware boundary: its image boots and serves
-# the same clients, also as a host on a real (virtual) LAN, where its
-# LAN9118 model shows the link going down and up (the full suite runs on
-# the reference board).
+# the same clients, signed replies included (they leave through its own
+# driver), also as a host on a real (virtual) LAN, where its LAN9118 model
+# shows the link going down and up (the full suite runs on the reference
+# board).
 SECOND_BOARD ?= mps2-an386
 .PHONY: integration-second-board
 integration-second-board: | $(DEPS_STAMP)
 	$(MAKE) BOARD=$(SECOND_BOARD) firmware
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py \
-	    tests/integration/test_lan.py
+	    tests/integration/test_auth.py tests/integration/test_lan.py
 
 # ---------------------------------------------------------------- style --
 #

@@ -64,9 +64,12 @@
  *    increasing): the clock hook read just before, plus what signing takes
  *    under that algorithm, as chrony adds its KEY_GetAuthDelay(). That
  *    duration is measured on every signed basic reply, from the clock read
- *    to the end of the MAC, and kept as a running minimum that rises by
- *    1/16 of the excess of a longer sample (an interrupt inside one
- *    measurement moves it little; a clock step inside one is ignored).
+ *    to the end of the MAC, and kept as a running minimum: signing 48 bytes
+ *    takes the same instructions every time, and only an interrupt makes a
+ *    sample longer. A longer sample raises it by 1/16 of the excess, at
+ *    most 1/64 of itself, so that a sustained change is followed in a
+ *    hundred replies or so and no single sample moves it much; a clock step
+ *    between the two reads (a sample of 0 or over 10 ms) is no sample.
  *    The first reply signed under an algorithm is signed twice, the first
  *    time only to measure. What follows signing (the frame built around the
  *    reply and copied into the MAC, a few microseconds) is not compensated;
@@ -299,10 +302,14 @@ static void learn_sign_cost(struct ntp_server *s, uint8_t algorithm, uint64_t to
 
     if (took_ts == 0 || took_ts > SIGN_COST_MAX_TS)
         return; /* no clock hook, or the clock stepped between the reads */
-    if (*cost == 0 || took_ts < *cost)
+    if (*cost == 0 || took_ts < *cost) {
         *cost = (uint32_t)took_ts;
-    else
-        *cost += ((uint32_t)took_ts - *cost) / 16u;
+    } else {
+        /* Up by 1/16 of the excess, but never by more than 1/64 of itself per sample. */
+        uint32_t rise = ((uint32_t)took_ts - *cost) / 16u;
+        uint32_t cap = *cost / 64u + 1u;
+        *cost += rise < cap ? rise : cap;
+    }
 }
 
 /*

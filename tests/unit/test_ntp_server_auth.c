@@ -43,6 +43,14 @@ static const struct ntp_clock_info ci_ok = {
     .ref_ns = (T0_S - 300) * NS,
     .root_disp_us = 1000,
 };
+/* The same at precision -29 (fuzz below 2 ns), where transmit stamps are checked to the ns. */
+static const struct ntp_clock_info ci_fine = {
+    .synced = true,
+    .precision_log2 = -29,
+    .ref_ns = (T0_S - 300) * NS,
+    .root_disp_us = 1000,
+};
+static const struct ntp_clock_info *ci = &ci_ok;
 
 /* ------------------------------------------------------------------ fakes -- */
 
@@ -111,6 +119,7 @@ static int setup(void **state)
     clk.reads = 0;
     ntp_server_set_clock_now(&srv, clock_now, NULL);
     now_ms = 1000;
+    ci = &ci_ok;
     return 0;
 }
 
@@ -161,7 +170,7 @@ static int serve_from(uint32_t ip, const uint8_t *req, size_t len, int64_t rx_ns
     now_ms += 1000; /* one request a second: well inside the rate limit */
     if (out != req)
         memset(out, 0x5A, out_cap);
-    return ntp_server_handle(&srv, &rq, &ci_ok, out, out_cap, rep);
+    return ntp_server_handle(&srv, &rq, ci, out, out_cap, rep);
 }
 
 static int serve(const uint8_t *req, size_t len, uint8_t *out, struct ntp_reply *rep)
@@ -198,7 +207,17 @@ static void assert_signed_reply(const uint8_t *req, size_t req_len, size_t mac_o
 
 static uint64_t fuzz_mask(void)
 {
-    return (1ull << (32 + ci_ok.precision_log2)) - 1;
+    return (1ull << (32 + ci->precision_log2)) - 1;
+}
+
+/* A transmit stamp: want_ns with its bits below the precision fuzzed (and 1 unit of rounding). */
+#define assert_stamp(tx, want_ns) assert_stamp_at(tx, want_ns, __LINE__)
+static void assert_stamp_at(uint64_t tx, int64_t want_ns, int line)
+{
+    uint64_t want = ref_ts(want_ns);
+    uint64_t dist = tx > want ? tx - want : want - tx;
+    if (dist > fuzz_mask() + 1)
+        fail_msg("line %d: stamp off by %llu units of 2^-32 s", line, (unsigned long long)dist);
 }
 
 static void assert_counted_once(void)
@@ -259,6 +278,7 @@ static void test_signed_reply_per_algorithm(void **state)
 static void test_transmit_stamp_is_when_signing_ends(void **state)
 {
     (void)state;
+    ci = &ci_fine;
     uint8_t req[128], out[OUT_SIZE];
     struct ntp_reply rep;
     size_t len = signed_request("cmac_hex16 over chrony request", req);
@@ -269,7 +289,7 @@ static void test_transmit_stamp_is_when_signing_ends(void **state)
     assert_int_equal(clk.reads, 4); /* measure: read, sign, read; then stamp: read, sign, read */
     uint64_t tx = be64(out + 40);
     /* Stamped at the third read (t + 2d) plus the measured cost (d): the fourth read, t + 3d. */
-    assert_int_equal(tx & ~fuzz_mask(), ref_ts(t + 3 * d) & ~fuzz_mask());
+    assert_stamp(tx, t + 3 * d);
     assert_true(tx >= be64(out + 32)); /* never before receive */
 
     /* Learnt: one pass from now on, and the stamp is again when signing ends. */
@@ -279,25 +299,30 @@ static void test_transmit_stamp_is_when_signing_ends(void **state)
         assert_int_equal(serve(req, len, out, &rep), 0);
         assert_int_equal(clk.reads - reads, 2);
         uint64_t tx2 = be64(out + 40);
-        assert_int_equal(tx2 & ~fuzz_mask(), ref_ts(t + d) & ~fuzz_mask());
+        assert_stamp(tx2, t + d);
         assert_true(tx2 > tx);
         tx = tx2;
     }
 
     /* A slower signing (an interrupt inside it) raises the estimate by 1/16 of the excess... */
-    clk.step_ns = d + 160000;
+    clk.step_ns = d + 3200; /* 200 ns up */
     assert_int_equal(serve(req, len, out, &rep), 0);
     clk.step_ns = d;
     t = clk.now_ns;
     assert_int_equal(serve(req, len, out, &rep), 0);
-    int64_t cost = d + 160000 / 16;
-    uint64_t want = ref_ts(t + cost);
-    assert_true((int64_t)(be64(out + 40) - want) < (int64_t)(fuzz_mask() + 2));
-    assert_true((int64_t)(want - be64(out + 40)) < (int64_t)(fuzz_mask() + 2));
-    /* ... and the next normal one brings it back to the minimum. */
+    assert_stamp(be64(out + 40), t + d + 200);
+    /* That reply's own sample (d) took it back to the minimum. A 10x longer sample moves it by
+     * 1/64 of itself (1.6%), not by 1/16 of the excess (56%). */
+    clk.step_ns = 10 * d;
+    assert_int_equal(serve(req, len, out, &rep), 0);
+    clk.step_ns = d;
     t = clk.now_ns;
     assert_int_equal(serve(req, len, out, &rep), 0);
-    assert_int_equal(be64(out + 40) & ~fuzz_mask(), ref_ts(t + d) & ~fuzz_mask());
+    assert_stamp(be64(out + 40), t + d + d / 64);
+    /* The next normal sample brings it back to the minimum. */
+    t = clk.now_ns;
+    assert_int_equal(serve(req, len, out, &rep), 0);
+    assert_stamp(be64(out + 40), t + d);
 
     /* A clock stepped between the reads, back or forward, is no measurement. */
     static const int64_t steps_ns[] = { -2 * NS, NS };
@@ -309,7 +334,7 @@ static void test_transmit_stamp_is_when_signing_ends(void **state)
         clk.now_ns = before + NS / 1000; /* back where it was, and on */
         t = clk.now_ns;
         assert_int_equal(serve(req, len, out, &rep), 0);
-        assert_int_equal(be64(out + 40) & ~fuzz_mask(), ref_ts(t + d) & ~fuzz_mask());
+        assert_stamp(be64(out + 40), t + d);
     }
 
     /* Each algorithm has its own estimate: SHA-1's is measured on its first reply. */
