@@ -398,13 +398,13 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     }
 
     struct mac_found mac;
+    size_t rq_mac_len = 0; /* the request's MAC under a known key, 0 for none */
     switch (classify_trailer(s, rq->data, rq->len, vn, &mac)) {
     case TRAILER_SERVE:
-        if (acl_is_allowed(&s->auth_required, rq->src_ip)) {
+        if (!acl_is_empty(&s->auth_required) && acl_is_allowed(&s->auth_required, rq->src_ip)) {
             s->counters.drop_unauth++;
             return -EACCES;
         }
-        mac.len = 0;
         break;
     case TRAILER_MAC:
         if (ntp_auth_check_key(&mac.key) != 0) {
@@ -419,6 +419,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
             s->counters.received--;
             return -EINVAL; /* no room for the signed reply */
         }
+        rq_mac_len = mac.len;
         break;
     case TRAILER_MSSNTP: s->counters.drop_mssntp++; return -EPROTO;
     case TRAILER_AUTH: s->counters.drop_auth++; return -EPERM;
@@ -436,7 +437,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         return -EAGAIN;
     }
     /* Past the rate limit: worth a digest. Before out is written (it may be the request). */
-    if (mac.len != 0 &&
+    if (rq_mac_len != 0 &&
         ntp_auth_verify(&mac.key, rq->data, mac.offset, rq->data + mac.offset + NTP_AUTH_KEYID_LEN,
                         mac.len - NTP_AUTH_KEYID_LEN) != 0) {
         s->counters.drop_bad_mac++;
@@ -446,14 +447,14 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     if (rl == RATELIMIT_KOD) {
         memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
         build_kod(s, rq, ci, vn, reply_mode, &e, out);
-        if (mac.len != 0 && sign_reply(s, &mac.key, true, rq->rx_ts, out, &mac_len) != 0) {
+        if (rq_mac_len != 0 && sign_reply(s, &mac.key, true, rq->rx_ts, out, &mac_len) != 0) {
             s->counters.drop_auth++; /* cannot happen: the key has just verified */
             return -EPERM;
         }
         s->counters.kod_sent++;
         rep->len = NTP_HEADER_LEN + mac_len;
-        rep->stamp_tx = mac.len == 0;
-        rep->is_signed = mac.len != 0;
+        rep->stamp_tx = rq_mac_len == 0;
+        rep->is_signed = rq_mac_len != 0;
         return 0;
     }
 
@@ -469,7 +470,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                                  w->root_disp_short, s->refid, w->ref_ts, &e, rq->rx_ts,
                                  ci->precision_log2, interleaved ? &tx_ts : NULL, out);
     client->xl_tx_ts = 0; /* until this reply has left (ntp_server_transmit_time) */
-    if (mac.len != 0 && sign_reply(s, &mac.key, !interleaved, rq->rx_ts, out, &mac_len) != 0) {
+    if (rq_mac_len != 0 && sign_reply(s, &mac.key, !interleaved, rq->rx_ts, out, &mac_len) != 0) {
         s->counters.drop_auth++; /* cannot happen: the key has just verified */
         return -EPERM;
     }
@@ -480,12 +481,12 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     s->counters.replied_version[vn - 1]++;
     if (interleaved)
         s->counters.replied_interleaved++;
-    if (mac.len != 0)
+    if (rq_mac_len != 0)
         s->counters.replied_auth++;
     rep->len = NTP_HEADER_LEN + mac_len;
-    rep->stamp_tx = !interleaved && mac.len == 0;
+    rep->stamp_tx = !interleaved && rq_mac_len == 0;
     rep->is_interleaved = interleaved;
-    rep->is_signed = mac.len != 0;
+    rep->is_signed = rq_mac_len != 0;
     return 0;
 }
 
