@@ -39,6 +39,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 #include "net.h"
+#include "ntp/ntp_auth.h"
 #include "ntp/ntp_time.h"
 
 /* NTP header fields this file looks at (RFC 5905 figure 8). */
@@ -50,10 +51,10 @@
 #define NTP_TX_OFF           40u
 /* A time reply's frame: Ethernet, IPv4 without options, UDP, 48 bytes (and a MAC when signed). */
 #define TIME_FRAME_LEN (FASTPATH_HDRS + NTP_HEADER_LEN)
-#define MAC_LEN_16     (4u + 16u)
-#define MAC_LEN_20     (4u + 20u)
+_Static_assert(FASTPATH_REPLY_PAYLOAD_MAX == NTP_HEADER_LEN + NTP_AUTH_MAC_MAX,
+               "the fast path's largest reply is a signed one");
 
-/* Largest reply: a mode 6 fragment (time replies are 48 bytes). */
+/* Largest reply: a mode 6 fragment (time replies are 48 bytes, 72 when signed). */
 #define REPLY_MAX (NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX)
 
 /* Time replies whose transmit-complete event may still come (a power of two). */
@@ -212,7 +213,8 @@ static int link_tx(const uint8_t *frame, size_t len)
 {
     const uint8_t *ntp = frame + FASTPATH_HDRS;
     uint8_t mode = ntp[0] & 7u;
-    bool is_signed = len == TIME_FRAME_LEN + MAC_LEN_16 || len == TIME_FRAME_LEN + MAC_LEN_20;
+    bool is_signed =
+        len == TIME_FRAME_LEN + NTP_AUTH_MAC_LEN_16 || len == TIME_FRAME_LEN + NTP_AUTH_MAC_LEN_20;
     if ((len != TIME_FRAME_LEN && !is_signed) || get_be16(frame + 12) != 0x0800u ||
         frame[14] != 0x45u || frame[23] != 17u || get_be16(frame + 34) != NTP_PORT ||
         (mode != NTP_MODE_SERVER && mode != NTP_MODE_SYM_PASSIVE)) {

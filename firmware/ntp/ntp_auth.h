@@ -25,6 +25,10 @@
 /* The key id before the digest (RFC 5905 sec. 7.3). */
 #define NTP_AUTH_KEYID_LEN 4
 
+/* The two MAC lengths on the wire: a 16-byte digest (MD5, AES-CMAC) or a 20-byte one (SHA-1). */
+#define NTP_AUTH_MAC_LEN_16 (NTP_AUTH_KEYID_LEN + 16)
+#define NTP_AUTH_MAC_LEN_20 (NTP_AUTH_KEYID_LEN + 20)
+
 /* Longest digest (SHA-1) and longest MAC. */
 #define NTP_AUTH_DIGEST_MAX 20
 #define NTP_AUTH_MAC_MAX    (NTP_AUTH_KEYID_LEN + NTP_AUTH_DIGEST_MAX)

@@ -93,11 +93,8 @@
 /* RFC 7822 sec. 3: an extension field is at least 16 bytes, in 4-byte words. */
 #define EF_MIN_LEN 16
 
-/* A MAC is a 4-byte key id plus a 16-byte (MD5, AES-CMAC) or 20-byte (SHA1) digest. */
-#define MAC_KEYID_LEN  4
-#define MAC_LEN_16     (MAC_KEYID_LEN + 16)
-#define MAC_LEN_20     (MAC_KEYID_LEN + 20)
-#define CRYPTO_NAK_LEN MAC_KEYID_LEN
+/* A crypto-NAK: a MAC's key id without a digest (MAC lengths: ntp_auth.h). */
+#define CRYPTO_NAK_LEN NTP_AUTH_KEYID_LEN
 
 /* [MS-SNTP] sec. 2.2 request sizes: authenticator, extended authenticator (2.2.3). */
 #define MSSNTP_AUTH_LEN     (NTP_HEADER_LEN + 4 + 16)
@@ -181,7 +178,7 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
         while (p < len) {
             size_t rem = len - p;
             /* RFC 7822 sec. 3 (updating RFC 5905 sec. 7.5): these lengths are a MAC. */
-            if (rem == CRYPTO_NAK_LEN || rem == MAC_LEN_16 || rem == MAC_LEN_20)
+            if (rem == CRYPTO_NAK_LEN || rem == NTP_AUTH_MAC_LEN_16 || rem == NTP_AUTH_MAC_LEN_20)
                 break;
             uint16_t ef_len = rem >= EF_MIN_LEN ? ntp_get_be16(d + p + 2) : 0;
             if (ef_len < EF_MIN_LEN || ef_len % 4 != 0 || ef_len > rem)
@@ -195,7 +192,7 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
     size_t rem = len - p;
     if (rem == CRYPTO_NAK_LEN)
         return mssntp_len ? TRAILER_MSSNTP : TRAILER_AUTH;
-    if (rem == MAC_LEN_16 || rem == MAC_LEN_20)
+    if (rem == NTP_AUTH_MAC_LEN_16 || rem == NTP_AUTH_MAC_LEN_20)
         return check_mac(s, d, p, len, mssntp_len, m);
     /* NTPv1..3 only: not a layout this server knows (NTPv2's 12-byte DES authenticator, ...). */
     return mssntp_len ? TRAILER_MSSNTP : TRAILER_SERVE;

@@ -108,7 +108,7 @@ static uint32_t fates(const struct ntp_counters *c)
  */
 static size_t good_mac_len(const struct ntp_request *rq)
 {
-    for (size_t mac_len = NTP_AUTH_KEYID_LEN + 16; mac_len <= NTP_AUTH_MAC_MAX; mac_len += 4) {
+    for (size_t mac_len = NTP_AUTH_MAC_LEN_16; mac_len <= NTP_AUTH_MAC_LEN_20; mac_len += 4) {
         if (rq->len < NTP_HEADER_LEN + mac_len) {
             continue;
         }
