@@ -67,7 +67,9 @@ class Port123Relay:
     """Relays UDP between addr:123 on loopback and the appliance's forwarded
     port, for clients that can only talk to port 123 and check the reply's
     source (ntpq, ntpdig). QEMU's user network answers a forward on port 123
-    from another source port, which such clients drop."""
+    from another source port, which such clients drop. front, when given, is
+    the client side's socket, already bound (e.g. made in another network
+    namespace, for a client that runs there); the relay closes it."""
 
     def __init__(self, target_port, addr=None, front=None):
         self.target = ("127.0.0.1", target_port)

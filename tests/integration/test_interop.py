@@ -484,7 +484,9 @@ def write_interop_md(results, elapsed_s):
         "(`minpoll 0 maxpoll 0`). *Sent* and *answered* are what a capture on the loopback "
         "device saw, by NTP version and mode; *counted* is what the appliance's `status` "
         "counters gained during the row; *offset* is the last one the client measured against "
-        "this machine's clock (the appliance's RTC started at this machine's UTC).",
+        "this machine's clock (the appliance's RTC started at this machine's UTC): one sample, "
+        "not a filtered estimate, so it moves with the load on the machine by tens of "
+        "microseconds and at times by milliseconds, a relay's hops included.",
         "",
         "| client | version | run as | sent | answered | counted by the appliance "
         "| accepted | offset |",
@@ -504,17 +506,16 @@ def write_interop_md(results, elapsed_s):
             ("yes: " if o.accepted else "**no**: ") + o.judged_by, fmt_offset(o.offset_s))))
     out += [
         "",
-        "A row passes when the client accepted the reply by its own test: chronyd selected",
-        "the appliance as its source (`*` in `chronyc sources`) after at least 4 valid",
-        "replies, and with `xleave` its last sample was interleaved; ntpd chose it as its",
-        "sys.peer (select field 6 of the peer status word its peerstats file records with",
-        "each sample, the `*` of `ntpq -p`); ntpdig printed an",
-        "offset and exited 0; ntplib returned a response; the Windows emulation's checks",
-        "(those w32time makes before it takes a sample) all passed on 3 exchanges; the",
-        "requests made by the test got a 48-byte mode 4 reply with their version echoed,",
-        "their transmit timestamp as originate, LI 0 and stratum 1; ntpq printed the",
-        "system variables. It also needs the capture to show the client sending, and the",
-        "appliance answering, exactly the versions and modes in the table, and the",
+        "A row passes when the client accepted the reply by its own test: chronyd selected the "
+        "appliance as its source (`*` in `chronyc sources`) after at least 4 valid replies, and "
+        "with `xleave` its last sample was interleaved; ntpd chose it as its sys.peer (select "
+        "field 6 of the peer status word its peerstats file records with each sample: the `*` "
+        "of `ntpq -p`); ntpdig printed an offset and exited 0; ntplib returned a response; the "
+        "Windows emulation's checks (those w32time makes before it takes a sample) all passed "
+        "on 3 exchanges; the requests made by the test got a 48-byte mode 4 reply with their "
+        "version echoed, their transmit timestamp as originate, LI 0 and stratum 1; ntpq "
+        "printed the system variables. It also needs the capture to show the client sending, "
+        "and the appliance answering, exactly the versions and modes in the table, and the "
         "appliance's counters to agree with the capture.",
         "",
         "## Not tested",
