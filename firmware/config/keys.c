@@ -108,6 +108,11 @@ int keys_remove(struct keys *ks, uint32_t id)
     return 0;
 }
 
+void keys_wipe(void *p, size_t len)
+{
+    record_wipe(p, len);
+}
+
 void keys_clear(struct keys *ks)
 {
     record_wipe(ks, sizeof(*ks));

@@ -202,8 +202,7 @@ static int failure_rank(enum config_store_status s)
  * newest valid record into it (*has_record). Returns 0, or the read error
  * with st->status = NO_EEPROM.
  */
-static int scan(struct config_state *st, const struct record_format *f, void *out,
-                bool *has_record)
+static int scan(struct config_state *st, const struct record_format *f, void *out, bool *has_record)
 {
     uint32_t seq[CONFIG_SLOT_COUNT] = { 0u, 0u };
     bool has_seq[CONFIG_SLOT_COUNT] = { false, false };
