@@ -422,7 +422,8 @@ void appliance_load_keys(void)
     struct appliance *a = &appliance;
     struct keys_load_report report;
     int err = keys_load(&a->keys_state, &a->store, &a->keys, &report);
-    a->are_keys_changed = false;
+    /* A damaged record, or one with entries left out: the next save rewrites it clean. */
+    a->are_keys_changed = err == -EBADMSG || report.dropped > 0u;
     for (unsigned i = 0; i < report.dropped; i++) {
         log_event(LOG_ERR, "keys: entry %u (key id %lu) left out: %s", report.drop[i].index,
                   (unsigned long)report.drop[i].id, report.drop[i].why);
