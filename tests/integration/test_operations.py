@@ -137,7 +137,7 @@ def test_long_console_reports_arrive_whole(make_appliance):
                 "leap second: ", "rtc: ", "uptime: ", "reset cause: ", "cpu: ", "stack: ",
                 "net: 10.0.2.15 ", "mac: ", "dhcp: ", "upstream: 10.0.2.99", "ntp: received ",
                 "ntp replies by version: ", "ntp drops: short ", "ntp drops: format ",
-                "ntp mode 6: ", "top clients: ", "settings: "]
+                "ntp auth: ", "ntp mode 6: ", "top clients: ", "settings: "]
     lines = status.splitlines()
     found = [next((i for i, l in enumerate(lines) if l.startswith(p)), None) for p in prefixes]
     assert None not in found and found == sorted(found), (prefixes, status)
@@ -148,8 +148,8 @@ def test_long_console_reports_arrive_whole(make_appliance):
             "net ip 10.0.2.15/24 gw 10.0.2.2", "net dhcp on", "net mac 02:4e:5a:00:00:42",
             "ntp stratum 1", "ntp refid LOCL"]
     assert shown.splitlines()[:len(want)] == want, shown
-    tail = ["ntp acl clear"] + setup[:8] + ["ntp mgmt 10.0.2.0/24", "upstream 10.0.2.99",
-                                             "log 10.0.2.98"]
+    tail = ["ntp acl clear"] + setup[:8] + ["ntp mgmt 10.0.2.0/24", "ntp auth optional",
+                                             "upstream 10.0.2.99", "log 10.0.2.98"]
     body = shown.splitlines()
     start = body.index("ntp acl clear")
     assert body[start:start + len(tail)] == tail, shown
