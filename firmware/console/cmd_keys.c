@@ -73,9 +73,12 @@ static int parse_type(const char *arg, uint8_t *type)
         const char *name;
         uint8_t type;
     } names[] = {
-        { "md5", KEYS_TYPE_MD5 },           { "sha1", KEYS_TYPE_SHA1 },
-        { "aes128", KEYS_TYPE_AES128 },     { "aes128cmac", KEYS_TYPE_AES128 }, /* ntpd */
-        { "aes-128", KEYS_TYPE_AES128 },    { "aes", KEYS_TYPE_AES128 },        /* NTPsec */
+        { "md5", KEYS_TYPE_MD5 },
+        { "sha1", KEYS_TYPE_SHA1 },
+        { "aes128", KEYS_TYPE_AES128 },
+        { "aes128cmac", KEYS_TYPE_AES128 }, /* ntpd */
+        { "aes-128", KEYS_TYPE_AES128 },
+        { "aes", KEYS_TYPE_AES128 }, /* NTPsec */
         { "aes-128-cmac", KEYS_TYPE_AES128 },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
