@@ -424,17 +424,10 @@ static const struct record_format settings_format = {
 
 _Static_assert(CONFIG_SLOT_SIZE <= RECORD_SLOT_MAX, "the slot buffer must hold a slot");
 
-/* Writes the payload of s after the header room at rec. */
-static void encode_into(const struct settings *s, uint8_t rec[CONFIG_RECORD_LEN])
-{
-    struct record_writer c = { .p = rec + CONFIG_OFF_PAYLOAD,
-                               .end = rec + CONFIG_OFF_PAYLOAD + CONFIG_PAYLOAD_LEN };
-    encode_payload(&c, s);
-}
-
 void config_encode(const struct settings *s, uint32_t seq, uint8_t rec[CONFIG_RECORD_LEN])
 {
-    encode_into(s, rec);
+    struct record_writer w = record_payload_writer(rec, CONFIG_PAYLOAD_LEN);
+    encode_payload(&w, s);
     record_seal(rec, &settings_format, CONFIG_FORMAT_VERSION, CONFIG_PAYLOAD_LEN, seq);
 }
 
@@ -465,7 +458,8 @@ int config_save(struct config_state *st, const struct settings *s)
     if (config_validate(s, NULL) != 0) {
         return -EINVAL;
     }
-    encode_into(s, rec);
+    struct record_writer w = record_payload_writer(rec, CONFIG_PAYLOAD_LEN);
+    encode_payload(&w, s);
     return record_save(st, &settings_format, rec, CONFIG_FORMAT_VERSION, CONFIG_PAYLOAD_LEN);
 }
 

@@ -207,16 +207,10 @@ static const struct record_format keys_format = {
 /* The record being written: static (it is large), wiped after use. */
 static uint8_t rec_buf[KEYS_RECORD_LEN];
 
-static void encode_into(const struct keys *ks, uint8_t rec[KEYS_RECORD_LEN])
-{
-    struct record_writer w = { .p = rec + CONFIG_OFF_PAYLOAD,
-                               .end = rec + CONFIG_OFF_PAYLOAD + KEYS_PAYLOAD_LEN };
-    encode_payload(&w, ks);
-}
-
 void keys_encode(const struct keys *ks, uint32_t seq, uint8_t rec[KEYS_RECORD_LEN])
 {
-    encode_into(ks, rec);
+    struct record_writer w = record_payload_writer(rec, KEYS_PAYLOAD_LEN);
+    encode_payload(&w, ks);
     record_seal(rec, &keys_format, KEYS_FORMAT_VERSION, KEYS_PAYLOAD_LEN, seq);
 }
 
@@ -244,7 +238,8 @@ int keys_save(struct config_state *st, const struct keys *ks)
             return -EINVAL;
         }
     }
-    encode_into(ks, rec_buf);
+    struct record_writer w = record_payload_writer(rec_buf, KEYS_PAYLOAD_LEN);
+    encode_payload(&w, ks);
     int err = record_save(st, &keys_format, rec_buf, KEYS_FORMAT_VERSION, KEYS_PAYLOAD_LEN);
     record_wipe(rec_buf, sizeof(rec_buf));
     return err;

@@ -20,6 +20,12 @@
 
 /* ------------------------------------------------------ little-endian -- */
 
+struct record_writer record_payload_writer(uint8_t *rec, uint16_t payload_len)
+{
+    return (struct record_writer){ .p = rec + CONFIG_OFF_PAYLOAD,
+                                   .end = rec + CONFIG_OFF_PAYLOAD + payload_len };
+}
+
 void record_put_u8(struct record_writer *w, uint8_t v)
 {
     if (w->p < w->end) {

@@ -85,6 +85,9 @@ struct record_writer {
     const uint8_t *end;
 };
 
+/* Returns a writer for the payload_len bytes of payload at rec + CONFIG_HEADER_LEN. */
+struct record_writer record_payload_writer(uint8_t *rec, uint16_t payload_len);
+
 void record_put_u8(struct record_writer *w, uint8_t v);
 void record_put_u16(struct record_writer *w, uint16_t v);
 void record_put_u32(struct record_writer *w, uint32_t v);
