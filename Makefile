@@ -4,6 +4,7 @@
 #   make test                host unit tests, fuzz smoke, then the real image in QEMU against real clients
 #   make fuzz                every libFuzzer harness for FUZZ_SECONDS (default 60) each
 #   make firmware BOARD=b    build/<b>/firmware.elf, .bin, .hex
+#   make interop             the client matrix on the reference board, written to docs/INTEROP.md
 #   make bench               performance table (builds the lwIP-only baseline too: NET_FASTPATH=0)
 #   make flash BOARD=b       flash a real board (OpenOCD; MPS2: MPS2_MOUNT=<usb drive>)
 #   make debug               OpenOCD + gdb-multiarch on a real EK-LM3S6965
@@ -221,17 +222,28 @@ integration: firmware | $(DEPS_STAMP)
 	BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
 
 # The second board proves the hardware boundary: its image boots and serves
-# the same clients, signed replies included (they leave through its own
-# driver), also as a host on a real (virtual) LAN, where its LAN9118 model
-# shows the link going down and up (the full suite runs on the reference
-# board).
+# the same clients (the whole client matrix among them, and signed replies,
+# which leave through its own driver), also as a host on a real (virtual)
+# LAN, where its LAN9118 model shows the link going down and up (the full
+# suite runs on the reference board).
 SECOND_BOARD ?= mps2-an386
 .PHONY: integration-second-board
 integration-second-board: | $(DEPS_STAMP)
 	$(MAKE) BOARD=$(SECOND_BOARD) firmware
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py \
-	    tests/integration/test_auth.py tests/integration/test_lan.py
+	    tests/integration/test_auth.py tests/integration/test_lan.py tests/integration/test_interop.py
+
+# docs/INTEROP.md: every NTP client on this machine against the image
+# (tests/integration/test_interop.py), written from the run on the reference
+# board. `make test` runs the same matrix without INTEROP_WRITE, so that CI
+# leaves the tree as it was.
+REFERENCE_BOARD := lm3s6965evb
+.PHONY: interop
+interop: | $(DEPS_STAMP)
+	$(MAKE) BOARD=$(REFERENCE_BOARD) firmware
+	BOARD=$(REFERENCE_BOARD) INTEROP_WRITE=1 $(PYTHON) -m pytest -v -p no:cacheprovider \
+	    tests/integration/test_interop.py
 
 # ---------------------------------------------------------------- style --
 #

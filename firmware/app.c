@@ -4,6 +4,11 @@
  *
  * appliance_apply() checks everything the modules could refuse before it
  * changes anything, so a refused setting leaves the appliance as it was.
+ *
+ * The symmetric keys live here too (appliance.keys, their own record in
+ * the EEPROM: config/keys.h); the engine reads them through its lookup
+ * hook, and the console sees ids, types and lengths only. The log names a
+ * key by id and type, never more.
  */
 #include <errno.h>
 #include <string.h>
@@ -26,6 +31,26 @@
 #include "rtctrim.h"
 #include "net/ntp_udp.h"
 
+_Static_assert((int)KEYS_TYPE_MD5 == (int)NTP_KEY_MD5 && (int)KEYS_TYPE_SHA1 == (int)NTP_KEY_SHA1 &&
+                   (int)KEYS_TYPE_AES128 == (int)NTP_KEY_AES128_CMAC,
+               "the key store's types are the engine's algorithms");
+_Static_assert(KEYS_SECRET_MAX <= NTP_KEY_SECRET_MAX, "a secret must fit the engine's key");
+
+/* The engine's key lookup hook (ntp.h): ctx is the key table. */
+static int key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
+{
+    const struct key *k = keys_find(ctx, key_id);
+    if (k == NULL) {
+        return -ENOENT;
+    }
+    key->key_id = k->id;
+    key->algorithm = k->type;
+    key->secret_len = k->secret_len;
+    memset(key->secret, 0, sizeof(key->secret));
+    memcpy(key->secret, k->secret, k->secret_len);
+    return 0;
+}
+
 static void ntp_apply(struct ntp_server *srv, const struct settings *s)
 {
     char refid[CONFIG_REFID_LEN + 1];
@@ -47,6 +72,12 @@ static void ntp_apply(struct ntp_server *srv, const struct settings *s)
         const struct config_acl_entry *e = &s->acl[i];
         (void)ntp_server_acl_add(srv, e->addr, e->prefix,
                                  e->action == CONFIG_ACL_ALLOW ? ACL_ALLOW : ACL_DENY);
+    }
+
+    ntp_server_set_key_lookup(srv, key_lookup, &appliance.keys);
+    ntp_server_auth_require_clear(srv);
+    for (unsigned i = 0; i < s->auth_count && i < CONFIG_AUTH_MAX; i++) {
+        (void)ntp_server_auth_require_add(srv, s->auth[i].addr, s->auth[i].prefix);
     }
 }
 
@@ -333,6 +364,9 @@ void app_get_status(struct app_status *st)
     st->ntp.drop_version = c.drop_bad_version;
     st->ntp.drop_mssntp = c.drop_mssntp;
     st->ntp.drop_auth = c.drop_auth;
+    st->ntp.drop_bad_mac = c.drop_bad_mac;
+    st->ntp.drop_unauth = c.drop_unauth;
+    st->ntp.replied_auth = c.replied_auth;
     st->ntp.drop_format = c.drop_bad_format;
     st->ntp.drop_acl = c.drop_acl;
     st->ntp.drop_ratelimit = c.drop_ratelimit;
@@ -353,6 +387,8 @@ void app_get_status(struct app_status *st)
     }
     st->top_client_count = (unsigned)n;
     st->store_status = a->store_state.status;
+    st->key_count = a->keys.count;
+    st->keys_status = a->keys_state.status;
 }
 
 void app_get_net_stats(struct app_net_stats *st)
@@ -381,6 +417,66 @@ void app_get_net_stats(struct app_net_stats *st)
     st->tx_errors = es.tx_errors;
 }
 
+void appliance_load_keys(void)
+{
+    struct appliance *a = &appliance;
+    struct keys_load_report report;
+    int err = keys_load(&a->keys_state, &a->store, &a->keys, &report);
+    /* A damaged record, or one with entries left out: the next save rewrites it clean. */
+    a->are_keys_changed = err == -EBADMSG || report.dropped > 0u;
+    for (unsigned i = 0; i < report.dropped; i++) {
+        log_event(LOG_ERR, "keys: entry %u (key id %lu) left out: %s", report.drop[i].index,
+                  (unsigned long)report.drop[i].id, report.drop[i].why);
+    }
+    const char *text = keys_status_text(a->keys_state.status);
+    if (err == 0) {
+        log_event(report.dropped ? LOG_WARNING : LOG_INFO, "keys: %u loaded (record %s)",
+                  a->keys.count, text);
+    } else if (err == -ENODATA) {
+        log_event(LOG_INFO, "keys: %s", text);
+    } else {
+        log_event(LOG_ERR, "keys: record %s; the settings are not affected: add the keys again",
+                  text);
+    }
+}
+
+unsigned app_get_keys(struct app_key_info out[KEYS_MAX])
+{
+    const struct keys *ks = &appliance.keys;
+    unsigned n = 0;
+    for (; n < ks->count && n < KEYS_MAX; n++) {
+        out[n] = (struct app_key_info){ ks->key[n].id, ks->key[n].type, ks->key[n].secret_len };
+    }
+    return n;
+}
+
+int app_add_key(const struct key *k, bool *is_replaced)
+{
+    struct appliance *a = &appliance;
+    bool is_old = false;
+    int err = keys_add(&a->keys, k, &is_old);
+    if (is_replaced != NULL) {
+        *is_replaced = is_old;
+    }
+    if (err == 0) {
+        a->are_keys_changed = true;
+        log_event(LOG_NOTICE, "keys: key %lu (%s) %s", (unsigned long)k->id,
+                  keys_type_name(k->type), is_old ? "replaced" : "added");
+    }
+    return err;
+}
+
+int app_remove_key(uint32_t id)
+{
+    struct appliance *a = &appliance;
+    int err = keys_remove(&a->keys, id);
+    if (err == 0) {
+        a->are_keys_changed = true;
+        log_event(LOG_NOTICE, "keys: key %lu removed", (unsigned long)id);
+    }
+    return err;
+}
+
 void app_get_settings(struct settings *s)
 {
     *s = appliance.settings;
@@ -407,6 +503,23 @@ int app_save_settings(void)
     } else {
         log_event(LOG_ERR, "config: save failed (%d)", err);
         appliance_i2c_watch();
+        return err;
+    }
+    if (!a->are_keys_changed) {
+        return 0;
+    }
+    err = keys_save(&a->keys_state, &a->keys);
+    if (err == 0 || err == -ENOTEMPTY) {
+        a->are_keys_changed = false;
+    }
+    if (err == 0) {
+        log_event(LOG_NOTICE, "keys: %u saved", a->keys.count);
+    } else if (err == -ENOTEMPTY) {
+        log_event(LOG_ERR, "keys: %u saved, but their previous record could not be erased",
+                  a->keys.count);
+    } else {
+        log_event(LOG_ERR, "keys: save failed (%d)", err);
+        appliance_i2c_watch();
     }
     return err;
 }
@@ -425,6 +538,10 @@ int app_factory_reset(void)
     if (err) {
         return err;
     }
+    unsigned had_keys = a->keys.count;
+    keys_clear(&a->keys);
+    int keys_err = keys_erase(&a->keys_state);
+    a->are_keys_changed = keys_err != 0; /* a save tries again */
     err = config_erase(&a->store_state);
     if (err == 0 && d.mac_source == CONFIG_MAC_GENERATED) {
         err = config_save(&a->store_state, &d);
@@ -433,8 +550,9 @@ int app_factory_reset(void)
         a->stored = d;
         a->can_persist = true;
     }
-    log_event(LOG_WARNING, "config: factory reset%s", err ? " (erase failed)" : "");
-    return err;
+    log_event(LOG_WARNING, "config: factory reset%s; %u keys removed%s",
+              err ? " (erase failed)" : "", had_keys, keys_err ? " (their record not erased)" : "");
+    return err != 0 ? err : keys_err;
 }
 
 /* splitmix64's finaliser: spreads every input bit over the output. */

@@ -10,6 +10,7 @@
 
 #include "clock/clock.h"
 #include "config/config.h"
+#include "config/keys.h"
 #include "hal/rtc.h"
 #include "net/net.h"
 #include "ntp/ntp.h"
@@ -30,7 +31,10 @@ struct appliance {
     bool can_persist;         /* record intact or EEPROM blank: state may be written */
     struct config_state store_state;
     struct config_store store;
-    struct rtc *rtc; /* the board's, NULL when it did not answer */
+    struct keys keys;               /* the symmetric keys in effect (the engine's lookup) */
+    struct config_state keys_state; /* their record in the EEPROM */
+    bool are_keys_changed;          /* since they were stored: the next save writes them */
+    struct rtc *rtc;                /* the board's, NULL when it did not answer */
     uint32_t rtc_errors;
     struct clock clock;
     struct clock_config clock_cfg;
@@ -58,8 +62,20 @@ struct appliance {
 
 extern struct appliance appliance;
 
-/* Pushes appliance.settings into the NTP engine, the clock and the network. */
+/*
+ * Pushes settings s into the NTP engine (the key lookup and the subnets
+ * that must authenticate with it), the clock and the network, and makes
+ * them appliance.settings. Returns 0, -EINVAL (s fails config_validate())
+ * or the clock's refusal, with nothing changed.
+ */
 int appliance_apply(const struct settings *s, bool boot);
+
+/*
+ * Reads the key record into appliance.keys at boot and logs what it found:
+ * how many keys, or why none (a damaged record costs the keys only), and
+ * each entry it left out. Call after the settings' store is set up.
+ */
+void appliance_load_keys(void);
 
 /* Re-applies the "local subnet" management list after an address change. */
 void appliance_refresh_mgmt(void);

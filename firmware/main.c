@@ -344,6 +344,7 @@ int main(void)
 
     probe_rtc_module();
     load_settings();
+    appliance_load_keys();
     start_rtc();
     appliance_i2c_watch(); /* a bus cleared while the settings or the RTC were read */
     start_clock();

@@ -9,7 +9,9 @@
  * the struct, so the record does not depend on the compiler's padding.
  * Whatever is found in the EEPROM (blank, damaged, foreign, unreadable),
  * config_load() hands back settings that pass config_validate(): the
- * appliance never acts on garbage.
+ * appliance never acts on garbage. The symmetric keys have a record of
+ * their own in the slots after these (keys.h), so that a damaged key
+ * record never costs the settings, nor the settings the keys.
  *
  * IPv4 addresses are uint32_t in host byte order: a.b.c.d is
  * a << 24 | b << 16 | c << 8 | d (convert with lwip_htonl at the netif).
@@ -28,6 +30,11 @@
 #define CONFIG_ACL_MAX 8
 #endif
 
+/* Subnets whose clients must authenticate (ntp auth require). */
+#ifndef CONFIG_AUTH_MAX
+#define CONFIG_AUTH_MAX 4
+#endif
+
 /* Where the two record slots start in the EEPROM; must be page aligned. */
 #ifndef CONFIG_EEPROM_BASE
 #define CONFIG_EEPROM_BASE 0u
@@ -38,9 +45,14 @@
 #define CONFIG_EEPROM_PAGE 32u
 #endif
 
-/* One slot: the v3 record is 129 bytes, the rest is room to grow. */
+/* One slot: the v4 record is 150 bytes, the rest is room to grow. */
 #ifndef CONFIG_SLOT_SIZE
 #define CONFIG_SLOT_SIZE 256u
+#endif
+
+/* The AT24C32's size: everything stored must fit below it. */
+#ifndef CONFIG_EEPROM_SIZE
+#define CONFIG_EEPROM_SIZE 4096u
 #endif
 
 /* Reads are retried so one glitch on the I2C bus does not boot defaults. */
@@ -114,11 +126,12 @@
 /* -------------------------------------------------------------- record -- */
 
 #define CONFIG_MAGIC          0x4350544Eu /* "NTPC" as stored, little-endian */
-#define CONFIG_FORMAT_VERSION 3u
+#define CONFIG_FORMAT_VERSION 4u
 #define CONFIG_HEADER_LEN     12u  /* magic 4, version 2, length 2, sequence 4 */
-#define CONFIG_PAYLOAD_LEN    113u /* format version 3, see config.c */
+#define CONFIG_PAYLOAD_LEN    134u /* format version 4, see config.c */
+#define CONFIG_PAYLOAD_LEN_V3 113u /* format version 3 (still loaded: keys optional everywhere) */
 #define CONFIG_PAYLOAD_LEN_V2                                                                      \
-    111u /* format version 2 (still loaded: RTC chip and edges as found) */
+    111u /* format version 2 (still loaded: also the RTC chip and edges as found) */
 #define CONFIG_PAYLOAD_LEN_V1 104u /* format version 1 (still loaded: also its MAC is none) */
 #define CONFIG_CRC_LEN        4u
 #define CONFIG_RECORD_LEN     (CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN + CONFIG_CRC_LEN)
@@ -147,6 +160,11 @@ struct config_acl_entry {
     uint8_t action; /* enum config_acl_action */
     uint8_t prefix; /* 0..32 */
     uint32_t addr;  /* subnet address, no bits set past the prefix */
+};
+
+struct config_subnet {
+    uint8_t prefix; /* 0..32 */
+    uint32_t addr;  /* no bits set past the prefix; 0.0.0.0/0 is every address */
 };
 
 /* Who may send mode 6 (ntpq) queries. */
@@ -209,6 +227,9 @@ struct settings {
     uint8_t mgmt;       /* enum config_mgmt */
     uint32_t mgmt_addr; /* CONFIG_MGMT_SUBNET only, else 0 */
     uint8_t mgmt_prefix;
+    /* Subnets whose clients must authenticate with a key (none: keys optional everywhere). */
+    uint8_t auth_count;
+    struct config_subnet auth[CONFIG_AUTH_MAX];
 
     /* peers */
     uint32_t upstream_addr; /* NTP server to follow, 0 = off */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "config/keys.h"
 
 /* Busiest NTP clients listed by `status`. */
 #define APP_TOP_CLIENTS 5
@@ -42,7 +43,10 @@ struct app_ntp_counters {
     uint32_t drop_mode;      /* modes not served (0, 2, 4, 5, 7) */
     uint32_t drop_version;   /* version 0 or above 4 */
     uint32_t drop_mssntp;    /* MS-SNTP authenticated requests (not a DC) */
-    uint32_t drop_auth;      /* MAC present but not verifiable */
+    uint32_t drop_auth;      /* MAC with a key the appliance lacks, or a crypto-NAK */
+    uint32_t drop_bad_mac;   /* MAC with a key it holds, digest wrong */
+    uint32_t drop_unauth;    /* no MAC, from a subnet that must authenticate */
+    uint32_t replied_auth;   /* time replies signed with the request's key */
     uint32_t drop_format;    /* malformed extension fields */
     uint32_t drop_acl;       /* refused by the access list */
     uint32_t drop_ratelimit; /* over the rate limit, no reply */
@@ -130,6 +134,10 @@ struct app_status {
 
     /* settings store */
     enum config_store_status store_status;
+
+    /* symmetric keys */
+    unsigned key_count;                   /* held (in effect) */
+    enum config_store_status keys_status; /* their record, as found at boot or since */
 };
 
 /* Fills *st with a consistent snapshot (zeroing what it does not know). */
@@ -162,6 +170,27 @@ struct app_net_stats {
 /* Fills *st with the network's memory use and counters now. */
 void app_get_net_stats(struct app_net_stats *st);
 
+/* A symmetric key as the console sees it: never its secret. */
+struct app_key_info {
+    uint32_t id;
+    uint8_t type;       /* enum keys_type */
+    uint8_t secret_len; /* bytes */
+};
+
+/* Fills out with the keys in effect, in the order added. Returns how many (0..KEYS_MAX). */
+unsigned app_get_keys(struct app_key_info out[KEYS_MAX]);
+
+/*
+ * Adds k, or replaces the key with its id (*is_replaced says which), in
+ * effect at once; app_save_settings() keeps it. Returns 0, -EINVAL (k fails
+ * keys_check()) or -ENOSPC (KEYS_MAX keys held, k's id not among them),
+ * nothing changed. The app keeps its own copy: the caller wipes k.
+ */
+int app_add_key(const struct key *k, bool *is_replaced);
+
+/* Removes the key id, at once. Returns 0 or -ENOENT. */
+int app_remove_key(uint32_t id);
+
 /* Copies the settings in effect into *s. */
 void app_get_settings(struct settings *s);
 
@@ -178,15 +207,19 @@ int app_apply_settings(const struct settings *s);
 bool app_is_reboot_needed(void);
 
 /*
- * Writes the settings in effect to the EEPROM (config_save()). Returns 0,
- * or the error (-EIO when there is no EEPROM or the write failed).
+ * Writes the settings in effect to the EEPROM (config_save()), and the
+ * keys when they changed since they were stored (keys_save()). Returns 0,
+ * or the error (-EIO when there is no EEPROM or the write failed,
+ * -ENOTEMPTY when the keys were saved but their previous copy could not be
+ * erased).
  */
 int app_save_settings(void);
 
 /*
- * Factory defaults: applies config_defaults() and erases the stored record
- * (config_erase()). Returns 0, or the erase's error (the RAM settings are
- * the defaults either way).
+ * Factory defaults: applies config_defaults(), removes every key, and
+ * erases the stored settings and keys (config_erase(), keys_erase(): every
+ * secret byte overwritten). Returns 0, or the erase's error (the RAM
+ * settings are the defaults and no key is held either way).
  */
 int app_factory_reset(void);
 

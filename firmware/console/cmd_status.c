@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "config/keys.h"
 #include "console/app.h"
 #include "console/commands.h"
 #include "console/console.h"
@@ -288,6 +289,19 @@ static void line_ntp_policy_drops(void)
                    (unsigned long)n->drop_acl, (unsigned long)n->drop_ratelimit);
 }
 
+static void line_ntp_auth(void)
+{
+    const struct app_ntp_counters *n = &st->ntp;
+    const char *policy = cfg->auth_count == 0u                                ? "optional"
+                         : cfg->auth_count == 1u && cfg->auth[0].prefix == 0u ? "required"
+                                                                              : "required in part";
+    console_printf("ntp auth: %u keys, %s; signed replies %lu, bad MAC %lu, unknown key %lu, "
+                   "unauthenticated %lu\n",
+                   st->key_count, policy, (unsigned long)n->replied_auth,
+                   (unsigned long)n->drop_bad_mac, (unsigned long)n->drop_auth,
+                   (unsigned long)n->drop_unauth);
+}
+
 static void line_ntp_mode6(void)
 {
     const struct app_ntp_counters *n = &st->ntp;
@@ -328,12 +342,12 @@ static void line_settings(void)
 
 /* status, one line (or none) per step, in this order. */
 static void (*const status_lines[])(void) = {
-    line_time,      line_state,       line_last_set,     line_dispersion, line_frequency,
-    line_adjusting, line_leap,        line_rtc,          line_rtc_edges,  line_rtc_temperature,
-    line_rtc_aging, line_eeprom,      line_i2c,          line_uptime,     line_reset_cause,
-    line_cpu,       line_stack,       line_net,          line_mac,        line_dhcp,
-    line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,  line_ntp_policy_drops,
-    line_ntp_mode6, line_ntp_frames,  line_top_clients,  line_settings,
+    line_time,      line_state,       line_last_set,     line_dispersion,  line_frequency,
+    line_adjusting, line_leap,        line_rtc,          line_rtc_edges,   line_rtc_temperature,
+    line_rtc_aging, line_eeprom,      line_i2c,          line_uptime,      line_reset_cause,
+    line_cpu,       line_stack,       line_net,          line_mac,         line_dhcp,
+    line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,   line_ntp_policy_drops,
+    line_ntp_auth,  line_ntp_mode6,   line_ntp_frames,   line_top_clients, line_settings,
 };
 
 #define STATUS_LINES (sizeof(status_lines) / sizeof(status_lines[0]))
@@ -370,7 +384,10 @@ enum show_step {
     SHOW_ACL_CLEAR,
     SHOW_ACL_FIRST,
     SHOW_MGMT = SHOW_ACL_FIRST + CONFIG_ACL_MAX,
-    SHOW_UPSTREAM,
+    SHOW_AUTH_OPTIONAL,
+    SHOW_AUTH_FIRST,
+    SHOW_KEY_FIRST = SHOW_AUTH_FIRST + CONFIG_AUTH_MAX,
+    SHOW_UPSTREAM = SHOW_KEY_FIRST + KEYS_MAX,
     SHOW_LOG,
     SHOW_RTC_CHIP,
     SHOW_RTC_SQW,
@@ -379,6 +396,36 @@ enum show_step {
     SHOW_STRICT,
     SHOW_STEPS,
 };
+
+/* The keys config show lists (ids and types: the console never sees a secret). */
+static const struct app_key_info *keys;
+static unsigned key_count;
+
+/*
+ * The authentication policy, and a comment per key: a secret is never
+ * shown, so pasting the output back cannot restore a key; the comment
+ * says so rather than letting it go missing unnoticed.
+ */
+static void show_auth(unsigned step)
+{
+    char a[TEXT_IP_SIZE];
+    const struct settings *s = cfg;
+    if (step == SHOW_AUTH_OPTIONAL) {
+        console_puts("ntp auth optional\n");
+    } else if (step < SHOW_KEY_FIRST) {
+        unsigned i = step - SHOW_AUTH_FIRST;
+        if (i < s->auth_count && s->auth[i].prefix == 0u) {
+            console_puts("ntp auth require all\n");
+        } else if (i < s->auth_count) {
+            console_printf("ntp auth require %s/%u\n", text_fmt_ip(a, s->auth[i].addr),
+                           s->auth[i].prefix);
+        }
+    } else if (step - SHOW_KEY_FIRST < key_count) {
+        const struct app_key_info *k = &keys[step - SHOW_KEY_FIRST];
+        console_printf("# ntp key %lu %s: secret not shown, add it again with ntp key add\n",
+                       (unsigned long)k->id, keys_type_name(k->type));
+    }
+}
 
 static bool show_step(unsigned step)
 {
@@ -392,6 +439,10 @@ static bool show_step(unsigned step)
                            s->acl[i].action == CONFIG_ACL_ALLOW ? "allow" : "deny",
                            text_fmt_ip(a, s->acl[i].addr), s->acl[i].prefix);
         }
+        return true;
+    }
+    if (step >= SHOW_AUTH_OPTIONAL && step < SHOW_UPSTREAM) {
+        show_auth(step);
         return true;
     }
     switch (step) {
@@ -478,6 +529,7 @@ int cmd_config_show(int argc, char *argv[])
     (void)argv;
     st = commands_read_status();
     cfg = commands_read_settings();
+    keys = commands_read_keys(&key_count);
     console_start_report(show_step);
     return 0;
 }

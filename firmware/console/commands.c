@@ -7,7 +7,7 @@
  * command then builds the complete new settings, has config_validate()
  * check them as a whole, and only then hands them to the app. A refusal
  * therefore prints one "error: ..." line and changes nothing. The commands
- * live in one file per group (cmd_time.c, cmd_net.c, cmd_ntp.c,
+ * live in one file per group (cmd_time.c, cmd_net.c, cmd_ntp.c, cmd_keys.c,
  * cmd_clock.c, cmd_rtc.c, cmd_status.c, cmd_system.c); what they print and parse goes
  * through the console's text module (text.h).
  */
@@ -27,6 +27,7 @@ static bool is_unsaved;
 /* Large, so kept off the stack; commands never run re-entrantly. */
 static struct app_status status;
 static struct settings next;
+static struct app_key_info keys[KEYS_MAX];
 
 void commands_reset(void)
 {
@@ -60,6 +61,12 @@ const struct app_status *commands_read_status(void)
     memset(&status, 0, sizeof(status));
     app_get_status(&status);
     return &status;
+}
+
+const struct app_key_info *commands_read_keys(unsigned *count)
+{
+    *count = app_get_keys(keys);
+    return keys;
 }
 
 struct settings *commands_begin(void)
@@ -125,6 +132,15 @@ const struct console_cmd console_cmds[] = {
     { "ntp acl clear", "", "empty the access list (serve everyone)", 0, 0, cmd_ntp_acl_clear },
     { "ntp mgmt", "<a.b.c.d>[/<prefix>] | local | none", "who may query mode 6 (ntpq)", 1, 1,
       cmd_ntp_mgmt },
+    { "ntp key add", "<id> md5|sha1|aes128 HEX:<hex>|ASCII:<text>",
+      "add or replace a key (id 1..4294967295; never shown again)", 3, 3, cmd_ntp_key_add },
+    { "ntp key remove", "<id>", "remove a key", 1, 1, cmd_ntp_key_remove },
+    { "ntp key list", "", "key ids, types and lengths (never the secrets), the policy", 0, 0,
+      cmd_ntp_key_list },
+    { "ntp auth require", "<a.b.c.d>[/<prefix>] | all",
+      "clients there must use a key (up to 4 subnets)", 1, 1, cmd_ntp_auth_require },
+    { "ntp auth optional", "", "keys optional for every client (the default)", 0, 0,
+      cmd_ntp_auth_optional },
     { "upstream", "<a.b.c.d> | off", "NTP server to take the time from", 1, 1, cmd_upstream },
     { "log", "<a.b.c.d> | off", "syslog target", 1, 1, cmd_log },
     { "clock trim", "<ppb>", "RTC rate correction (-500000..500000; DS3231: aging offset)", 1, 1,
@@ -147,3 +163,10 @@ const struct console_cmd console_cmds[] = {
 };
 
 const size_t console_cmd_count = sizeof(console_cmds) / sizeof(console_cmds[0]);
+
+const struct console_secret_arg console_secret_args[] = {
+    { "ntp key add", 3 },
+};
+
+const size_t console_secret_arg_count =
+    sizeof(console_secret_args) / sizeof(console_secret_args[0]);

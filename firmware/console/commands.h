@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct app_key_info;
 struct app_status;
 struct settings;
 
@@ -25,9 +26,22 @@ struct console_cmd {
     int (*run)(int argc, char *argv[]);
 };
 
+/*
+ * An argument that is a secret: the line editor echoes it, and whatever
+ * follows it on the line, as '*'.
+ */
+struct console_secret_arg {
+    const char *name; /* the command's, as in console_cmds[] */
+    uint8_t arg;      /* 1-based, after the command words */
+};
+
 /* Every command, in the order help lists them. */
 extern const struct console_cmd console_cmds[];
 extern const size_t console_cmd_count;
+
+/* The commands' secret arguments. */
+extern const struct console_secret_arg console_secret_args[];
+extern const size_t console_secret_arg_count;
 
 /* The help command (console.c: it walks the table). Returns 0 or -EINVAL. */
 int console_cmd_help(int argc, char *argv[]);
@@ -78,6 +92,12 @@ const struct settings *commands_read_settings(void);
 /* Returns the app's status, read now into a buffer the commands share. */
 const struct app_status *commands_read_status(void);
 
+/*
+ * Returns the keys held (ids, types, lengths), read now into a buffer the
+ * commands share, and their number in *count.
+ */
+const struct app_key_info *commands_read_keys(unsigned *count);
+
 /* Returns true when settings changed since the last save or reset. */
 bool commands_has_unsaved(void);
 
@@ -115,6 +135,13 @@ int cmd_ntp_deny(int argc, char *argv[]);
 int cmd_ntp_acl_clear(int argc, char *argv[]);
 int cmd_ntp_mgmt(int argc, char *argv[]);
 int cmd_upstream(int argc, char *argv[]);
+
+/* cmd_keys.c */
+int cmd_ntp_key_add(int argc, char *argv[]);
+int cmd_ntp_key_remove(int argc, char *argv[]);
+int cmd_ntp_key_list(int argc, char *argv[]);
+int cmd_ntp_auth_require(int argc, char *argv[]);
+int cmd_ntp_auth_optional(int argc, char *argv[]);
 
 /* cmd_clock.c */
 int cmd_clock_trim(int argc, char *argv[]);

@@ -13,6 +13,11 @@
  * backspacing over the excess still works. Escape sequences are
  * swallowed by a small ECMA-48 state machine so an arrow key never reaches
  * the command line as "[A".
+ *
+ * Secrets (console_secret_args[]: `ntp key add`'s) are echoed as '*'
+ * from their first character to the end of the line, and every buffer a
+ * line passed through is zeroed once it has run or been discarded: the
+ * console keeps no history, and logs no command line.
  */
 #include "console/console.h"
 
@@ -62,6 +67,12 @@ static bool is_prompt_due;       /* a line ended: the prompt follows its output 
 
 static char line[CONSOLE_LINE_MAX + 1u];
 static size_t line_len;
+/*
+ * A copy of the line split into words: to run it, and while it is typed to
+ * see whether a secret is being typed (never both at once). Zeroed after
+ * each use.
+ */
+static char words_buf[CONSOLE_LINE_MAX + 1u];
 static uint32_t over_len; /* characters typed past CONSOLE_LINE_MAX */
 static bool is_after_cr;  /* a LF right after CR ends nothing (CRLF) */
 static enum esc_state esc;
@@ -256,7 +267,7 @@ static bool is_group(const struct console_cmd *cmd, const char *word)
 
 static int fail_group(const char *group, int argc, char *argv[])
 {
-    char subs[96] = "";
+    char subs[160] = "";
     size_t used = 0;
     for (size_t i = 0; i < console_cmd_count; i++) {
         if (is_group(&console_cmds[i], group)) {
@@ -274,6 +285,33 @@ static int fail_group(const char *group, int argc, char *argv[])
                         group, subs);
 }
 
+/*
+ * Splits buf into words in place (spaces and tabs end them), at most max.
+ * Returns how many; *is_over says there were more.
+ */
+static int split_words(char *buf, char *argv[], int max, bool *is_over)
+{
+    int argc = 0;
+    char *p = buf;
+    *is_over = false;
+    for (;;) {
+        while (*p == ' ' || *p == '\t') {
+            *p++ = '\0';
+        }
+        if (*p == '\0') {
+            return argc;
+        }
+        if (argc == max) {
+            *is_over = true;
+            return argc;
+        }
+        argv[argc++] = p;
+        while (*p != '\0' && *p != ' ' && *p != '\t') {
+            p++;
+        }
+    }
+}
+
 static int execute(const char *text);
 
 int console_execute(const char *text)
@@ -286,41 +324,17 @@ int console_execute(const char *text)
     return ret;
 }
 
-static int execute(const char *text)
+/* Runs the words in buf (execute()'s copy of the line). */
+static int run_words(char *buf)
 {
-    static char buf[CONSOLE_LINE_MAX + 1u];
     char *argv[CONSOLE_ARGS_MAX];
-    int argc = 0;
-
-    size_t len = strnlen(text, CONSOLE_LINE_MAX + 1u);
-    if (len > CONSOLE_LINE_MAX) {
-        return console_fail(-E2BIG, "line too long (max %u characters), ignored",
-                            (unsigned)CONSOLE_LINE_MAX);
+    bool is_over;
+    int argc = split_words(buf, argv, (int)CONSOLE_ARGS_MAX, &is_over);
+    if (argc == 0 || argv[0][0] == '#') {
+        return 0; /* empty, or a comment */
     }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-
-    char *p = buf;
-    for (;;) {
-        while (*p == ' ' || *p == '\t') {
-            *p++ = '\0';
-        }
-        if (*p == '\0') {
-            break;
-        }
-        if (argc == 0 && *p == '#') {
-            return 0; /* comment */
-        }
-        if (argc == (int)CONSOLE_ARGS_MAX) {
-            return console_fail(-EINVAL, "too many words (max %u)", (unsigned)CONSOLE_ARGS_MAX);
-        }
-        argv[argc++] = p;
-        while (*p != '\0' && *p != ' ' && *p != '\t') {
-            p++;
-        }
-    }
-    if (argc == 0) {
-        return 0;
+    if (is_over) {
+        return console_fail(-EINVAL, "too many words (max %u)", (unsigned)CONSOLE_ARGS_MAX);
     }
 
     const struct console_cmd *best = NULL;
@@ -346,6 +360,20 @@ static int execute(const char *text)
                             best->args);
     }
     return best->run(nargs, argv + best_words);
+}
+
+static int execute(const char *text)
+{
+    size_t len = strnlen(text, CONSOLE_LINE_MAX + 1u);
+    if (len > CONSOLE_LINE_MAX) {
+        return console_fail(-E2BIG, "line too long (max %u characters), ignored",
+                            (unsigned)CONSOLE_LINE_MAX);
+    }
+    memcpy(words_buf, text, len);
+    words_buf[len] = '\0';
+    int ret = run_words(words_buf);
+    memset(words_buf, 0, sizeof(words_buf)); /* it may have held a secret */
+    return ret;
 }
 
 /* The group help lists (its first word), or "" for every command. */
@@ -396,8 +424,37 @@ int console_cmd_help(int argc, char *argv[])
 
 static void clear_line(void)
 {
+    memset(line, 0, sizeof(line)); /* it may have held a secret */
     line_len = 0;
     over_len = 0;
+}
+
+/*
+ * Returns true when the next character typed falls in a secret argument
+ * or after one: the line so far starts with a command that has one, and
+ * the secret's word has begun (or the line has overflowed).
+ */
+static bool is_secret_next(void)
+{
+    char *argv[CONSOLE_ARGS_MAX];
+    bool is_over;
+    memcpy(words_buf, line, line_len);
+    words_buf[line_len] = '\0';
+    int argc = split_words(words_buf, argv, (int)CONSOLE_ARGS_MAX, &is_over);
+    /* the word the next character extends, or starts */
+    int at = (line_len == 0u || line[line_len - 1u] == ' ') ? argc : argc - 1;
+    bool is_secret = false;
+    for (size_t i = 0; i < console_cmd_count && !is_secret; i++) {
+        for (size_t j = 0; j < console_secret_arg_count && !is_secret; j++) {
+            const struct console_secret_arg *sa = &console_secret_args[j];
+            int n = strcmp(sa->name, console_cmds[i].name) == 0
+                        ? match_words(&console_cmds[i], argc, argv)
+                        : 0;
+            is_secret = n > 0 && (over_len > 0u || is_over || at >= n + sa->arg - 1);
+        }
+    }
+    memset(words_buf, 0, sizeof(words_buf));
+    return is_secret;
 }
 
 /* Runs the line; its output (a report's too) and then the prompt go out from pump(). */
@@ -429,12 +486,13 @@ static void erase_char(void)
 
 static void add_char(char c)
 {
+    char echo = is_secret_next() ? '*' : c;
     if (line_len < CONSOLE_LINE_MAX) {
         line[line_len++] = c;
     } else if (over_len < UINT32_MAX) {
         over_len++;
     }
-    tx_text(&c, 1);
+    tx_text(&echo, 1);
 }
 
 /* Returns true when the byte belonged to an escape sequence (swallowed). */

@@ -183,7 +183,7 @@ int text_parse_ipv4(const char *s, uint32_t *out)
     return 0;
 }
 
-static int hex_digit(char c)
+int text_hex_digit(char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -205,8 +205,8 @@ int text_parse_mac(const char *s, uint8_t out[6])
         return -EINVAL;
     }
     for (unsigned i = 0; i < 6u; i++, s += 3) {
-        int hi = hex_digit(s[0]);
-        int lo = hi < 0 ? -1 : hex_digit(s[1]);
+        int hi = text_hex_digit(s[0]);
+        int lo = hi < 0 ? -1 : text_hex_digit(s[1]);
         if (lo < 0 || s[2] != (i < 5u ? sep : '\0')) {
             return -EINVAL;
         }

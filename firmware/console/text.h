@@ -57,6 +57,9 @@ char *text_fmt_duration(char *buf, uint64_t s);
 /* Parses a.b.c.d (decimal, no leading zeros). Returns 0 or -EINVAL (quiet). */
 int text_parse_ipv4(const char *s, uint32_t *out);
 
+/* Returns the value of a hex digit (0-9, a-f, A-F), or -1. */
+int text_hex_digit(char c);
+
 /*
  * Parses an Ethernet address written as six pairs of hex digits separated
  * by ':' or '-'. Returns 0 with *out filled, or -EINVAL.

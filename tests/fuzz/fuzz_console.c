@@ -3,9 +3,9 @@
  * the report pump) against the recording app fake, typed into through
  * console_poll() over a fake UART whose speed the input also controls.
  *
- * Input: 17 bytes of app status (numbers the reports print) and of the
- * errors the app returns (each call that can fail can be made to), then
- * the bytes typed. The byte 0xFF is not typed (the editor ignores non-ASCII
+ * Input: 22 bytes of app status (numbers the reports print), of the
+ * errors the app returns (each call that can fail can be made to) and of
+ * the keys it holds at the start, then the bytes typed. The byte 0xFF is not typed (the editor ignores non-ASCII
  * anyway): 0xFF n sets how many bytes the UART takes per poll (0: stuck,
  * 255: everything) and ends the current poll's reading.
  *
@@ -16,12 +16,17 @@
  *  - once the UART drains, the console goes idle within a bounded number
  *    of polls, and the last thing it printed after a line is the prompt;
  *  - `config show` pasted back into an appliance with factory settings
- *    gives the same settings (show_paste.h).
+ *    gives the same settings (show_paste.h);
+ *  - the keys the app holds are at most KEYS_MAX, each passing
+ *    keys_check(), no id twice; a key held from the start (its secret
+ *    bytes unprintable, so no typing can print them) never appears, in
+ *    hex either, in `ntp key list`, `config show` or `status`.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "config/config.h"
+#include "config/keys.h"
 #include "console/app.h"
 #include "console/console.h"
 #include "fakes/console_app_fake.h"
@@ -78,6 +83,61 @@ static int fake_getc(void)
     return c;
 }
 
+/* A key held from the start, and its secret in hex as a leak would print it. */
+#define PLANTED_ID 0xC0FFEEu
+static const uint8_t planted_secret[16] = {
+    0x9c, 0x01, 0xe7, 0x5a, 0x03, 0xf1, 0x88, 0x16, 0xd4, 0x2b, 0xc9, 0x07, 0x6e, 0xa3, 0x11, 0xfd,
+};
+static const char *const planted_hex[] = { "9c01e75a03f18816", "9C01E75A03F18816",
+                                           "d42bc9076ea311fd", "D42BC9076EA311FD" };
+
+static void check_keys(void)
+{
+    const struct keys *ks = &app_fake.keys;
+    FUZZ_CHECK(ks->count <= KEYS_MAX, "the app holds %u keys", ks->count);
+    for (unsigned i = 0; i < ks->count; i++) {
+        const char *why = NULL;
+        FUZZ_CHECK(keys_check(&ks->key[i], &why) == 0, "the app holds a bad key: %s", why);
+        FUZZ_CHECK(keys_find(ks, ks->key[i].id) == &ks->key[i], "key id %lu held twice",
+                   (unsigned long)ks->key[i].id);
+    }
+}
+
+/* Output of the reports, captured whole. */
+static char report[16384];
+static size_t report_len;
+
+static size_t report_write(const char *buf, size_t len)
+{
+    size_t n = len < sizeof(report) - 1 - report_len ? len : sizeof(report) - 1 - report_len;
+    memcpy(report + report_len, buf, n);
+    report_len += n;
+    report[report_len] = '\0';
+    return len;
+}
+
+/* The planted secret shows nowhere in what lists, shows and reports the keys. */
+static void check_planted_secret_unseen(void)
+{
+    if (keys_find(&app_fake.keys, PLANTED_ID) == NULL) {
+        return;
+    }
+    console_init(report_write, NULL);
+    report_len = 0;
+    static const char *const lines[] = { "ntp key list", "config show", "status" };
+    for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+        (void)console_execute(lines[i]);
+        for (unsigned polls = 0; console_is_busy() || console_tx_pending() > 0; polls++) {
+            FUZZ_CHECK(polls < 10000u, "the console never went idle");
+            console_poll();
+        }
+    }
+    FUZZ_CHECK(strstr(report, "key 12648430") != NULL, "the planted key is not listed");
+    for (size_t i = 0; i < sizeof(planted_hex) / sizeof(planted_hex[0]); i++) {
+        FUZZ_CHECK(strstr(report, planted_hex[i]) == NULL, "a secret in the output:\n%s", report);
+    }
+}
+
 static void check_settings(void)
 {
     const char *why = NULL;
@@ -85,6 +145,7 @@ static void check_settings(void)
                why != NULL ? why : "?");
     FUZZ_CHECK(console_tx_dropped() == 0, "%u bytes of output dropped",
                (unsigned)console_tx_dropped());
+    check_keys();
 }
 
 static void drain(void)
@@ -141,6 +202,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     st->last_set_unix_s = (int64_t)fuzz_u32(&in);
     st->last_set_source = (enum config_time_source)(st->last_set_unix_s % 3);
     st->root_dispersion_ns = (int64_t)fuzz_u32(&in) * 1000;
+    uint8_t k = fuzz_u8(&in);
+    app_fake.key_ret = (k & 1u) ? -EIO : 0;
+    if (k & 2u) {
+        struct key p = { .id = PLANTED_ID, .type = KEYS_TYPE_AES128, .secret_len = 16 };
+        memcpy(p.secret, planted_secret, sizeof(planted_secret));
+        FUZZ_CHECK(keys_add(&app_fake.keys, &p, NULL) == 0, "planting a key");
+    }
+    for (uint32_t id = 1; id <= (k >> 2) % 8u; id++) {
+        struct key e = { .id = id, .type = KEYS_TYPE_SHA1, .secret_len = 1, .secret = { 'k' } };
+        FUZZ_CHECK(keys_add(&app_fake.keys, &e, NULL) == 0, "adding a key");
+    }
 
     typed = in;
     per_poll = SIZE_MAX;
@@ -173,6 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           strlen(CONSOLE_PROMPT)) == 0,
                    "the output does not end with the prompt: ...%.8s", last_out);
     }
+    check_planted_secret_unseen();
     show_paste_check();
     return 0;
 }

@@ -122,12 +122,13 @@ def ntp_corpus(r):
 # --------------------------------------------------------------- console --
 
 def console_seed(text, flags=0x0F, now_s=1795632000, net=1, top=3, errors=0x80,
-                 uptime=90061, last_set=1795600000, disp_us=1234):
+                 uptime=90061, last_set=1795600000, disp_us=1234, keys=0x02):
     # flags: 1 synced, 2 dhcp, 4 link up, 8 an RTC, 0x10 oscillator stopped, ...
     # errors: 1 apply, 2 save, 4 factory reset, 8 time set, 0x10 adjust, 0x20 leap
     # fail; 0x40 reboot needed; 0x80 CPU, stack and MAC known
-    return struct.pack("!BIHBBIII", flags, now_s, net, top, errors, uptime, last_set,
-                       disp_us) + text
+    # keys: 1 key calls fail, 2 a key held from the start, bits 2-4 that many more
+    return struct.pack("!BIHBBIIIB", flags, now_s, net, top, errors, uptime, last_set,
+                       disp_us, keys) + text
 
 
 def console_corpus():
@@ -152,6 +153,20 @@ def console_corpus():
           console_seed(b"ntp stratum 3\rsave\rfactory-reset\rtime set 2026-11-25T18:40:00Z\r"
                        b"time adjust +1ms\rleap insert 2026-12-31\rleap cancel\rstatus\r",
                        errors=0x3F))
+    write("fuzz_console", "keys",
+          console_seed(b"ntp key add 1 md5 ASCII:Jx7qLw0md5secret\rntp key add 2 SHA1 HEX:"
+                       b"b16e039c44d27a19e5803fc62b97510dfa6821be\rntp key add 3 aes128cmac "
+                       b"hex:2b7e151628aed2a6abf7158809cf4f3c\rntp key add 1 aes bare-16-bytes!!\r"
+                       b"ntp key list\rntp key remove 2\rntp auth require 10.0.0.0/8\r"
+                       b"ntp auth require all\rconfig show\rstatus\rntp auth optional\rsave\r"))
+    write("fuzz_console", "keys-refused",
+          console_seed(b"ntp key add 0 md5 x\rntp key add 4294967296 md5 x\rntp key add 9 des x\r"
+                       b"ntp key add 9 md5 HEX:abc\rntp key add 9 md5 HEX:zz\r"
+                       b"ntp key add 9 aes128 HEX:00\rntp key add 9 md5 ASCII:" + b"y" * 33 +
+                       b"\rntp key add 99 md5 x\rntp key remove 5\rntp key add 3 md5 "
+                       b"sec\x08\x08\x03ntp auth require 10.0.0.1/8\r", keys=0x1E))
+    write("fuzz_console", "keys-app-refuses",
+          console_seed(b"ntp key add 5 md5 x\rntp key remove 12648430\rntp key list\r", keys=0x03))
     write("fuzz_console", "errors",
           console_seed(b"frobnicate\rtime\rntp acl\rntp stratum 16\rtime set 2026-02-30T00:00:00Z\r"
                        b"net ip 300.1.1.1/24\rntp allow 10.0.0.1/8\ra b c d e f g h i\r# comment\r"))
@@ -189,6 +204,25 @@ def ip(a, b, c, d):
     return a << 24 | b << 16 | c << 8 | d
 
 
+KEYS_MAGIC = 0x4B50544E
+KEYS_SLOT = 384
+
+
+def key_payload(keys, count=None):
+    """keys: (id, type, secret) as keys.c lays them out; count: as stored."""
+    p = bytes([len(keys) if count is None else count])
+    for i in range(8):
+        kid, ktype, secret = keys[i] if i < len(keys) else (0, 0, b"")
+        p += struct.pack("<IBB", kid, ktype, len(secret)) + secret.ljust(32, b"\0")
+    assert len(p) == 305
+    return p
+
+
+def key_record(pl, seq, version=1):
+    head = struct.pack("<IHHI", KEYS_MAGIC, version, len(pl), seq) + pl
+    return (head + struct.pack("<I", zlib.crc32(head))).ljust(KEYS_SLOT, b"\xff")
+
+
 def config_corpus():
     blank = b"\xff" * SLOT
     default_v2 = payload(mac=([0] * 6, 0))
@@ -214,6 +248,21 @@ def config_corpus():
           (b"\0" * 12 + default_v2).ljust(SLOT, b"\0"))
     write("fuzz_config", "fixup-v1", b"\x05" + (b"\0" * 12 + payload()).ljust(SLOT, b"\0"))
     write("fuzz_config", "read-failures", b"\x30" + record(default_v2, 1) + blank)
+    # the key record after the settings' slots: one of each type, two records, bad entries
+    keys = [(1, 0, b"Jx7qLw0md5secret"), (70000, 1, bytes(range(1, 21))),
+            (0xFFFFFFFF, 2, bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c"))]
+    keys_blank = b"\xff" * KEYS_SLOT
+    write("fuzz_config", "keys", b"\x00" + blank * 2 + key_record(key_payload(keys), 2) +
+          keys_blank)
+    write("fuzz_config", "keys-both-slots", b"\x00" + record(default_v2, 1) + blank +
+          key_record(key_payload(keys[:1]), 9) + key_record(key_payload(keys), 10))
+    bad = keys + [(0, 0, b"x"), (5, 7, b"x"), (6, 2, b"short"), (70000, 0, b"dup")]
+    write("fuzz_config", "keys-bad-entries", b"\x00" + blank * 2 +
+          key_record(key_payload(bad), 3) + keys_blank)
+    # header and CRC made right by the harness (flag 0x80): the key decoder's input
+    write("fuzz_config", "keys-fixup", b"\x80" + blank * 2 +
+          (b"\0" * 12 + key_payload(bad)).ljust(KEYS_SLOT, b"\0") +
+          (b"\0" * 12 + key_payload(keys, count=9)).ljust(KEYS_SLOT, b"\0"))
 
 
 # -------------------------------------------------------------- upstream --

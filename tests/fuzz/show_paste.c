@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/keys.h"
 #include "console/console.h"
 #include "fakes/console_app_fake.h"
 #include "fuzz_util.h"
@@ -53,6 +54,7 @@ static void copy_unshown(struct settings *to, const struct settings *from)
 void show_paste_check(void)
 {
     struct settings shown = app_fake.settings;
+    unsigned key_count = app_fake.keys.count;
     console_init(capture_write, NULL);
     drain();
     capture_len = 0;
@@ -60,8 +62,15 @@ void show_paste_check(void)
     drain();
     capture[capture_len] = '\0';
     memcpy(shown_text, capture, capture_len + 1);
+    unsigned commented = 0;
+    for (const char *p = strstr(shown_text, "\n# ntp key "); p != NULL;
+         p = strstr(p + 1, "\n# ntp key ")) {
+        commented++;
+    }
+    FUZZ_CHECK(commented == key_count, "config show names %u of %u keys", commented, key_count);
 
     config_defaults(&app_fake.settings);
+    keys_clear(&app_fake.keys);
     app_fake.apply_ret = 0;
     static char line[256];
     for (const char *p = shown_text, *end; *p != '\0'; p = end + 2) {
@@ -83,4 +92,5 @@ void show_paste_check(void)
     copy_unshown(&pasted, &shown);
     FUZZ_CHECK(config_is_equal(&shown, &pasted), "config show pasted back differs:\n%s",
                shown_text);
+    FUZZ_CHECK(app_fake.keys.count == 0, "pasting config show back added a key");
 }

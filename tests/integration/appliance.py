@@ -67,13 +67,19 @@ class Port123Relay:
     """Relays UDP between addr:123 on loopback and the appliance's forwarded
     port, for clients that can only talk to port 123 and check the reply's
     source (ntpq, ntpdig). QEMU's user network answers a forward on port 123
-    from another source port, which such clients drop."""
+    from another source port, which such clients drop. front, when given, is
+    the client side's socket, already bound (e.g. made in another network
+    namespace, for a client that runs there); the relay closes it."""
 
-    def __init__(self, target_port, addr=None):
-        self.addr = addr or free_loopback_123()
+    def __init__(self, target_port, addr=None, front=None):
         self.target = ("127.0.0.1", target_port)
-        self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.front.bind((self.addr, 123))
+        if front is not None:
+            self.front = front
+            self.addr = front.getsockname()[0]
+        else:
+            self.addr = addr or free_loopback_123()
+            self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.front.bind((self.addr, 123))
         self.back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.back.bind(("127.0.0.1", 0))
         self.client = None
@@ -98,6 +104,67 @@ class Port123Relay:
         self.thread.join(timeout=2)
         self.front.close()
         self.back.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class LoopbackCapture:
+    """Every UDP datagram to or from one port on the loopback device, as the
+    kernel carried it: what a client really sent and what came back, taken
+    from the wire rather than from the client's word. An AF_PACKET socket
+    (root); the appliance's forwarded port is on 127.0.0.1, so everything
+    that reaches the appliance passes here, relayed requests included.
+
+    packets holds (is_request, payload) in the order seen: is_request when
+    the datagram went to the port, a reply when it came from it."""
+
+    ETH_P_IP = 0x0800
+    PACKET_OUTGOING = 4     # linux/if_packet.h: the sender's copy, seen again as received
+
+    def __init__(self, port):
+        self.port = port
+        self.packets = []
+        self._lock = threading.Lock()
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                  socket.htons(self.ETH_P_IP))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+        self.sock.bind(("lo", self.ETH_P_IP))
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        import select
+        while self.running:
+            if not select.select([self.sock], [], [], 0.2)[0]:
+                continue
+            data, addr = self.sock.recvfrom(65535)
+            if addr[2] == self.PACKET_OUTGOING or len(data) < 28 or data[9] != 17:
+                continue
+            ihl = (data[0] & 0x0F) * 4
+            sport, dport = struct.unpack("!HH", data[ihl:ihl + 4])
+            if self.port in (sport, dport):
+                with self._lock:
+                    self.packets.append((dport == self.port, data[ihl + 8:]))
+
+    def mark(self):
+        with self._lock:
+            return len(self.packets)
+
+    def since(self, mark, settle=0.3):
+        """The datagrams seen after mark, once those in flight have had settle seconds."""
+        time.sleep(settle)
+        with self._lock:
+            return self.packets[mark:]
+
+    def close(self):
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()
 
     def __enter__(self):
         return self

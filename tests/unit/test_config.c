@@ -67,6 +67,9 @@ static void make_custom(struct settings *s)
     s->mac_source = CONFIG_MAC_OPERATOR;
     s->rtc_chip = CONFIG_RTC_CHIP_DS3231;
     s->rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
+    s->auth_count = 2;
+    s->auth[0] = (struct config_subnet){ 24, IP(10, 1, 9, 0) };
+    s->auth[1] = (struct config_subnet){ 32, IP(192, 168, 6, 9) };
 }
 
 static void load_expect(int want_ret, enum config_store_status want_status, struct settings *out)
@@ -177,6 +180,10 @@ BAD(bad_last_set_early, s->last_set_unix_s = CONFIG_UNIX_S_2000 - 1)
 BAD(bad_last_set_late, s->last_set_unix_s = CONFIG_UNIX_S_2100)
 BAD(bad_last_set_source, s->last_set_source = 9)
 BAD(bad_last_set_never, s->last_set_source = CONFIG_TIME_SOURCE_NONE)
+BAD(bad_auth_count, s->auth_count = CONFIG_AUTH_MAX + 1)
+BAD(bad_auth_hostbits, s->auth[0].addr = IP(10, 1, 9, 1))
+BAD(bad_auth_prefix, s->auth[1].prefix = 33)
+BAD(bad_auth_dup, s->auth[1] = s->auth[0])
 
 static void test_validate_refuses_each_bad_field(void **unused)
 {
@@ -221,6 +228,10 @@ static void test_validate_refuses_each_bad_field(void **unused)
         bad_last_set_late,
         bad_last_set_source,
         bad_last_set_never,
+        bad_auth_count,
+        bad_auth_hostbits,
+        bad_auth_prefix,
+        bad_auth_dup,
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct settings s;
@@ -266,6 +277,11 @@ static void test_validate_accepts_limits(void **unused)
     s.mgmt = CONFIG_MGMT_SUBNET;
     s.mgmt_addr = 0;
     s.mgmt_prefix = 0;
+    s.auth_count = CONFIG_AUTH_MAX;
+    s.auth[0] = (struct config_subnet){ 0, 0 }; /* every client */
+    for (unsigned i = 1; i < CONFIG_AUTH_MAX; i++) {
+        s.auth[i] = (struct config_subnet){ 32, IP(10, 0, 0, i) };
+    }
     assert_int_equal(config_validate(&s, NULL), 0);
 }
 
@@ -288,7 +304,7 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     uint8_t rec[CONFIG_RECORD_LEN];
     make_custom(&s);
     config_encode(&s, 0x01020304u, rec);
-    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 3, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
+    static const uint8_t header[] = { 'N', 'T', 'P', 'C', 4, 0, CONFIG_PAYLOAD_LEN, 0, 4, 3, 2, 1 };
     assert_memory_equal(rec, header, sizeof(header));
     const uint8_t *p = rec + CONFIG_OFF_PAYLOAD;
     assert_int_equal(p[0], 0);                           /* dhcp off */
@@ -313,6 +329,11 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     assert_memory_equal(p + 104, mac, sizeof(mac));
     static const uint8_t rtc[] = { CONFIG_RTC_CHIP_DS3231, CONFIG_RTC_SQW_CAPTURE };
     assert_memory_equal(p + 111, rtc, sizeof(rtc));
+    static const uint8_t auth[] = { 2, 24, 0, 9, 1, 10, 32, 9, 6, 168, 192 };
+    assert_memory_equal(p + 113, auth, sizeof(auth));
+    static const uint8_t unused_auth[5 * 2] = { 0 };
+    assert_memory_equal(p + 113 + sizeof(auth), unused_auth, sizeof(unused_auth));
+    assert_int_equal(CONFIG_PAYLOAD_LEN, 113 + sizeof(auth) + sizeof(unused_auth));
     uint32_t crc = crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
     uint8_t crc_le[4];
     put32(crc_le, crc);
@@ -330,6 +351,7 @@ static void test_format1_record_still_loads(void **unused)
     s.mac_source = CONFIG_MAC_NONE;
     s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
     s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
+    s.auth_count = 0;
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 7, rec);
     rec[CONFIG_OFF_VERSION] = 1;
@@ -340,9 +362,60 @@ static void test_format1_record_still_loads(void **unused)
     assert_true(config_is_equal(&s, &back));
     assert_int_equal(back.mac_source, CONFIG_MAC_NONE);
 
-    /* A format-1 header on a format-3 length is not a format-1 record. */
+    /* A format-1 header on a format-4 length is not a format-1 record. */
     config_encode(&s, 8, rec);
     rec[CONFIG_OFF_VERSION] = 1;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN);
+    write_slot(0, rec, CONFIG_RECORD_LEN);
+    write_slot(1, rec, CONFIG_RECORD_LEN);
+    load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
+}
+
+/*
+ * A record the firmware before keys wrote (format 3), byte for byte as it
+ * wrote it for make_custom()'s settings without the auth list, sequence 41:
+ * it loads with keys optional everywhere, and the next save is format 4.
+ */
+static const uint8_t format3_image[CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN_V3 + CONFIG_CRC_LEN] = {
+    0x4e, 0x54, 0x50, 0x43, 0x03, 0x00, 0x71, 0x00, 0x29, 0x00, 0x00, 0x00, 0x00, 0x14, 0x07,
+    0xa8, 0xc0, 0x17, 0x01, 0x06, 0xa8, 0xc0, 0x03, 0x47, 0x50, 0x53, 0x00, 0x01, 0x05, 0xc8,
+    0x04, 0x03, 0x01, 0x10, 0x00, 0x00, 0x01, 0x0a, 0x02, 0x18, 0x00, 0x09, 0x01, 0x0a, 0x01,
+    0x20, 0x4d, 0x09, 0x01, 0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x10, 0xac, 0x0c, 0x05, 0x06, 0xa8, 0xc0,
+    0x06, 0x06, 0xa8, 0xc0, 0xc0, 0x1d, 0xfe, 0xff, 0xd0, 0x07, 0x00, 0x00, 0x01, 0x09, 0x03,
+    0x00, 0x00, 0x80, 0x2b, 0x07, 0x6b, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x11, 0x22, 0x33,
+    0x44, 0x55, 0x01, 0x03, 0x02, 0x3c, 0xbc, 0xf2, 0x4e,
+};
+
+static void test_format3_image_still_loads(void **unused)
+{
+    (void)unused;
+    struct settings want, back;
+    make_custom(&want);
+    want.auth_count = 0;
+    memset(want.auth, 0, sizeof(want.auth));
+    write_slot(1, format3_image, sizeof(format3_image));
+    load_expect(0, CONFIG_STORE_OK, &back);
+    assert_int_equal(state.seq, 41);
+    assert_true(config_is_equal(&want, &back));
+    assert_int_equal(back.auth_count, 0); /* keys optional everywhere */
+
+    /* Saved again: format 4 into slot 0, numbered after it; slot 1 untouched. */
+    back.auth_count = 1;
+    back.auth[0] = (struct config_subnet){ 0, 0 };
+    assert_int_equal(config_save(&state, &back), 0);
+    assert_int_equal(eeprom.mem[SLOT_OFF(0) + CONFIG_OFF_VERSION], 4);
+    assert_memory_equal(&eeprom.mem[SLOT_OFF(1)], format3_image, sizeof(format3_image));
+    struct settings again;
+    load_expect(0, CONFIG_STORE_OK, &again);
+    assert_int_equal(state.seq, 42);
+    assert_true(config_is_equal(&back, &again));
+
+    /* A format-3 header on a format-4 length is not a format-3 record. */
+    uint8_t rec[CONFIG_RECORD_LEN];
+    config_encode(&back, 50, rec);
+    rec[CONFIG_OFF_VERSION] = 3;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, CONFIG_RECORD_LEN);
     write_slot(1, rec, CONFIG_RECORD_LEN);
@@ -362,6 +435,7 @@ static void test_format2_record_still_loads(void **unused)
     make_custom(&s);
     s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
     s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
+    s.auth_count = 0;
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 9, rec);
     rec[CONFIG_OFF_VERSION] = 2;
@@ -374,16 +448,16 @@ static void test_format2_record_still_loads(void **unused)
     assert_int_equal(back.rtc_chip, CONFIG_RTC_CHIP_AUTO);
     assert_int_equal(back.rtc_sqw, CONFIG_RTC_SQW_BOARD);
 
-    /* Saved again: format 3 in the other slot, numbered after it, and it wins. */
+    /* Saved again: format 4 in the other slot, numbered after it, and it wins. */
     back.rtc_chip = CONFIG_RTC_CHIP_DS1338;
     assert_int_equal(config_save(&state, &back), 0);
     assert_int_equal(state.seq, 10);
-    assert_int_equal(eeprom.mem[CONFIG_SLOT_SIZE + CONFIG_OFF_VERSION], 3);
+    assert_int_equal(eeprom.mem[CONFIG_SLOT_SIZE + CONFIG_OFF_VERSION], 4);
     struct settings again;
     load_expect(0, CONFIG_STORE_OK, &again);
     assert_true(config_is_equal(&back, &again));
 
-    /* A format-2 header on a format-3 length is not a format-2 record. */
+    /* A format-2 header on a format-4 length is not a format-2 record. */
     config_encode(&s, 20, rec);
     rec[CONFIG_OFF_VERSION] = 2;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
@@ -444,7 +518,8 @@ static void test_is_equal_ignores_padding_and_unused(void **unused)
     memset(&b, 0x22, sizeof(b));
     make_custom(&a);
     make_custom(&b);
-    b.acl[5].addr = 99; /* past acl_count */
+    b.acl[5].addr = 99;  /* past acl_count */
+    b.auth[3].addr = 99; /* past auth_count */
     assert_true(config_is_equal(&a, &b));
     b.clock_trim_ppb++;
     assert_false(config_is_equal(&a, &b));
@@ -737,22 +812,22 @@ static void test_other_version_is_reported(void **unused)
     uint8_t rec[CONFIG_SLOT_SIZE];
     make_custom(&s);
 
-    /* same length, version 4 */
+    /* same length, version 5 */
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 4;
+    rec[CONFIG_OFF_VERSION] = 5;
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, CONFIG_RECORD_LEN);
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
     assert_defaults(&back);
     assert_string_equal(config_status_text(state.status), "unknown format version, using defaults");
 
-    /* a longer version-4 record: still recognised as intact, not as damage */
+    /* a longer version-5 record: still recognised as intact, not as damage */
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 3, rec);
-    rec[CONFIG_OFF_VERSION] = 4;
-    rec[CONFIG_OFF_LENGTH] = 140;
-    fix_crc(rec, 140);
-    write_slot(0, rec, CONFIG_HEADER_LEN + 140 + 4);
+    rec[CONFIG_OFF_VERSION] = 5;
+    rec[CONFIG_OFF_LENGTH] = 160;
+    fix_crc(rec, 160);
+    write_slot(0, rec, CONFIG_HEADER_LEN + 160 + 4);
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
     assert_defaults(&back);
 
@@ -813,6 +888,12 @@ static void test_out_of_range_values_are_refused(void **unused)
 
     config_encode(&s, 1, rec);
     rec[CONFIG_OFF_PAYLOAD + 20 + 7 * 6 + 2] = 1; /* garbage in an unused acl entry */
+    fix_crc(rec, CONFIG_PAYLOAD_LEN);
+    write_slot(0, rec, sizeof(rec));
+    load_expect(-EBADMSG, CONFIG_STORE_BAD_VALUES, &back);
+
+    config_encode(&s, 1, rec);
+    rec[CONFIG_OFF_PAYLOAD + 114 + 3 * 5 + 1] = 1; /* garbage in an unused auth entry */
     fix_crc(rec, CONFIG_PAYLOAD_LEN);
     write_slot(0, rec, sizeof(rec));
     load_expect(-EBADMSG, CONFIG_STORE_BAD_VALUES, &back);
@@ -957,6 +1038,7 @@ int main(void)
         cmocka_unit_test_setup(test_failed_write_keeps_state, setup),
         cmocka_unit_test_setup(test_lost_write_is_caught_by_read_back, setup),
         cmocka_unit_test_setup(test_other_version_is_reported, setup),
+        cmocka_unit_test_setup(test_format3_image_still_loads, setup),
         cmocka_unit_test_setup(test_format2_record_still_loads, setup),
         cmocka_unit_test_setup(test_rtc_fields_checked, setup),
         cmocka_unit_test_setup(test_format1_record_still_loads, setup),

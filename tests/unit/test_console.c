@@ -16,6 +16,7 @@
 
 #include "lib/calendar.h"
 #include "config/config.h"
+#include "config/keys.h"
 #include "console/commands.h"
 #include "console/console.h"
 #include "fakes/console_app_fake.h"
@@ -131,7 +132,8 @@ static void expect_refused(const char *line, const char *why)
         fail_msg("'%s': expected \"%s\" in \"%s\"", line, why, out);
     }
     if (app_fake_changing_calls() != calls ||
-        memcmp(&before.settings, &app_fake.settings, sizeof(before.settings)) != 0) {
+        memcmp(&before.settings, &app_fake.settings, sizeof(before.settings)) != 0 ||
+        memcmp(&before.keys, &app_fake.keys, sizeof(before.keys)) != 0) {
         fail_msg("'%s': refused but something changed", line);
     }
 }
@@ -682,7 +684,7 @@ static void test_help_lists_every_command_with_syntax(void **unused)
     assert_null(strstr(out, "ntp stratum"));
     assert_int_equal(count_of(out, "\r\n  time "), 1); /* adjust; set is first */
     exec("help ntp");
-    assert_int_equal(count_of(out, "  ntp "), 7);
+    assert_int_equal(count_of(out, "  ntp "), 12);
     assert_null(strstr(out, "time set"));
     expect_refused("help bogus", "no command 'bogus'");
 }
@@ -719,6 +721,9 @@ static void fill_status(void)
         .drop_version = 13,
         .drop_mssntp = 14,
         .drop_auth = 15,
+        .replied_auth = 22,
+        .drop_bad_mac = 23,
+        .drop_unauth = 24,
         .drop_format = 16,
         .drop_acl = 17,
         .drop_ratelimit = 18,
@@ -758,6 +763,8 @@ static void test_status_reports_everything(void **unused)
         "ntp replies by version: v1 1, v2 2, v3 300, v4 602\r\n",
         "ntp drops: short 11, mode 12, version 13, ms-sntp 14, auth 15\r\n",
         "ntp drops: format 16, acl 17, ratelimit 18\r\n",
+        "ntp auth: 0 keys, optional; signed replies 22, bad MAC 23, unknown key 15, "
+        "unauthenticated 24\r\n",
         "ntp mode 6: replied 20, refused 21\r\n",
         "ntp frames: fast path 850, transmit-complete stamps 902 (lost 3)\r\n",
         "top clients: 10.0.2.2 (700) 10.0.2.99 (205)\r\n",
@@ -1483,6 +1490,7 @@ static void test_config_show_defaults(void **unused)
                              "ntp ratelimit -2 64 2\r\n"
                              "ntp acl clear\r\n"
                              "ntp mgmt local\r\n"
+                             "ntp auth optional\r\n"
                              "upstream off\r\n"
                              "log off\r\n"
                              "rtc chip auto\r\n"
@@ -1556,6 +1564,9 @@ static void test_config_show_pastes_back(void **unused)
     s.last_set_source = CONFIG_TIME_SOURCE_OPERATOR;
     s.rtc_chip = CONFIG_RTC_CHIP_DS3231;
     s.rtc_sqw = CONFIG_RTC_SQW_CAPTURE;
+    s.auth_count = 2;
+    s.auth[0] = (struct config_subnet){ 16, IP(10, 9, 0, 0) };
+    s.auth[1] = (struct config_subnet){ 32, IP(10, 0, 2, 77) };
     assert_int_equal(config_validate(&s, NULL), 0);
     round_trip(&s);
 
@@ -1566,8 +1577,17 @@ static void test_config_show_pastes_back(void **unused)
     expect_in(
         out,
         "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
-    expect_in(out, "ntp mgmt 10.0.2.0/24\r\n");
+    expect_in(out, "ntp mgmt 10.0.2.0/24\r\nntp auth optional\r\nntp auth require 10.9.0.0/16\r\n"
+                   "ntp auth require 10.0.2.77/32\r\nupstream 10.0.2.3\r\n");
     expect_in(out, "upstream 10.0.2.3\r\nlog 10.0.2.4\r\n");
+
+    /* every client, and an other subnet after it */
+    s.auth_count = 2;
+    s.auth[0] = (struct config_subnet){ 0, 0 };
+    s.auth[1] = (struct config_subnet){ 8, IP(10, 0, 0, 0) };
+    round_trip(&s);
+    exec("config show");
+    expect_in(out, "ntp auth optional\r\nntp auth require all\r\nntp auth require 10.0.0.0/8\r\n");
     expect_in(
         out,
         "rtc chip ds3231\r\nrtc sqw capture\r\nclock trim -777\r\nclock drift 2000\r\nclock strict on 900\r\n");
@@ -1664,6 +1684,329 @@ static void test_factory_reset(void **unused)
     expect_in(out, "unsaved changes");
 }
 
+/* ----------------------------------------------------------------- keys -- */
+
+/* Test secrets, as typed and as bytes. */
+#define MD5_ASCII  "Jx7qLw0md5secret"
+#define SHA1_HEX   "b16e039c44d27a19e5803fc62b97510dfa6821be"
+#define AES_HEX    "2b7e151628aed2a6abf7158809cf4f3c"
+#define AES_HEX_UC "2B7E151628AED2A6ABF7158809CF4F3C"
+static const uint8_t aes_bytes[16] = {
+    0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c,
+};
+
+/* Checks text shows none of the test secrets, in any of the ways it could. */
+static void expect_no_secret(const char *text)
+{
+    static const char *const secrets[] = {
+        MD5_ASCII,  SHA1_HEX,   AES_HEX,   AES_HEX_UC,        "b16e039c",
+        "2b7e1516", "2B7E1516", "Jx7qLw0", "pass-phrase-123",
+    };
+    for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+        if (strstr(text, secrets[i]) != NULL) {
+            fail_msg("a secret (%s) in the output:\n%s", secrets[i], text);
+        }
+    }
+    for (size_t i = 0; i + 4u <= strlen(text); i++) {
+        if (memcmp(text + i, aes_bytes, 4) == 0) {
+            fail_msg("a secret's bytes in the output");
+        }
+    }
+}
+
+/* Adds the three test keys, one of each type. */
+static void add_three_keys(void)
+{
+    expect_ok("ntp key add 1 md5 ASCII:" MD5_ASCII);
+    expect_ok("ntp key add 70000 SHA1 HEX:" SHA1_HEX);
+    expect_ok("ntp key add 4294967295 AES128CMAC hex:" AES_HEX_UC);
+}
+
+static void test_key_add_each_type(void **unused)
+{
+    (void)unused;
+    exec("ntp key add 1 md5 ASCII:" MD5_ASCII);
+    assert_string_equal(out, "ok: key 1 added (md5, 16-byte secret) (not saved yet: 'save' "
+                             "keeps it after a power cut)\r\n");
+    const struct key *k = keys_find(&app_fake.keys, 1);
+    assert_non_null(k);
+    assert_int_equal(k->type, KEYS_TYPE_MD5);
+    assert_int_equal(k->secret_len, 16);
+    assert_memory_equal(k->secret, MD5_ASCII, 16);
+
+    exec("ntp key add 70000 SHA1 HEX:" SHA1_HEX);
+    expect_in(out, "ok: key 70000 added (sha1, 20-byte secret)");
+    k = keys_find(&app_fake.keys, 70000);
+    assert_non_null(k);
+    assert_int_equal(k->secret_len, 20);
+    assert_int_equal(k->secret[0], 0xb1);
+    assert_int_equal(k->secret[19], 0xbe);
+
+    /* ntpd's and NTPsec's spellings of the type, the prefix in any case */
+    static const char *const aes_types[] = { "aes128", "AES128CMAC", "aes-128", "AES" };
+    for (size_t i = 0; i < sizeof(aes_types) / sizeof(aes_types[0]); i++) {
+        char line[120];
+        snprintf(line, sizeof(line), "ntp key add %u %s hex:%s", (unsigned)(100 + i), aes_types[i],
+                 AES_HEX_UC);
+        exec(line);
+        expect_in(out, "added (aes128, 16-byte secret)");
+        k = keys_find(&app_fake.keys, 100 + (uint32_t)i);
+        assert_non_null(k);
+        assert_int_equal(k->type, KEYS_TYPE_AES128);
+        assert_memory_equal(k->secret, aes_bytes, 16);
+    }
+
+    /* a bare secret is ASCII, as chrony reads it; 16 ASCII bytes make an AES key too */
+    expect_ok("ntp key add 5 sha1 pass-phrase-123");
+    k = keys_find(&app_fake.keys, 5);
+    assert_int_equal(k->secret_len, 15);
+    assert_memory_equal(k->secret, "pass-phrase-123", 15);
+    expect_ok("ntp key add 6 aes128 ASCII:0123456789abcdef");
+    assert_int_equal(keys_find(&app_fake.keys, 6)->secret_len, 16);
+    assert_int_equal(app_fake.keys.count, 8);
+    exec("status");
+    expect_in(out, "ntp auth: 8 keys, optional;");
+    expect_in(out, "; unsaved changes (save)");
+    assert_int_equal(app_fake.apply_calls, 0); /* keys are no settings change */
+}
+
+static void test_key_replace_and_hints(void **unused)
+{
+    (void)unused;
+    add_three_keys();
+    exec("ntp key add 1 aes128 HEX:" AES_HEX);
+    assert_string_equal(out, "ok: key 1 replaced (was md5, now aes128, 16-byte secret) (not saved "
+                             "yet: 'save' keeps it after a power cut)\r\n");
+    assert_int_equal(app_fake.keys.count, 3);
+    assert_int_equal(keys_find(&app_fake.keys, 1)->type, KEYS_TYPE_AES128);
+
+    /* hex digits without HEX: are ASCII; past 20 of them ntpd would disagree: a note */
+    exec("ntp key add 7 md5 0123456789abcdef0123456789");
+    expect_in(out, "ok: key 7 added (md5, 26-byte secret)");
+    expect_in(out, "note: taken as 26 ASCII characters, as chrony reads a secret without HEX:");
+    exec("ntp key add 8 md5 0123456789abcdef0123");
+    assert_null(strstr(out, "note:"));
+    expect_refused("ntp key add 9 aes128 " AES_HEX, "(for a hex secret write HEX:<digits>)");
+    expect_refused("ntp key add 9 sha1 " SHA1_HEX, "(for a hex secret write HEX:<digits>)");
+}
+
+static void test_key_refusals(void **unused)
+{
+    (void)unused;
+    add_three_keys();
+    static const struct {
+        const char *line;
+        const char *why;
+    } bad[] = {
+        { "ntp key add 0 md5 HEX:0011", "key id 0 is the crypto-NAK's" },
+        { "ntp key add 4294967296 md5 HEX:0011",
+          "bad key id '4294967296' (expected 1..4294967295)" },
+        { "ntp key add -1 md5 HEX:0011", "bad key id '-1'" },
+        { "ntp key add 1x md5 HEX:0011", "bad key id '1x'" },
+        { "ntp key add 2 sha256 HEX:0011", "bad key type 'sha256' (expected md5, sha1 or aes128)" },
+        { "ntp key add 2 des HEX:0011", "bad key type 'des'" },
+        { "ntp key add 2 md5 HEX:abc", "hex secret: odd number of digits (3)" },
+        { "ntp key add 2 md5 HEX:00zz11", "hex secret: character 3 is not a hex digit" },
+        { "ntp key add 2 md5 HEX:0x11", "hex secret: character 2 is not a hex digit" },
+        { "ntp key add 2 md5 HEX:", "empty secret" },
+        { "ntp key add 2 md5 ASCII:", "empty secret" },
+        { "ntp key add 2 md5 ASCII:" MD5_ASCII MD5_ASCII "x",
+          "secret too long: 33 bytes (at most 32)" },
+        { "ntp key add 2 md5 HEX:" SHA1_HEX SHA1_HEX, "secret too long: 40 bytes (at most 32)" },
+        { "ntp key add 2 aes128 HEX:" SHA1_HEX, "an aes128 key is exactly 16 bytes" },
+        { "ntp key add 2 aes128 HEX:2b7e151628aed2a6abf7158809cf4f", "not 15" },
+        { "ntp key add 2 aes128 ASCII:" MD5_ASCII "x", "not 17" },
+        { "ntp key add 2 md5", "usage: ntp key add <id> md5|sha1|aes128 HEX:<hex>|ASCII:<text>" },
+        { "ntp key add 2 md5 " MD5_ASCII " more", "usage: ntp key add" },
+        { "ntp key add", "usage: ntp key add" },
+        { "ntp key remove", "usage: ntp key remove <id>" },
+        { "ntp key remove 2", "no key 2 ('ntp key list' shows the keys)" },
+        { "ntp key remove 0", "key id 0" },
+        { "ntp key remove 99999999999", "bad key id" },
+        { "ntp key list all", "usage: ntp key list" },
+        { "ntp key", "'ntp' takes:" },
+        { "ntp key frob", "unknown command 'ntp key'" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        expect_refused(bad[i].line, bad[i].why);
+        expect_no_secret(out);
+    }
+
+    /* a ninth key is refused; a replacement of one held is not */
+    for (uint32_t id = 2; app_fake.keys.count < KEYS_MAX; id++) {
+        char line[80];
+        snprintf(line, sizeof(line), "ntp key add %u md5 ASCII:k%u", (unsigned)id, (unsigned)id);
+        expect_ok(line);
+    }
+    expect_refused("ntp key add 999 aes128 HEX:" AES_HEX,
+                   "key table full (8 keys): 'ntp key remove' one first");
+    expect_no_secret(out);
+    expect_ok("ntp key add 1 aes128 HEX:" AES_HEX);
+
+    /* the app refusing: one error line, nothing changed */
+    app_fake.key_ret = -EIO;
+    struct keys before = app_fake.keys;
+    out_clear();
+    assert_int_equal(console_execute("ntp key add 2 sha1 HEX:" SHA1_HEX), -EIO);
+    assert_string_equal(out, "error: key not added (I/O error); nothing changed\r\n");
+    out_clear();
+    assert_int_equal(console_execute("ntp key remove 1"), -EIO);
+    assert_string_equal(out, "error: key not removed (I/O error)\r\n");
+    assert_memory_equal(&before, &app_fake.keys, sizeof(before));
+    exec("status");
+    expect_in(out, "unsaved changes");
+}
+
+static void test_key_remove(void **unused)
+{
+    (void)unused;
+    add_three_keys();
+    exec("ntp key remove 70000");
+    assert_string_equal(out, "ok: key 70000 removed (not saved yet: 'save' erases it from the "
+                             "EEPROM)\r\n");
+    assert_int_equal(app_fake.keys.count, 2);
+    assert_null(keys_find(&app_fake.keys, 70000));
+    expect_refused("ntp key remove 70000", "no key 70000");
+}
+
+/* list, config show and status name the keys, never a secret. */
+static void test_keys_never_shown(void **unused)
+{
+    (void)unused;
+    add_three_keys();
+    expect_ok("ntp key add 5 sha1 pass-phrase-123");
+    exec("ntp key list");
+    assert_string_equal(out,
+                        "keys: 4 of 8 (stored: none stored)\r\n"
+                        "  key 1: md5, 16-byte secret\r\n"
+                        "  key 70000: sha1, 20-byte secret\r\n"
+                        "  key 4294967295: aes128, 16-byte secret\r\n"
+                        "  key 5: sha1, 15-byte secret\r\n"
+                        "authentication: optional (clients with a key get signed replies)\r\n");
+    exec("config show");
+    expect_no_secret(out);
+    expect_in(out,
+              "ntp auth optional\r\n"
+              "# ntp key 1 md5: secret not shown, add it again with ntp key add\r\n"
+              "# ntp key 70000 sha1: secret not shown, add it again with ntp key add\r\n"
+              "# ntp key 4294967295 aes128: secret not shown, add it again with ntp key add\r\n"
+              "# ntp key 5 sha1: secret not shown, add it again with ntp key add\r\n"
+              "upstream off\r\n");
+    exec("status");
+    expect_no_secret(out);
+    expect_in(out, "ntp auth: 4 keys, optional; signed replies 0");
+    exec("help");
+    expect_no_secret(out);
+
+    /* pasted back, the comments change nothing and add no key */
+    static char shown[4096];
+    exec("config show");
+    memcpy(shown, out, out_len + 1);
+    app_fake_reset();
+    paste(shown);
+    assert_null(strstr(out, "error"));
+    assert_int_equal(app_fake.keys.count, 0);
+
+    /* and after a factory reset there is no key to show */
+    add_three_keys();
+    exec("factory-reset");
+    exec("ntp key list");
+    expect_in(out, "keys: 0 of 8");
+    exec("config show");
+    assert_null(strstr(out, "ntp key"));
+}
+
+/* Typed: the secret is echoed as '*' (to the end of the line), never in clear. */
+static void test_key_secret_echo_masked(void **unused)
+{
+    (void)unused;
+    out_clear();
+    type("ntp key add 7 md5 ASCII:" MD5_ASCII "\r");
+    expect_no_secret(out);
+    expect_in(out, "ntp key add 7 md5 **********************\r\nok: key 7 added");
+    assert_memory_equal(keys_find(&app_fake.keys, 7)->secret, MD5_ASCII, 16);
+
+    /* any case, extra spaces, a backspace inside the secret, a word after it */
+    out_clear();
+    type("NTP  Key ADD 8 sha1 HEX:" SHA1_HEX "x\b extra\r");
+    expect_no_secret(out);
+    expect_in(out, "NTP  Key ADD 8 sha1 ");
+    expect_in(out, "usage: ntp key add");
+    assert_null(keys_find(&app_fake.keys, 8));
+
+    /* discarded half typed */
+    out_clear();
+    type("ntp key add 9 aes128 HEX:2b7e1516\x03");
+    expect_no_secret(out);
+    out_clear();
+    type("ntp key add 9 aes128 HEX:2b7e1516\x15");
+    expect_no_secret(out);
+    assert_null(keys_find(&app_fake.keys, 9));
+
+    /* a line too long: refused whole, and what was typed past the limit masked too */
+    out_clear();
+    type("ntp key add 10 md5 ASCII:");
+    for (int i = 0; i < 12; i++) {
+        type(MD5_ASCII);
+    }
+    type("\r");
+    expect_no_secret(out);
+    expect_in(out, "error: line too long");
+
+    /* other commands echo as typed */
+    out_clear();
+    type("ntp refid GPS\r");
+    expect_in(out, "ntp refid GPS\r\n");
+    out_clear();
+    type("ntp key list\r");
+    expect_in(out, "ntp key list\r\n");
+    expect_in(out, "  key 7: md5, 16-byte secret\r\n");
+}
+
+static void test_auth_policy(void **unused)
+{
+    (void)unused;
+    exec("ntp auth require 10.0.0.0/8");
+    expect_in(out, "ok (not saved yet");
+    expect_in(out, "note: no key held yet: those clients get no time until one is added");
+    assert_int_equal(app_fake.settings.auth_count, 1);
+    assert_int_equal(app_fake.settings.auth[0].addr, IP(10, 0, 0, 0));
+    assert_int_equal(app_fake.settings.auth[0].prefix, 8);
+    exec("ntp auth require 10.0.0.0/8");
+    expect_in(out, "ok (unchanged)");
+    expect_ok("ntp key add 1 aes128 HEX:" AES_HEX);
+    exec("ntp auth require 192.168.1.7");
+    assert_null(strstr(out, "note:"));
+    assert_int_equal(app_fake.settings.auth[1].prefix, 32);
+    expect_ok("ntp auth require 172.16.0.0/12");
+    expect_ok("ntp auth require 10.1.0.0/16");
+    exec("ntp key list");
+    expect_in(out, "authentication: required from 10.0.0.0/8, 192.168.1.7/32, 172.16.0.0/12, "
+                   "10.1.0.0/16\r\n");
+    exec("status");
+    expect_in(out, "ntp auth: 1 keys, required in part;");
+    expect_refused("ntp auth require 10.2.0.0/16",
+                   "4 subnets must authenticate already: 'ntp auth optional' to start over");
+    expect_refused("ntp auth require 10.0.0.1/8", "has host bits set (did you mean 10.0.0.0/8?)");
+    expect_refused("ntp auth require 300.0.0.0/8", "bad subnet '300.0.0.0/8'");
+    expect_refused("ntp auth require", "usage: ntp auth require <a.b.c.d>[/<prefix>] | all");
+    expect_refused("ntp auth require all now", "usage: ntp auth require");
+    expect_refused("ntp auth optional now", "usage: ntp auth optional");
+    expect_refused("ntp auth", "'ntp' takes:");
+
+    expect_ok("ntp auth require all");
+    assert_int_equal(app_fake.settings.auth_count, 1);
+    assert_int_equal(app_fake.settings.auth[0].prefix, 0);
+    exec("ntp key list");
+    expect_in(out, "authentication: required from every client\r\n");
+    exec("status");
+    expect_in(out, "ntp auth: 1 keys, required;");
+    expect_ok("ntp auth optional");
+    assert_int_equal(app_fake.settings.auth_count, 0);
+    exec("ntp auth optional");
+    expect_in(out, "ok (unchanged)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1716,6 +2059,13 @@ int main(void)
         cmocka_unit_test_setup(test_selftest_watchdog, setup),
         cmocka_unit_test_setup(test_selftest_stack, setup),
         cmocka_unit_test_setup(test_factory_reset, setup),
+        cmocka_unit_test_setup(test_key_add_each_type, setup),
+        cmocka_unit_test_setup(test_key_replace_and_hints, setup),
+        cmocka_unit_test_setup(test_key_refusals, setup),
+        cmocka_unit_test_setup(test_key_remove, setup),
+        cmocka_unit_test_setup(test_keys_never_shown, setup),
+        cmocka_unit_test_setup(test_key_secret_echo_masked, setup),
+        cmocka_unit_test_setup(test_auth_policy, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,8 @@
  * It holds the settings and status the console reads, records every call
  * the console makes with its arguments, and returns whatever error a test
  * has staged. app_apply_settings() keeps the settings it is given, so a
- * test sees exactly what a command changed.
+ * test sees exactly what a command changed; the keys go through the real
+ * keys_add()/keys_remove() (config/keys.c) into keys.
  */
 #ifndef TESTS_FAKES_CONSOLE_APP_FAKE_H
 #define TESTS_FAKES_CONSOLE_APP_FAKE_H
@@ -13,12 +14,14 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "config/keys.h"
 #include "console/app.h"
 
 struct app_fake {
     struct settings settings;       /* app_get_settings() returns these */
     struct app_status status;       /* app_get_status() returns this */
     struct app_net_stats net_stats; /* app_get_net_stats() returns this */
+    struct keys keys;               /* app_get_keys() lists these */
     bool is_reboot_needed;
 
     /* staged results */
@@ -28,6 +31,7 @@ struct app_fake {
     int set_time_ret;
     int adjust_ret;
     int leap_ret;
+    int key_ret; /* non-zero: app_add_key()/app_remove_key() return it, nothing changed */
 
     /* recorded calls */
     unsigned apply_calls;
@@ -39,6 +43,8 @@ struct app_fake {
     unsigned reboot_calls;
     unsigned watchdog_selftest_calls;
     unsigned stack_selftest_calls;
+    unsigned add_key_calls;
+    unsigned remove_key_calls;
     int64_t set_time_ns;
     int64_t adjust_ns;
     enum app_leap leap;

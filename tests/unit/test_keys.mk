@@ -1,0 +1,1 @@
+TEST_SRCS_test_keys := firmware/config/keys.c firmware/config/config.c firmware/config/record.c lib/crc32.c tests/unit/fakes/eeprom_fake.c
