@@ -145,8 +145,14 @@ int fastpath_parse(uint8_t *frame, size_t len, const struct fastpath_self *self,
     return 0;
 }
 
-void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
-                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
+/*
+ * fastpath_reply()'s work, inlined into it twice: for a basic reply, with
+ * payload_len the constant 48, every length-dependent word folds away as it
+ * did before replies could be signed; for a signed reply, as it comes.
+ */
+static inline __attribute__((always_inline)) void
+make_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
+           uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
 {
     uint8_t *ip = frame + FASTPATH_ETH_HDR;
     uint8_t *udp = ip + FASTPATH_IP_HDR;
@@ -191,4 +197,14 @@ void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct f
     st32(udp + 4,
          len_w | ((uint32_t)csum_field(csum_fold(s)) << (FASTPATH_LITTLE_ENDIAN ? 16 : 0)));
     r->len = FASTPATH_ETH_HDR + FASTPATH_IP_HDR + udp_len;
+}
+
+void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
+                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
+{
+    if (payload_len == FASTPATH_REPLY_PAYLOAD) {
+        make_reply(frame, u, self, ip_id, FASTPATH_REPLY_PAYLOAD, r);
+    } else {
+        make_reply(frame, u, self, ip_id, payload_len, r);
+    }
 }
