@@ -273,6 +273,12 @@ static void build_kod(struct ntp_server *s, const struct ntp_request *rq,
                     rq->rx_ts, ci->precision_log2, NULL, out);
 }
 
+/* Forward: ntp_server_handle()'s rare paths, apart from it (see there). */
+static int check_known_key(struct ntp_server *s, const struct mac_found *m, size_t out_cap);
+static int reply_kod(struct ntp_server *s, const struct ntp_request *rq,
+                     const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode,
+                     const struct ntp_key *key, uint8_t *out, struct ntp_reply *rep);
+
 /*
  * True when the request asks for an interleaved reply and one can be
  * given: its originate timestamp is the receive timestamp of our last
@@ -330,6 +336,54 @@ static int sign_reply(struct ntp_server *s, const struct ntp_key *key, bool is_s
         learn_sign_cost(s, key->algorithm, clock_read(s, fallback_ts) - t0);
     }
     return err;
+}
+
+/*
+ * A MAC under a key the hook knows: what can be checked without a digest.
+ * Returns 0, -EPERM (counted: a key that cannot be used as auth, a digest
+ * of another length than its algorithm's as a bad MAC), or -EINVAL when
+ * out_cap has no room for the signed reply (not counted). Out of line, as
+ * reply_kod(): the common path keeps its registers.
+ */
+static __attribute__((noinline)) int check_known_key(struct ntp_server *s,
+                                                     const struct mac_found *m, size_t out_cap)
+{
+    if (ntp_auth_check_key(&m->key) != 0) {
+        s->counters.drop_auth++; /* held, but unusable: as if unknown */
+        return -EPERM;
+    }
+    if (m->len != NTP_AUTH_KEYID_LEN + ntp_auth_digest_len(m->key.algorithm)) {
+        s->counters.drop_bad_mac++; /* a digest no key of that algorithm makes */
+        return -EPERM;
+    }
+    if (out_cap < NTP_HEADER_LEN + m->len) {
+        s->counters.received--;
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Writes the RATE KoD to rq, signed under key (NULL: unsigned). Returns 0 with *rep filled. */
+static __attribute__((noinline)) int reply_kod(struct ntp_server *s, const struct ntp_request *rq,
+                                               const struct ntp_clock_info *ci, uint8_t vn,
+                                               uint8_t mode, const struct ntp_key *key,
+                                               uint8_t *out, struct ntp_reply *rep)
+{
+    struct echo e;
+    size_t mac_len = 0;
+
+    e.poll = rq->data[NTP_OFF_POLL];
+    memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
+    build_kod(s, rq, ci, vn, mode, &e, out);
+    if (key != NULL && sign_reply(s, key, true, rq->rx_ts, out, &mac_len) != 0) {
+        s->counters.drop_auth++; /* cannot happen: the key has just verified */
+        return -EPERM;
+    }
+    s->counters.kod_sent++;
+    rep->len = NTP_HEADER_LEN + mac_len;
+    rep->stamp_tx = key == NULL;
+    rep->is_signed = key != NULL;
+    return 0;
 }
 
 int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
@@ -403,21 +457,13 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
             return -EACCES;
         }
         break;
-    case TRAILER_MAC:
-        if (ntp_auth_check_key(&mac.key) != 0) {
-            s->counters.drop_auth++; /* held, but unusable: as if unknown */
-            return -EPERM;
-        }
-        if (mac.len != NTP_AUTH_KEYID_LEN + ntp_auth_digest_len(mac.key.algorithm)) {
-            s->counters.drop_bad_mac++; /* a digest no key of that algorithm makes */
-            return -EPERM;
-        }
-        if (out_cap < NTP_HEADER_LEN + mac.len) {
-            s->counters.received--;
-            return -EINVAL; /* no room for the signed reply */
-        }
+    case TRAILER_MAC: {
+        int err = check_known_key(s, &mac, out_cap);
+        if (err != 0)
+            return err;
         rq_mac_len = mac.len;
         break;
+    }
     case TRAILER_MSSNTP: s->counters.drop_mssntp++; return -EPROTO;
     case TRAILER_AUTH: s->counters.drop_auth++; return -EPERM;
     case TRAILER_BAD_FORMAT:
@@ -440,20 +486,9 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         s->counters.drop_bad_mac++;
         return -EPERM;
     }
+    if (rl == RATELIMIT_KOD)
+        return reply_kod(s, rq, ci, vn, reply_mode, rq_mac_len != 0 ? &mac.key : NULL, out, rep);
     size_t mac_len = 0;
-    if (rl == RATELIMIT_KOD) {
-        memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
-        build_kod(s, rq, ci, vn, reply_mode, &e, out);
-        if (rq_mac_len != 0 && sign_reply(s, &mac.key, true, rq->rx_ts, out, &mac_len) != 0) {
-            s->counters.drop_auth++; /* cannot happen: the key has just verified */
-            return -EPERM;
-        }
-        s->counters.kod_sent++;
-        rep->len = NTP_HEADER_LEN + mac_len;
-        rep->stamp_tx = rq_mac_len == 0;
-        rep->is_signed = rq_mac_len != 0;
-        return 0;
-    }
 
     struct ratelimit_entry *client = ratelimit_last_entry(&s->rl);
     bool interleaved = wants_interleaved(client, rq->data);
