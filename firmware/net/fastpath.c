@@ -48,12 +48,18 @@ static inline void st16(uint8_t *p, uint16_t v)
     memcpy(p, &v, 2);
 }
 
-/* Two 16-bit big-endian values as the 32-bit word they make in memory, read in host order. */
+/*
+ * Two 16-bit big-endian values as the 32-bit word they make in memory, read
+ * in host order; in shifts and byte swaps (REV16), so that a value known
+ * only at run time (a signed reply's length) costs a few instructions.
+ */
 static inline uint32_t host_pair(uint16_t first, uint16_t second)
 {
-    uint8_t b[4] = { (uint8_t)(first >> 8), (uint8_t)first, (uint8_t)(second >> 8),
-                     (uint8_t)second };
-    return ld32(b);
+#if FASTPATH_LITTLE_ENDIAN
+    return (uint32_t)__builtin_bswap16(first) | ((uint32_t)__builtin_bswap16(second) << 16);
+#else
+    return ((uint32_t)first << 16) | second;
+#endif
 }
 
 void fastpath_self_set(struct fastpath_self *self, const uint8_t mac[6], const uint8_t ip[4],
@@ -145,14 +151,8 @@ int fastpath_parse(uint8_t *frame, size_t len, const struct fastpath_self *self,
     return 0;
 }
 
-/*
- * fastpath_reply()'s work, inlined into it twice: for a basic reply, with
- * payload_len the constant 48, every length-dependent word folds away as it
- * did before replies could be signed; for a signed reply, as it comes.
- */
-static inline __attribute__((always_inline)) void
-make_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
-           uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
+void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
+                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
 {
     uint8_t *ip = frame + FASTPATH_ETH_HDR;
     uint8_t *udp = ip + FASTPATH_IP_HDR;
@@ -197,14 +197,4 @@ make_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_s
     st32(udp + 4,
          len_w | ((uint32_t)csum_field(csum_fold(s)) << (FASTPATH_LITTLE_ENDIAN ? 16 : 0)));
     r->len = FASTPATH_ETH_HDR + FASTPATH_IP_HDR + udp_len;
-}
-
-void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
-                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
-{
-    if (payload_len == FASTPATH_REPLY_PAYLOAD) {
-        make_reply(frame, u, self, ip_id, FASTPATH_REPLY_PAYLOAD, r);
-    } else {
-        make_reply(frame, u, self, ip_id, payload_len, r);
-    }
 }
