@@ -16,20 +16,40 @@ NTP_PORT ?= 12300
 BUILD    := build
 LWIP_VER := 2.1.3
 LWIPDIR  := $(BUILD)/lwip/lwip-$(LWIP_VER)/src
+MBEDTLS_VER := 2.28.3
+MBEDTLS_DIR := $(BUILD)/mbedtls/mbedtls-$(MBEDTLS_VER)
 PYTHON   := /usr/bin/python3
 Q        ?= @
 
 # Makes `make deps` a prerequisite only when something is missing, so that
-# a configured machine does not run apt on every build.
+# a configured machine does not run apt on every build: when the stamp is
+# older than the script or a checksum list, or when a source tree it
+# promises is not there (a clone made before that tree was added to it).
 DEPS_STAMP := $(BUILD)/.deps-ok
-$(DEPS_STAMP): tools/deps.sh tools/lwip.sha256
+DEPS_TREES := $(LWIPDIR)/core/udp.c $(MBEDTLS_DIR)/library/cmac.c
+$(DEPS_STAMP): tools/deps.sh tools/lwip.sha256 tools/mbedtls.sha256 \
+               $(if $(filter-out $(wildcard $(DEPS_TREES)),$(DEPS_TREES)),deps-missing)
 	@tools/deps.sh
 	@mkdir -p $(BUILD) && touch $@
+.PHONY: deps-missing
 
 .PHONY: deps
 deps:
 	@tools/deps.sh
 	@mkdir -p $(BUILD) && touch $(DEPS_STAMP)
+
+# ---------------------------------------------------------------- mbedTLS --
+#
+# The MAC algorithms of NTP's symmetric keys (firmware/ntp/ntp_auth.c): only
+# the modules they need, configured by firmware/ntp/mbedtls_config.h, the
+# same sources for the images, the unit tests and the fuzzers. Third-party
+# code: built with its own warnings relaxed, ours not.
+
+MBEDTLS_SRCS   := $(addprefix $(MBEDTLS_DIR)/library/, aes.c cipher.c cipher_wrap.c cmac.c \
+                      md5.c sha1.c platform_util.c constant_time.c)
+MBEDTLS_CFLAGS := -I$(MBEDTLS_DIR)/include -DMBEDTLS_CONFIG_FILE='"ntp/mbedtls_config.h"'
+MBEDTLS_RELAX  := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef \
+                  -Wno-unused-const-variable
 
 # ---------------------------------------------------------------- firmware --
 
@@ -47,7 +67,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 FW_CFLAGS := $(BOARD_CPU) -Os -flto=auto -g3 -std=gnu11 -ffunction-sections -fdata-sections \
              -fno-common $(WARN) -DBOARD_$(BOARD_DEFINE) -DNET_FASTPATH=$(NET_FASTPATH) \
              -I. -Iboard/$(BOARD) -Ifirmware -Ifirmware/net -Ihal/include -Ihal \
-             -I$(LWIPDIR)/include
+             -I$(LWIPDIR)/include $(MBEDTLS_CFLAGS)
 FW_LDFLAGS := $(BOARD_CPU) -Os -flto=auto -T$(BOARD_LDSCRIPT) -nostartfiles --specs=nano.specs \
               -Wl,--gc-sections -Wl,-Map=$(FW_DIR)/firmware.map \
               -Wl,--print-memory-usage
@@ -59,7 +79,7 @@ LWIP_SRCS := $(addprefix $(LWIPDIR)/, core/init.c core/def.c core/inet_chksum.c 
     core/ip.c core/mem.c core/memp.c core/netif.c core/pbuf.c core/stats.c core/udp.c \
     core/timeouts.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
     core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c)
-FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS)
+FW_SRCS  := $(APP_SRCS) $(LIB_SRCS) $(BOARD_SRCS) $(LWIP_SRCS) $(MBEDTLS_SRCS)
 FW_OBJS  := $(patsubst %.c,$(FW_DIR)/obj/%.o,$(FW_SRCS))
 
 # newlib's references to the system calls, and the libc functions the
@@ -70,6 +90,7 @@ $(FW_DIR)/obj/lib/format.o: FW_EXTRA := -fno-lto -fno-builtin
 
 # lwIP is third-party code: build it with its own warnings relaxed, ours not.
 $(FW_DIR)/obj/$(LWIPDIR)/%.o: FW_EXTRA := -Wno-error -Wno-missing-prototypes -Wno-shadow -Wno-undef
+$(FW_DIR)/obj/$(MBEDTLS_DIR)/%.o: FW_EXTRA := $(MBEDTLS_RELAX)
 
 $(FW_DIR)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -90,20 +111,31 @@ firmware: $(FW_ELF) $(FW_DIR)/firmware.bin $(FW_DIR)/firmware.hex
 
 -include $(FW_OBJS:.o=.d)
 
-# Every firmware source needs lwIP unpacked before the compiler sees it.
+# Every firmware source needs lwIP and mbedTLS unpacked before the compiler sees it.
 $(FW_SRCS): | $(DEPS_STAMP)
 
 # ---------------------------------------------------------------- unit tests --
 #
 # tests/unit/test_X.c is one test program; tests/unit/test_X.mk names the
 # project sources it links against: TEST_SRCS_test_X := firmware/...c
-# and may add compiler flags for that program: TEST_CFLAGS_test_X := -D...
+# (and $(MBEDTLS_HOST_LIB), last, for mbedTLS), and may add compiler flags
+# for that program: TEST_CFLAGS_test_X := -D...
 # Host build with sanitizers; cmocka prints each program's summary.
 
 HOST_DIR    := $(BUILD)/host
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined -DUNIT_TEST \
-               -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit
+               -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit $(MBEDTLS_CFLAGS)
+
+# mbedTLS for the host programs: an archive, so each links what it calls.
+MBEDTLS_HOST_LIB := $(HOST_DIR)/mbedtls/libmbedcrypto.a
+$(HOST_DIR)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)gcc $(HOST_CFLAGS) $(MBEDTLS_RELAX) -MMD -MP -c $< -o $@
+$(MBEDTLS_HOST_LIB): $(patsubst $(MBEDTLS_DIR)/library/%.c,$(HOST_DIR)/mbedtls/%.o,$(MBEDTLS_SRCS))
+	$(Q)rm -f $@ && ar rcs $@ $^
+-include $(wildcard $(HOST_DIR)/mbedtls/*.d)
 UNIT_TESTS  := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 -include $(wildcard tests/unit/test_*.mk)
 
@@ -123,7 +155,8 @@ unit: $(addprefix $(HOST_DIR)/,$(UNIT_TESTS))
 # ---------------------------------------------------------------- fuzzing --
 #
 # tests/fuzz/fuzz_X.c is one libFuzzer harness; tests/fuzz/fuzz_X.mk names
-# the project sources it links: FUZZ_SRCS_fuzz_X := firmware/...c. Seeds
+# the project sources it links: FUZZ_SRCS_fuzz_X := firmware/...c (and
+# $(MBEDTLS_FUZZ_LIB), last, for mbedTLS). Seeds
 # are committed in tests/fuzz/corpus/fuzz_X/ (with tests/fuzz/fuzz_X.dict, if
 # there is one, as its dictionary); what a run finds goes to
 # build/fuzz/corpus/fuzz_X/ (crashes to build/fuzz/fuzz_X-crash-...).
@@ -135,8 +168,21 @@ FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -fno-omit-frame-pointer -DUNIT_TEST \
-                -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit -Itests/fuzz
+                -I. -Ifirmware -Ifirmware/net -Ihal/include -Ihal -Itests/unit -Itests/fuzz \
+                $(MBEDTLS_CFLAGS)
 FUZZERS      := $(basename $(notdir $(wildcard tests/fuzz/fuzz_*.c)))
+
+# mbedTLS for the harnesses: sanitized, without coverage feedback (the
+# harnesses steer by the engine's branches, not by the hash rounds').
+MBEDTLS_FUZZ_LIB := $(FUZZ_DIR)/mbedtls/libmbedcrypto.a
+$(FUZZ_DIR)/mbedtls/%.o: $(MBEDTLS_DIR)/library/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)clang $(filter-out -fsanitize=%,$(FUZZ_CFLAGS)) -fsanitize=address,undefined \
+	    $(MBEDTLS_RELAX) -MMD -MP -c $< -o $@
+$(MBEDTLS_FUZZ_LIB): $(patsubst $(MBEDTLS_DIR)/library/%.c,$(FUZZ_DIR)/mbedtls/%.o,$(MBEDTLS_SRCS))
+	$(Q)rm -f $@ && ar rcs $@ $^
+-include $(wildcard $(FUZZ_DIR)/mbedtls/*.d)
 -include $(wildcard tests/fuzz/fuzz_*.mk)
 
 define fuzz_rule
@@ -176,16 +222,17 @@ integration: firmware | $(DEPS_STAMP)
 	BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/integration
 
 # The second board proves the hardware boundary: its image boots and serves
-# the same clients (the whole client matrix among them), also as a host on a
-# real (virtual) LAN, where its LAN9118 model shows the link going down and
-# up (the full suite runs on the reference board).
+# the same clients (the whole client matrix among them, and signed replies,
+# which leave through its own driver), also as a host on a real (virtual)
+# LAN, where its LAN9118 model shows the link going down and up (the full
+# suite runs on the reference board).
 SECOND_BOARD ?= mps2-an386
 .PHONY: integration-second-board
 integration-second-board: | $(DEPS_STAMP)
 	$(MAKE) BOARD=$(SECOND_BOARD) firmware
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py \
-	    tests/integration/test_lan.py tests/integration/test_interop.py
+	    tests/integration/test_auth.py tests/integration/test_lan.py tests/integration/test_interop.py
 
 # docs/INTEROP.md: every NTP client on this machine against the image
 # (tests/integration/test_interop.py), written from the run on the reference

@@ -5,7 +5,9 @@ this machine is shared and noisy, so nothing here passes or fails on speed.
   1. Sizes         flash and static RAM of the firmware image (size -A), the
                    largest symbols (nm --size-sort), against the product
                    budget of 120 KiB flash / 48 KiB RAM (two images must fit the
-                   chip's 256 KiB for an in-field update).
+                   chip's 256 KiB for an in-field update); then what the NTP
+                   MACs cost, module by module (ntp_auth.c and each mbedTLS
+                   source, from a link map).
   2. Instructions  the real engine and clock code (the firmware's own
                    objects) linked into tools/bench/engine_bench.c and run
                    on QEMU's Cortex-M3 with -icount shift=0, where one guest
@@ -187,6 +189,71 @@ def sizes(t, elf):
             t.row("  " + name, "%s B" % num(size))
 
 
+# The MAC code by module: the object files of tools/bench/bench.mk's auth-size link.
+AUTH_MODULES = [
+    ("ntp_auth.o", "firmware/ntp/ntp_auth.c", "the wrapper and the CMAC slots (RAM)"),
+    ("aes.o", "mbedTLS aes.c", "encryption only: S-box and one round table, in flash"),
+    ("cmac.o", "mbedTLS cmac.c", None),
+    ("cipher.o", "mbedTLS cipher.c", None),
+    ("cipher_wrap.o", "mbedTLS cipher_wrap.c", "AES-128/192/256-ECB descriptors"),
+    ("sha1.o", "mbedTLS sha1.c", None),
+    ("md5.o", "mbedTLS md5.c", None),
+    ("platform_util.o", "mbedTLS platform_util.c", "mbedtls_platform_zeroize()"),
+    ("constant_time.o", "mbedTLS constant_time.c", "mbedtls_ct_memcmp()"),
+]
+
+
+def auth_sizes(t, board):
+    """Section 1b: the MACs' flash and RAM per module, from the map of a link without LTO."""
+    t.section("1b. Sizes of the NTP MACs, per module",
+              "firmware/ntp/ntp_auth.c and the mbedTLS sources it needs compiled as for the "
+              "image (same CPU, -Os, sections) but without link-time optimisation, linked with "
+              "--gc-sections keeping only ntp_auth.h's functions (tools/bench/bench.mk, "
+              "bench-auth-size); each kept input section counted for its object from the link "
+              "map: flash = code + constants + initialised data, RAM = data + bss. In the "
+              "image LTO inlines across them, so the total, not the split, is what it pays.")
+    p = run(["make", "--no-print-directory", "-f", "Makefile", "-f", "tools/bench/bench.mk",
+             "BOARD=" + board, "bench-auth-size"], timeout=300)
+    if p.returncode != 0:
+        t.fail("auth-size ELF did not build: " + (p.stdout + p.stderr).strip()[-300:])
+        return
+    path = os.path.join(ROOT, "build", board, "bench", "auth-size", "auth_size.map")
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        t.fail("no map: %s" % e)
+        return
+    text = text[text.find("Linker script and memory map"):]
+    flash, ram = {}, {}
+    out_sec = None
+    for line in text.splitlines():
+        m = re.match(r"^(\.\S+)\s", line)  # an output section
+        if m:
+            out_sec = m.group(1)
+            continue
+        # An input section: " .name 0xaddr 0xsize file", the name on a line of its own if long.
+        m = re.match(r"^ (\.\S+|COMMON)?\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S+)$", line)
+        if not m:
+            continue
+        size, obj = int(m.group(2), 16), os.path.basename(m.group(3))
+        if obj.startswith("lib") and "(" in obj:
+            obj = "libc/libgcc"
+        if out_sec in (".text", ".rodata", ".data"):
+            flash[obj] = flash.get(obj, 0) + size
+        if out_sec in (".data", ".bss"):
+            ram[obj] = ram.get(obj, 0) + size
+    total_f = total_r = 0
+    t.row("module", "flash B", "RAM B; what")
+    for obj, name, what in AUTH_MODULES + [("libc/libgcc", "libc (memcpy, memset, ...)", None)]:
+        f_b, r_b = flash.get(obj, 0), ram.get(obj, 0)
+        total_f += f_b
+        total_r += r_b
+        t.row("  " + name, num(f_b), "%s%s" % (num(r_b), "; " + what if what else ""))
+    t.row("total", num(total_f), "%s RAM (%s flash, %s RAM in all)" % (num(total_r), kib(total_f),
+                                                                      kib(total_r)))
+
+
 def verdict(used, budget):
     """Returns (share of the budget, how far under or over it)."""
     share = "%.0f%% used" % (100.0 * used / budget)
@@ -210,11 +277,18 @@ SCENARIOS = [
     ("garbage", "garbage (48 B, version 0), dropped", "counted as drop_bad_version"),
     ("mode7", "mode 7 monlist, dropped", "never answered (BCP 223)"),
     ("mode6_rv", "mode 6 `ntpq -c rv` from mgmt subnet", None),
+    ("mode3_md5", "mode 3 + MD5 MAC -> signed mode 4", "verify, stamp, sign: 68 B reply"),
+    ("mode3_sha1", "mode 3 + SHA-1 MAC -> signed mode 4", "verify, stamp, sign: 72 B reply"),
+    ("mode3_cmac", "mode 3 + AES-CMAC MAC -> signed mode 4", "verify, stamp, sign: 68 B reply"),
 ]
 FUNCTIONS = [
     ("clock_ticks_to_ntp", "clock_ticks_to_ntp()", "ticks -> NTP format; twice per time reply"),
     ("stamp_transmit", "ntp_server_stamp_transmit()", "fuzz, kept increasing, written"),
     ("clock_get_status", "clock_get_status()", "every 50 ms and after clock events (refresh_ntp_info)"),
+    ("digest_md5", "ntp_auth_digest() MD5", "over a 48-byte header; twice per signed reply"),
+    ("digest_sha1", "ntp_auth_digest() SHA-1", "over a 48-byte header; twice per signed reply"),
+    ("digest_cmac", "ntp_auth_digest() AES-128-CMAC",
+     "over 48 bytes: key expansion, subkeys, 3 blocks; twice per signed reply"),
 ]
 
 
@@ -241,12 +315,15 @@ def engine(t, board, cpu_hz):
     """Builds and runs the engine bench; returns instructions per mode 3 request, or None."""
     t.section("2a. Instructions per request on the %s: engine only" % board_cpu_name(board),
               "tools/bench/engine_bench.c linked with the firmware's own objects of "
-              "firmware/ntp and firmware/clock (same CPU flags, -Os), run on qemu-system-arm "
+              "firmware/ntp, firmware/clock and mbedTLS (same CPU flags, -Os), run on qemu-system-arm "
               "%s -icount shift=0: one instruction = 1 ns of virtual time, read "
               "through SysTick and calibrated with a loop of known length. Per request: "
               "arrival ticks->NTP, ntp_server_handle(), ticks->NTP and "
               "ntp_server_stamp_transmit() for a reply, every mode 6 fragment, as "
-              "firmware/net/ntp_udp.c does; averaged over 2000 requests (500 for mode 6) after "
+              "firmware/net/ntp_udp.c does (a signed reply is stamped and signed inside "
+              "ntp_server_handle(), its two clock reads through the hook, and its request "
+              "verified there: firmware/ntp/ntp_auth.c on mbedTLS, keys of 20 bytes, 16 for "
+              "AES); averaged over 2000 requests (500 for mode 6 and signed ones) after "
               "a warm-up, with the empty driver loop subtracted. Each scenario is checked "
               "against the engine's counters. Instructions, not cycles: a Cortex-M needs "
               "more cycles than instructions (loads, branches, UMULL)."
@@ -655,6 +732,7 @@ def main():
         return 1
 
     sizes(t, elf)
+    auth_sizes(t, args.board)
     engine_instr = engine(t, args.board, cpu_hz)
     with tempfile.TemporaryDirectory(prefix="ntp-bench-") as tmp:
         try:

@@ -5,9 +5,12 @@
 #    clang with its libFuzzer and sanitizer runtimes for tests/fuzz);
 #  - ntpq, taken out of Debian's ntpsec package without installing it
 #    (ntpsec conflicts with chrony, and both are test clients);
-#  - lwIP 2.1.3 from Debian's source package, fetched with a private apt
-#    source list and state directory so the system's apt setup is untouched,
-#    checked against tools/lwip.sha256 and unpacked under build/lwip/.
+#  - lwIP 2.1.3 and mbedTLS 2.28.3 (the MAC algorithms of NTP's symmetric
+#    keys) from Debian's source packages, fetched with a private apt source
+#    list and state directory so the system's apt setup is untouched,
+#    checked against tools/lwip.sha256 and tools/mbedtls.sha256 and unpacked
+#    under build/lwip/ and build/mbedtls/. Only the upstream (orig) tarball
+#    is used: Debian's patches are its packaging, not the library.
 # Idempotent: a second run does nothing and prints nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +19,7 @@ BUILD=$ROOT/build
 
 PACKAGES=(make gcc libc6-dev gcc-arm-none-eabi libnewlib-arm-none-eabi
     binutils-arm-none-eabi qemu-system-arm libcmocka-dev python3 python3-pytest
-    python3-ntplib python3-ntp ntpsec-ntpdig chrony iproute2 dnsmasq-base valgrind xz-utils
+    python3-ntplib python3-ntp python3-cryptography ntpsec-ntpdig chrony iproute2 dnsmasq-base valgrind xz-utils
     openocd clang-format clang libclang-rt-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -44,27 +47,50 @@ if [ ! -x "$NTPQ" ]; then
     echo "deps: ntpq unpacked at ${NTPQ#$ROOT/}"
 fi
 
-# lwIP from Debian's source package.
-LWIP_DIR=$BUILD/lwip
-if [ ! -f "$LWIP_DIR/lwip-2.1.3/src/core/udp.c" ]; then
-    APT=$BUILD/apt
+# Debian source packages, through a private apt setup made on first use.
+APT=$BUILD/apt
+APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache"
+        -o APT::Sandbox::User=root -q)
+apt_src_ready=
+apt_src_update() {
+    [ -z "$apt_src_ready" ] || return 0
     mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/src"
     # The deb-src list names the same mirror the system uses for binaries.
     . /etc/os-release
+    local uris
     uris=$( { grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' || true;
               grep -hsE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
                   sed -E 's/^deb (\[[^]]*\] )?//' | awk '{print $1}' || true; } |
             grep -v security | head -n 1 || true)
     [ -n "$uris" ] || { echo "deps: no Debian mirror found in the apt sources" >&2; exit 1; }
     echo "deb-src $uris $VERSION_CODENAME main" > "$APT/sources.list"
-    APTOPT=(-o Dir::Etc::SourceList="$APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
-            -o Dir::State::Lists="$APT/lists" -o Dir::Cache="$APT/cache"
-            -o APT::Sandbox::User=root -q)
     apt-get "${APTOPT[@]}" update >/dev/null
-    (cd "$APT/src" && apt-get "${APTOPT[@]}" source --download-only lwip >/dev/null)
-    (cd "$APT/src" && sha256sum -c "$ROOT/tools/lwip.sha256") ||
-        { echo "deps: lwIP source checksum mismatch" >&2; exit 1; }
-    rm -rf "$LWIP_DIR" && mkdir -p "$LWIP_DIR"
-    tar -xf "$APT/src/lwip_2.1.3+dfsg1.orig.tar.xz" -C "$LWIP_DIR"
-    echo "deps: lwIP 2.1.3 unpacked at ${LWIP_DIR#$ROOT/}/lwip-2.1.3"
+    apt_src_ready=1
+}
+
+# fetch_source PACKAGE TARBALL NAME TOP: downloads Debian's source package
+# PACKAGE (apt keeps a copy it already has), checks it against
+# tools/NAME.sha256 and unpacks TARBALL into a fresh build/NAME/TOP/, whatever
+# its own top directory is called (mbedTLS's is a git commit's name).
+fetch_source() {
+    local pkg=$1 tarball=$2 name=$3 top=$4
+    apt_src_update
+    (cd "$APT/src" && apt-get "${APTOPT[@]}" source --download-only "$pkg" >/dev/null)
+    (cd "$APT/src" && sha256sum -c "$ROOT/tools/$name.sha256") ||
+        { echo "deps: $pkg source checksum mismatch" >&2; exit 1; }
+    rm -rf "${BUILD:?}/$name" && mkdir -p "$BUILD/$name/$top"
+    tar -xf "$APT/src/$tarball" -C "$BUILD/$name/$top" --strip-components=1
+}
+
+# lwIP from Debian's source package.
+if [ ! -f "$BUILD/lwip/lwip-2.1.3/src/core/udp.c" ]; then
+    fetch_source lwip "lwip_2.1.3+dfsg1.orig.tar.xz" lwip lwip-2.1.3
+    echo "deps: lwIP 2.1.3 unpacked at build/lwip/lwip-2.1.3"
+fi
+
+# mbedTLS from Debian's source package (the Makefile's MBEDTLS_DIR).
+if [ ! -f "$BUILD/mbedtls/mbedtls-2.28.3/library/cmac.c" ]; then
+    fetch_source mbedtls "mbedtls_2.28.3.orig.tar.gz" mbedtls mbedtls-2.28.3
+    echo "deps: mbedTLS 2.28.3 unpacked at build/mbedtls/mbedtls-2.28.3"
 fi

@@ -48,12 +48,18 @@ static inline void st16(uint8_t *p, uint16_t v)
     memcpy(p, &v, 2);
 }
 
-/* Two 16-bit big-endian values as the 32-bit word they make in memory, read in host order. */
+/*
+ * Two 16-bit big-endian values as the 32-bit word they make in memory, read
+ * in host order; in shifts and byte swaps (REV16), so that a value known
+ * only at run time (a signed reply's length) costs a few instructions.
+ */
 static inline uint32_t host_pair(uint16_t first, uint16_t second)
 {
-    uint8_t b[4] = { (uint8_t)(first >> 8), (uint8_t)first, (uint8_t)(second >> 8),
-                     (uint8_t)second };
-    return ld32(b);
+#if FASTPATH_LITTLE_ENDIAN
+    return (uint32_t)__builtin_bswap16(first) | ((uint32_t)__builtin_bswap16(second) << 16);
+#else
+    return ((uint32_t)first << 16) | second;
+#endif
 }
 
 void fastpath_self_set(struct fastpath_self *self, const uint8_t mac[6], const uint8_t ip[4],
@@ -146,11 +152,11 @@ int fastpath_parse(uint8_t *frame, size_t len, const struct fastpath_self *self,
 }
 
 void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
-                    uint16_t ip_id, struct fastpath_reply *r)
+                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r)
 {
     uint8_t *ip = frame + FASTPATH_ETH_HDR;
     uint8_t *udp = ip + FASTPATH_IP_HDR;
-    const uint16_t udp_len = FASTPATH_UDP_HDR + FASTPATH_REPLY_PAYLOAD;
+    const uint16_t udp_len = (uint16_t)(FASTPATH_UDP_HDR + payload_len);
 
     /* Ethernet: back to where the request came from. */
     uint16_t src01 = ld16(frame + 6);
@@ -176,13 +182,18 @@ void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct f
     st32(udp, ports);
     uint32_t len_w = host_pair(udp_len, 0);
     const uint32_t *pay = (const uint32_t *)(const void *)(udp + FASTPATH_UDP_HDR);
-    _Static_assert(FASTPATH_REPLY_PAYLOAD == 48u, "the sums below are unrolled for 12 words");
+    size_t last = payload_len / 4u - 2u; /* the word where the last 8 bytes begin */
     s = csum_add32(csum_add32(u->addr_sum, host_pair(IP_PROTO_UDP, udp_len)), ports);
-    s = csum_add_4words(csum_add32(s, len_w), pay);
-    s = csum_add_4words(s, pay + 4);
-    s = csum_add32(csum_add32(s, pay[8]), pay[9]);
+    s = csum_add32(s, len_w);
+    if (payload_len == FASTPATH_REPLY_PAYLOAD) {
+        /* A basic reply (the common case): the first 10 words unrolled. */
+        s = csum_add_4words(csum_add_4words(s, pay), pay + 4);
+        s = csum_add32(csum_add32(s, pay[8]), pay[9]);
+    } else {
+        s = sum_words(s, udp + FASTPATH_UDP_HDR, last); /* a signed reply */
+    }
     r->csum_base = csum_host16(csum_fold(s)); /* big-endian, as eth.h wants it */
-    s = csum_add32(csum_add32(s, pay[10]), pay[11]);
+    s = csum_add32(csum_add32(s, pay[last]), pay[last + 1u]);
     st32(udp + 4,
          len_w | ((uint32_t)csum_field(csum_fold(s)) << (FASTPATH_LITTLE_ENDIAN ? 16 : 0)));
     r->len = FASTPATH_ETH_HDR + FASTPATH_IP_HDR + udp_len;

@@ -27,8 +27,12 @@
 #define FASTPATH_UDP_CSUM_OFF (FASTPATH_ETH_HDR + FASTPATH_IP_HDR + 6u)
 /* The TTL of replies (lwIP's IP_DEFAULT_TTL). */
 #define FASTPATH_TTL 255u
-/* The reply payload's size: an NTP header (replies are never larger than their request). */
-#define FASTPATH_REPLY_PAYLOAD 48u
+/*
+ * The reply payload's size: an NTP header, and with a MAC (a key id and a
+ * 16- or 20-byte digest) at most 72 bytes; never larger than its request.
+ */
+#define FASTPATH_REPLY_PAYLOAD     48u
+#define FASTPATH_REPLY_PAYLOAD_MAX 72u
 
 /*
  * Our addresses as they lie in a frame, read in host order
@@ -73,13 +77,14 @@ struct fastpath_reply {
 
 /*
  * Turns the request frame u was parsed from into the reply carrying the
- * NTP-sized payload (FASTPATH_REPLY_PAYLOAD bytes) written at u->payload,
- * sent from self to the requester's MAC, address and port; ip_id is the IP
- * identification. The UDP checksum is written complete; r->csum_base is
- * the sum eth_send_stamped() needs to complete it again for a new stamp in
- * the payload's last 8 bytes.
+ * payload_len bytes written at u->payload (an NTP header, 48 bytes, or one
+ * with its MAC: a multiple of 4 up to FASTPATH_REPLY_PAYLOAD_MAX, at most
+ * u->len), sent from self to the requester's MAC, address and port; ip_id
+ * is the IP identification. The UDP checksum is written complete;
+ * r->csum_base is the sum eth_send_stamped() needs to complete it again
+ * for a new stamp in the payload's last 8 bytes.
  */
 void fastpath_reply(uint8_t *frame, const struct fastpath_udp *u, const struct fastpath_self *self,
-                    uint16_t ip_id, struct fastpath_reply *r);
+                    uint16_t ip_id, size_t payload_len, struct fastpath_reply *r);
 
 #endif /* FIRMWARE_NET_FASTPATH_H */

@@ -17,8 +17,10 @@
  * immediately before the write that starts transmission, from a counter
  * reading taken there (eth_send_stamped(): the engine's rules, a base time
  * and the clock's rate are handed over ahead). An interleaved reply is
- * complete as built. A reply lwIP sends reaches us in linkoutput
- * (link_tx), after ARP: it is stamped when it really leaves.
+ * complete as built, and so is a signed one (a MAC covers its transmit
+ * timestamp: the engine wrote it through the clock hook installed here,
+ * just before signing). A reply lwIP sends reaches us in linkoutput
+ * (link_tx), after ARP: a basic one is stamped when it really leaves.
  *
  * Departure: for interleaved mode the engine is told when each time reply
  * left: at once the stamp in the frame (or a reading right after the send),
@@ -37,6 +39,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 #include "net.h"
+#include "ntp/ntp_auth.h"
 #include "ntp/ntp_time.h"
 
 /* NTP header fields this file looks at (RFC 5905 figure 8). */
@@ -46,10 +49,12 @@
 #define NTP_MODE_SERVER      4u
 #define NTP_RX_OFF           32u
 #define NTP_TX_OFF           40u
-/* A time reply's frame: Ethernet, IPv4 without options, UDP, 48 bytes. */
+/* A time reply's frame: Ethernet, IPv4 without options, UDP, 48 bytes (and a MAC when signed). */
 #define TIME_FRAME_LEN (FASTPATH_HDRS + NTP_HEADER_LEN)
+_Static_assert(FASTPATH_REPLY_PAYLOAD_MAX == NTP_HEADER_LEN + NTP_AUTH_MAC_MAX,
+               "the fast path's largest reply is a signed one");
 
-/* Largest reply: a mode 6 fragment (time replies are 48 bytes). */
+/* Largest reply: a mode 6 fragment (time replies are 48 bytes, 72 when signed). */
 #define REPLY_MAX (NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX)
 
 /* Time replies whose transmit-complete event may still come (a power of two). */
@@ -90,18 +95,19 @@ struct line {
 };
 
 /*
- * Sends a time reply frame (len bytes, (frame + 2) aligned, the 48-byte
- * reply at its end) to ip. A basic reply (is_stamped) gets its transmit
+ * Sends a time reply frame (len bytes, (frame + 2) aligned, the reply
+ * after the headers: 48 bytes, and its MAC if signed) to ip. A basic
+ * reply (is_stamped) gets its transmit
  * timestamp from the driver, which reads the counter at the last moment
  * and maps it to served time along the line through *at (taken shortly
- * before: the request's own receive stamp, or a reading just now); csum_base
- * is the UDP checksum's sum without it (eth.h). Returns 0 or the driver's
- * error.
+ * before: the request's own receive stamp, or a reading just now; unused
+ * for a reply sent as it is); csum_base is the UDP checksum's sum without
+ * it (eth.h). Returns 0 or the driver's error.
  */
 static int send_time_reply(const uint8_t *frame, size_t len, bool is_stamped, uint16_t csum_base,
                            uint32_t ip, const struct line *at)
 {
-    const uint8_t *ntp = frame + len - NTP_HEADER_LEN;
+    const uint8_t *ntp = frame + FASTPATH_HDRS;
     uint64_t tx_ts;
     if (is_stamped) {
         struct eth_tx_stamp st;
@@ -176,9 +182,9 @@ static int fast_rx(struct eth_frame *f, const struct fastpath_self *self, uint64
     fast_count++;
     /* The reply is written over the request: the engine reads the request first. */
     if (ntp_server_handle(server, &rq, clk->info(), u.payload, u.len, &rep) == 0 &&
-        rep.len == FASTPATH_REPLY_PAYLOAD) {
+        (rep.len == FASTPATH_REPLY_PAYLOAD || rep.is_signed)) {
         struct fastpath_reply r;
-        fastpath_reply(f->data, &u, self, ip_id++, &r);
+        fastpath_reply(f->data, &u, self, ip_id++, rep.len, &r);
         (void)send_time_reply(f->data, r.len, rep.stamp_tx, r.csum_base, u.src_ip, &at);
     }
     net_rand_stir(f->rx_ticks);
@@ -194,21 +200,30 @@ static uint16_t get_be16(const uint8_t *p)
 
 /*
  * A frame lwIP hands to the MAC: a time reply from port 123 (IPv4 without
- * options, UDP, a 48-byte mode 2 or 4 reply) is sent here, the rest goes
- * back to net.c. A basic reply still carries the engine's provisional
- * transmit timestamp (equal to its receive timestamp; an interleaved
- * reply's never is): it is stamped on the way out. lwIP's UDP checksum
- * covers that provisional stamp, so the sum without it is the checksum's
- * complement less the stamp's sum (RFC 1624).
+ * options, UDP, a mode 2 or 4 reply of 48 bytes, or signed: with a 20- or
+ * 24-byte MAC) is sent here, the rest goes back to net.c. A basic unsigned
+ * reply still carries the engine's provisional transmit timestamp (equal
+ * to its receive timestamp; an interleaved reply's never is): it is
+ * stamped on the way out. lwIP's UDP checksum covers that provisional
+ * stamp, so the sum without it is the checksum's complement less the
+ * stamp's sum (RFC 1624). A signed reply leaves as it is, whatever its
+ * timestamps: only its departure is taken.
  */
 static int link_tx(const uint8_t *frame, size_t len)
 {
     const uint8_t *ntp = frame + FASTPATH_HDRS;
     uint8_t mode = ntp[0] & 7u;
-    if (len != TIME_FRAME_LEN || get_be16(frame + 12) != 0x0800u || frame[14] != 0x45u ||
-        frame[23] != 17u || get_be16(frame + 34) != NTP_PORT ||
+    bool is_signed =
+        len == TIME_FRAME_LEN + NTP_AUTH_MAC_LEN_16 || len == TIME_FRAME_LEN + NTP_AUTH_MAC_LEN_20;
+    if ((len != TIME_FRAME_LEN && !is_signed) || get_be16(frame + 12) != 0x0800u ||
+        frame[14] != 0x45u || frame[23] != 17u || get_be16(frame + 34) != NTP_PORT ||
         (mode != NTP_MODE_SERVER && mode != NTP_MODE_SYM_PASSIVE)) {
         return -ENOENT;
+    }
+    uint32_t ip = ((uint32_t)frame[30] << 24) | ((uint32_t)frame[31] << 16) |
+                  ((uint32_t)frame[32] << 8) | frame[33];
+    if (is_signed) {
+        return send_time_reply(frame, len, false, 0, ip, NULL);
     }
     uint8_t *copy = (uint8_t *)stage + 2;
     memcpy(copy, frame, len);
@@ -217,8 +232,6 @@ static int link_tx(const uint8_t *frame, size_t len)
     memcpy(&field, copy + FASTPATH_UDP_CSUM_OFF, 2);
     uint32_t stamp_sum = csum_add_words(0, (const uint32_t *)(void *)(copy + len - 8u), 2);
     uint16_t base = csum_fold(csum_add32((uint16_t)~field, (uint16_t)~csum_fold(stamp_sum)));
-    uint32_t ip = ((uint32_t)frame[30] << 24) | ((uint32_t)frame[31] << 16) |
-                  ((uint32_t)frame[32] << 8) | frame[33];
     struct line now;
     now.ticks = timer_now();
     now.ts = clk->ticks_to_ntp_rate(now.ticks, &now.per_tick_q16);
@@ -292,10 +305,18 @@ static const struct net_ntp_hooks hooks = {
     .tx_done = tx_done,
 };
 
+/* The engine's clock hook: the served time now, for the transmit timestamp of a signed reply. */
+static uint64_t clock_now(void *ctx)
+{
+    (void)ctx;
+    return clk->ticks_to_ntp(timer_now());
+}
+
 int ntp_udp_init(struct ntp_server *srv, const struct ntp_udp_clock *clock)
 {
     server = srv;
     clk = clock;
+    ntp_server_set_clock_now(srv, clock_now, NULL);
     pcb = udp_new();
     if (pcb == NULL) {
         return -ENOMEM;

@@ -29,8 +29,9 @@ struct ntp_udp_clock {
 #endif
 
 /*
- * Binds UDP port 123 in lwIP, serves it with srv and installs the fast
- * path and the transmit hooks in net.c. Returns 0, or -ENOMEM/-EADDRINUSE
+ * Binds UDP port 123 in lwIP, serves it with srv, installs the fast path
+ * and the transmit hooks in net.c, and srv's clock hook (the transmit
+ * timestamp of a signed reply, ntp.h). Returns 0, or -ENOMEM/-EADDRINUSE
  * when lwIP cannot give the port.
  */
 int ntp_udp_init(struct ntp_server *srv, const struct ntp_udp_clock *clock);

@@ -76,4 +76,10 @@ int acl_get(const struct acl *a, size_t index, struct acl_entry *out);
 /* Returns true if the list lets ip (host order) in, by the rules above. */
 bool acl_is_allowed(const struct acl *a, uint32_t ip);
 
+/* Returns true when the list has no entry (inline: a check per request costs one load). */
+static inline bool acl_is_empty(const struct acl *a)
+{
+    return a->count == 0;
+}
+
 #endif /* NTP_ACL_H */

@@ -12,15 +12,19 @@
  * without an association, NTP versions 1..4 (echoed), an NTPv1 request
  * (which has no mode field: mode 0) from a port other than 123 -> mode 4,
  * and mode 6 READSTAT and READVAR for association 0 to the management
- * subnets only. Never answered: mode 7 (the monlist amplifier; BCP 223,
- * RFC 8633), modes 0 (but NTPv1's), 2, 4, 5, versions 0 and 5..7, MS-SNTP
- * requests, requests with a MAC for a key the appliance does not have. A
- * time reply is always 48 bytes and a time request at least 48, so the
- * server never amplifies.
+ * subnets only. A time request with a valid MAC (RFC 5905 sec. 7.3,
+ * RFC 8573: MD5, SHA-1, AES-128-CMAC; ntp_auth.h) under a key the lookup
+ * hook knows gets a reply signed with the same key. Never answered: mode 7
+ * (the monlist amplifier; BCP 223, RFC 8633), modes 0 (but NTPv1's), 2, 4,
+ * 5, versions 0 and 5..7, MS-SNTP requests, requests with a MAC for a key
+ * the appliance does not have or with a wrong digest, crypto-NAKs, and
+ * requests without a MAC from a subnet that must authenticate. A time reply
+ * is 48 bytes, or 48 plus the request's own MAC length when signed, and a
+ * time request at least as long, so the server never amplifies.
  *
  * Call order, per datagram:
  *   1. ntp_server_handle(). A negative return means: send nothing.
- *   2. On 0, if rep.stamp_tx (a basic-mode time reply): build the frame
+ *   2. On 0, if rep.stamp_tx (an unsigned basic-mode time reply): build the frame
  *      around out[0..rep.len-1] and write the transmit timestamp
  *      out[40..47] immediately before the frame goes to the MAC: either
  *      read the clock and call ntp_server_stamp_transmit(), or, for a stamp
@@ -30,6 +34,10 @@
  *      out[40..47] changes, so the UDP checksum can be patched
  *      incrementally (RFC 1624). An interleaved reply (rep.is_interleaved)
  *      is complete as it is: its transmit timestamp is the previous reply's.
+ *      So is a signed reply (rep.is_signed): a MAC covers its transmit
+ *      timestamp, so the engine wrote it before signing, from the clock
+ *      hook (ntp_server_set_clock_now()) read just before, plus the time
+ *      signing is measured to take; it must leave byte for byte as built.
  *   3. Send. For every time reply (mode 2 and 4) sent, report when it left
  *      with ntp_server_transmit_time(), as precisely as known (the MAC's
  *      transmit-complete event; the stamp in the frame until then): the
@@ -139,6 +147,7 @@ struct ntp_reply {
     size_t len;          /* bytes of out to send */
     bool stamp_tx;       /* basic mode: the transmit timestamp is written just before sending */
     bool is_interleaved; /* interleaved mode: out[40..47] is the previous reply's departure */
+    bool is_signed;      /* a MAC follows the 48-byte header: sent exactly as built */
     bool more_fragments; /* mode 6: ntp_server_next_fragment() has more to send */
 };
 
@@ -192,6 +201,7 @@ enum ntp_key_algorithm {
     NTP_KEY_SHA1 = 1,        /* 20-byte digest */
     NTP_KEY_AES128_CMAC = 2, /* 16-byte digest */
 };
+#define NTP_KEY_ALGORITHMS 3
 
 struct ntp_key {
     uint32_t key_id;
@@ -202,11 +212,13 @@ struct ntp_key {
 
 /*
  * Symmetric key lookup hook. Returns 0 and fills *key if the appliance has
- * key_id, or -ENOENT. Today no hook is installed and no key exists; when
- * one is, a request whose MAC uses a known key still gets no reply until a
- * digest verifier is linked in (see check_mac() in ntp_server.c).
+ * key_id, or -ENOENT. Called once per request that carries a MAC, before
+ * the rate limit, so it must be cheap (a table scan, no EEPROM access).
  */
 typedef int (*ntp_key_lookup_fn)(void *ctx, uint32_t key_id, struct ntp_key *key);
+
+/* Clock hook: returns the served time now, NTP format (ntp_server_set_clock_now()). */
+typedef uint64_t (*ntp_clock_now_fn)(void *ctx);
 
 /* Internal: the mode 6 reply being sent in fragments. */
 struct ntp_control_pending {
@@ -233,6 +245,10 @@ struct ntp_server {
     struct ntp_info_cache info;
     ntp_key_lookup_fn key_lookup;
     void *key_ctx;
+    ntp_clock_now_fn clock_now;
+    void *clock_ctx;
+    /* What signing a basic reply takes, by algorithm, 2^-32 s; 0 until measured. */
+    uint32_t sign_cost_ts[NTP_KEY_ALGORITHMS];
     struct ntp_counters counters;
     struct acl acl;
     struct acl mgmt;
@@ -269,10 +285,14 @@ void ntp_server_note_clock_info(struct ntp_server *s, const struct ntp_clock_inf
  *   -EPROTONOSUPPORT  version 0 or 5..7
  *   -EOPNOTSUPP       mode 0 (but an NTPv1 client's), 2, 4, 5 or 7
  *   -EPROTO           MS-SNTP request (68 or 120 bytes, see ntp_server.c)
- *   -EPERM            MAC for a key the appliance lacks, or a crypto-NAK
+ *   -EPERM            MAC for a key the appliance lacks, a crypto-NAK, or a
+ *                     MAC under a known key whose digest is wrong
  *   -EBADMSG          malformed extension fields, or a mode 6 response
- *   -EACCES           refused by the access list (mode 6: management list)
+ *   -EACCES           refused by the access list (mode 6: management list),
+ *                     or no MAC from a subnet that must authenticate
  *   -EAGAIN           over the rate limit, not sampled for a KoD
+ * A request with a MAC under a known key is answered in out[0..47 + its
+ * MAC length]: with out_cap below that, -EINVAL (not counted).
  */
 int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                       const struct ntp_clock_info *ci, uint8_t *out, size_t out_cap,
@@ -376,6 +396,13 @@ int ntp_server_auth_require_get(const struct ntp_server *s, size_t index, struct
  * ctx is passed back to it.
  */
 void ntp_server_set_key_lookup(struct ntp_server *s, ntp_key_lookup_fn fn, void *ctx);
+
+/*
+ * Installs the clock hook a signed basic reply reads its transmit
+ * timestamp from (NULL, the default: the reply's receive timestamp is
+ * used). ctx is passed back to it.
+ */
+void ntp_server_set_clock_now(struct ntp_server *s, ntp_clock_now_fn fn, void *ctx);
 
 /* Copies the counters to *out. */
 void ntp_server_get_counters(const struct ntp_server *s, struct ntp_counters *out);

@@ -3,7 +3,7 @@
  * follows the header, access control, rate limiting and the reply.
  *
  * Relies on ntp_time.c for timestamps, acl.c and ratelimit.c for policy,
- * ntp_control.c for mode 6. The request is read, never written, and never
+ * ntp_auth.c for MACs, ntp_control.c for mode 6. The request is read, never written, and never
  * reaches the clock; its LI, stratum, poll, precision, root delay and
  * dispersion and reference timestamp are neither checked nor copied
  * (Windows sends LI 3, stratum 0, poll 17 and a 0xAAAAAAAA dispersion as a
@@ -19,7 +19,8 @@
  *    counted as auth.
  *  - 20 or 24 bytes, possibly after NTPv4 extension fields: a MAC (key id
  *    plus 16-byte MD5/AES-CMAC or 20-byte SHA1 digest). Its key id goes to
- *    the key lookup hook; an unknown key means no reply (auth).
+ *    the key lookup hook; an unknown key means no reply (auth), a known one
+ *    is checked and answered as below.
  *  - NTPv4: extension fields (RFC 7822 sec. 3: 16-bit type, 16-bit length,
  *    length >= 16 and a multiple of 4), skipped whatever their type, then
  *    nothing or a MAC as above. A length that is short, unaligned or runs
@@ -35,27 +36,72 @@
  *    controller. A 120-byte NTPv4 request made of valid extension fields
  *    only is served: the MS-SNTP authenticator cannot parse as one (its
  *    little-endian key id would have to make an extension length of 72).
+ *
+ * Authentication (symmetric keys: RFC 5905 sec. 7.3, RFC 8573; ntp_auth.h):
+ *  - Cheap checks first: mode, version, access list, the trailer's layout
+ *    and the key lookup, then the rate limit; only a request that passes
+ *    it, or is sampled for a KoD, costs a digest. A flood of forged MACs
+ *    costs what any flood costs.
+ *  - Known key, wrong digest (or a digest of another length than the key's
+ *    algorithm makes): silence, drop_bad_mac. Unknown key, a key the
+ *    lookup returns but ntp_auth_check_key() refuses, or a crypto-NAK:
+ *    silence, drop_auth. The server never sends a crypto-NAK: it is
+ *    unauthenticated by construction, so a client cannot act on it safely
+ *    (ntpd acting on them let a forged one bypass symmetric-key
+ *    authentication: CVE-2015-7871), and anyone can forge one for nothing.
+ *    chrony's server is silent too (ntp_core.c, NCR_ProcessRxUnknown():
+ *    a request that fails symmetric authentication is discarded).
+ *  - A good MAC: the reply, basic or interleaved, is signed with the same
+ *    key (replied_auth): the 48-byte header and a MAC as long as the
+ *    request's, so never larger than the request. A RATE KoD to such a
+ *    request is signed too, as chrony's NAU_GenerateResponseAuth() signs
+ *    whatever it answers: a client that authenticates discards an unsigned
+ *    reply, KoD or not, so an unsigned one would be wasted; KoDs are
+ *    sampled (ratelimit.h), which bounds the digests they cost.
+ *  - The transmit timestamp of a signed basic reply (and KoD) is in the
+ *    signed bytes, so the engine writes it itself before signing
+ *    (ntp_server_stamp_transmit()'s rules: fuzz, never before receive,
+ *    increasing): the clock hook read just before, plus what signing takes
+ *    under that algorithm, as chrony adds its KEY_GetAuthDelay(). That
+ *    duration is measured on every signed basic reply, from the clock read
+ *    to the end of the MAC, and kept as a running minimum: signing 48 bytes
+ *    takes the same instructions every time, and only an interrupt makes a
+ *    sample longer. A longer sample raises it by 1/16 of the excess, at
+ *    most 1/64 of itself, so that a sustained change is followed in a
+ *    hundred replies or so and no single sample moves it much; a clock step
+ *    between the two reads (a sample of 0 or over 10 ms) is no sample.
+ *    The first reply signed under an algorithm is signed twice, the first
+ *    time only to measure. What follows signing (the frame built around the
+ *    reply and copied into the MAC, a few microseconds) is not compensated;
+ *    interleaved mode carries the real departure.
+ *  - Subnets in the auth_required list: a time request without a MAC is
+ *    dropped (drop_unauth); one with a MAC is handled as above.
+ *  - MS-SNTP: unchanged (above). Mode 6: a MAC after a control message is
+ *    ignored and replies are never signed (ntp_control.c): read-only, and to
+ *    the management subnets only; ntpq signs only its write requests, which
+ *    are refused anyway.
  */
 #include "ntp/ntp.h"
 
 #include <errno.h>
 #include <string.h>
 
+#include "ntp/ntp_auth.h"
 #include "ntp/ntp_internal.h"
 #include "ntp/ntp_time.h"
 
 /* RFC 7822 sec. 3: an extension field is at least 16 bytes, in 4-byte words. */
 #define EF_MIN_LEN 16
 
-/* A MAC is a 4-byte key id plus a 16-byte (MD5, AES-CMAC) or 20-byte (SHA1) digest. */
-#define MAC_KEYID_LEN  4
-#define MAC_LEN_16     (MAC_KEYID_LEN + 16)
-#define MAC_LEN_20     (MAC_KEYID_LEN + 20)
-#define CRYPTO_NAK_LEN MAC_KEYID_LEN
+/* A crypto-NAK: a MAC's key id without a digest (MAC lengths: ntp_auth.h). */
+#define CRYPTO_NAK_LEN NTP_AUTH_KEYID_LEN
 
 /* [MS-SNTP] sec. 2.2 request sizes: authenticator, extended authenticator (2.2.3). */
 #define MSSNTP_AUTH_LEN     (NTP_HEADER_LEN + 4 + 16)
 #define MSSNTP_EXT_AUTH_LEN (NTP_HEADER_LEN + 72)
+
+/* A signing that seems to take longer is a clock step between the two reads: not a sample. */
+#define SIGN_COST_MAX_TS ((uint32_t)((1ull << 32) / 100u)) /* 10 ms */
 
 /* The backstep window in NTP timestamp units (2^-32 s). */
 #define TX_BACKSTEP_MAX_TS                                                                         \
@@ -63,9 +109,17 @@
 
 enum trailer_verdict {
     TRAILER_SERVE,
+    TRAILER_MAC, /* a MAC under a key the hook knows: check it */
     TRAILER_MSSNTP,
     TRAILER_AUTH,
     TRAILER_BAD_FORMAT,
+};
+
+/* A request's MAC under a known key. */
+struct mac_found {
+    size_t offset; /* of the key id: the digest covers data[0..offset-1] */
+    size_t len;    /* key id + digest */
+    struct ntp_key key;
 };
 
 uint32_t ntp_server_random(struct ntp_server *s)
@@ -95,26 +149,22 @@ static uint64_t fuzz_ts(struct ntp_server *s, uint64_t ts, int8_t precision_log2
     return (ts & ~mask) | (ntp_server_random(s) & mask);
 }
 
-/* Classifies the MAC at mac (see the top of this file). */
-static enum trailer_verdict check_mac(struct ntp_server *s, const uint8_t *mac, bool mssntp_len)
+/* Classifies the MAC at d + p, to the end (see the top of this file); fills *m for a known key. */
+static enum trailer_verdict check_mac(struct ntp_server *s, const uint8_t *d, size_t p, size_t len,
+                                      bool mssntp_len, struct mac_found *m)
 {
-    struct ntp_key key;
-    uint32_t key_id = ntp_get_be32(mac);
+    uint32_t key_id = ntp_get_be32(d + p);
 
-    if (s->key_lookup != NULL && s->key_lookup(s->key_ctx, key_id, &key) == 0) {
-        /*
-         * A key we hold, but no digest verifier is linked in yet: refuse
-         * rather than answer unauthenticated. When MD5/SHA1/CMAC land,
-         * verify here and reply with a MAC under the same key (48 + the
-         * same MAC length: still no larger than the request).
-         */
-        return TRAILER_AUTH;
+    if (s->key_lookup != NULL && s->key_lookup(s->key_ctx, key_id, &m->key) == 0) {
+        m->offset = p;
+        m->len = len - p;
+        return TRAILER_MAC;
     }
     return mssntp_len ? TRAILER_MSSNTP : TRAILER_AUTH;
 }
 
 static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t *d, size_t len,
-                                             uint8_t vn)
+                                             uint8_t vn, struct mac_found *m)
 {
     bool mssntp_len = len == MSSNTP_AUTH_LEN || len == MSSNTP_EXT_AUTH_LEN;
     size_t p = NTP_HEADER_LEN;
@@ -128,7 +178,7 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
         while (p < len) {
             size_t rem = len - p;
             /* RFC 7822 sec. 3 (updating RFC 5905 sec. 7.5): these lengths are a MAC. */
-            if (rem == CRYPTO_NAK_LEN || rem == MAC_LEN_16 || rem == MAC_LEN_20)
+            if (rem == CRYPTO_NAK_LEN || rem == NTP_AUTH_MAC_LEN_16 || rem == NTP_AUTH_MAC_LEN_20)
                 break;
             uint16_t ef_len = rem >= EF_MIN_LEN ? ntp_get_be16(d + p + 2) : 0;
             if (ef_len < EF_MIN_LEN || ef_len % 4 != 0 || ef_len > rem)
@@ -142,8 +192,8 @@ static enum trailer_verdict classify_trailer(struct ntp_server *s, const uint8_t
     size_t rem = len - p;
     if (rem == CRYPTO_NAK_LEN)
         return mssntp_len ? TRAILER_MSSNTP : TRAILER_AUTH;
-    if (rem == MAC_LEN_16 || rem == MAC_LEN_20)
-        return check_mac(s, d + p, mssntp_len);
+    if (rem == NTP_AUTH_MAC_LEN_16 || rem == NTP_AUTH_MAC_LEN_20)
+        return check_mac(s, d, p, len, mssntp_len, m);
     /* NTPv1..3 only: not a layout this server knows (NTPv2's 12-byte DES authenticator, ...). */
     return mssntp_len ? TRAILER_MSSNTP : TRAILER_SERVE;
 }
@@ -223,6 +273,12 @@ static void build_kod(struct ntp_server *s, const struct ntp_request *rq,
                     rq->rx_ts, ci->precision_log2, NULL, out);
 }
 
+/* Forward: ntp_server_handle()'s rare paths, apart from it (see there). */
+static int check_known_key(struct ntp_server *s, const struct mac_found *m, size_t out_cap);
+static int reply_kod(struct ntp_server *s, const struct ntp_request *rq,
+                     const struct ntp_clock_info *ci, uint8_t vn, uint8_t mode,
+                     const struct ntp_key *key, uint8_t *out, struct ntp_reply *rep);
+
 /*
  * True when the request asks for an interleaved reply and one can be
  * given: its originate timestamp is the receive timestamp of our last
@@ -236,6 +292,100 @@ static bool wants_interleaved(const struct ratelimit_entry *c, const uint8_t *d)
            ntp_time_get_ts(d + NTP_OFF_RECEIVE_TS) != ntp_time_get_ts(d + NTP_OFF_TRANSMIT_TS);
 }
 
+/* The served time now from the clock hook, or fallback without one. */
+static uint64_t clock_read(const struct ntp_server *s, uint64_t fallback)
+{
+    return s->clock_now != NULL ? s->clock_now(s->clock_ctx) : fallback;
+}
+
+/* Takes one measurement of what signing under algorithm took (see the top of this file). */
+static void learn_sign_cost(struct ntp_server *s, uint8_t algorithm, uint64_t took_ts)
+{
+    uint32_t *cost = &s->sign_cost_ts[algorithm];
+
+    if (took_ts == 0 || took_ts > SIGN_COST_MAX_TS)
+        return; /* no clock hook, or the clock stepped between the reads */
+    if (*cost == 0 || took_ts < *cost) {
+        *cost = (uint32_t)took_ts;
+    } else {
+        /* Up by 1/16 of the excess, but never by more than 1/64 of itself per sample. */
+        uint32_t rise = ((uint32_t)took_ts - *cost) / 16u;
+        uint32_t cap = *cost / 64u + 1u;
+        *cost += rise < cap ? rise : cap;
+    }
+}
+
+/*
+ * Appends the MAC under key to the 48-byte reply in out. A basic reply
+ * (is_stamped) first gets its transmit timestamp: the clock read now, plus
+ * what signing takes (fallback_ts, the receive time, without a clock hook).
+ * Returns 0 with *mac_len set, or ntp_auth_sign()'s error.
+ */
+static int sign_reply(struct ntp_server *s, const struct ntp_key *key, bool is_stamped,
+                      uint64_t fallback_ts, uint8_t *out, size_t *mac_len)
+{
+    if (!is_stamped)
+        return ntp_auth_sign(key, out, NTP_HEADER_LEN, mac_len);
+    /* The first signature under an algorithm only measures the cost; the second is sent. */
+    int passes = s->sign_cost_ts[key->algorithm] == 0 && s->clock_now != NULL ? 2 : 1;
+    int err = 0;
+    for (int i = 0; i < passes && err == 0; i++) {
+        uint64_t t0 = clock_read(s, fallback_ts);
+        ntp_server_stamp_transmit(s, out, t0 + s->sign_cost_ts[key->algorithm]);
+        err = ntp_auth_sign(key, out, NTP_HEADER_LEN, mac_len);
+        learn_sign_cost(s, key->algorithm, clock_read(s, fallback_ts) - t0);
+    }
+    return err;
+}
+
+/*
+ * A MAC under a key the hook knows: what can be checked without a digest.
+ * Returns 0, -EPERM (counted: a key that cannot be used as auth, a digest
+ * of another length than its algorithm's as a bad MAC), or -EINVAL when
+ * out_cap has no room for the signed reply (not counted). Out of line, as
+ * reply_kod(): the common path keeps its registers.
+ */
+static __attribute__((noinline)) int check_known_key(struct ntp_server *s,
+                                                     const struct mac_found *m, size_t out_cap)
+{
+    if (ntp_auth_check_key(&m->key) != 0) {
+        s->counters.drop_auth++; /* held, but unusable: as if unknown */
+        return -EPERM;
+    }
+    if (m->len != NTP_AUTH_KEYID_LEN + ntp_auth_digest_len(m->key.algorithm)) {
+        s->counters.drop_bad_mac++; /* a digest no key of that algorithm makes */
+        return -EPERM;
+    }
+    if (out_cap < NTP_HEADER_LEN + m->len) {
+        s->counters.received--;
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Writes the RATE KoD to rq, signed under key (NULL: unsigned). Returns 0 with *rep filled. */
+static __attribute__((noinline)) int reply_kod(struct ntp_server *s, const struct ntp_request *rq,
+                                               const struct ntp_clock_info *ci, uint8_t vn,
+                                               uint8_t mode, const struct ntp_key *key,
+                                               uint8_t *out, struct ntp_reply *rep)
+{
+    struct echo e;
+    size_t mac_len = 0;
+
+    e.poll = rq->data[NTP_OFF_POLL];
+    memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
+    build_kod(s, rq, ci, vn, mode, &e, out);
+    if (key != NULL && sign_reply(s, key, true, rq->rx_ts, out, &mac_len) != 0) {
+        s->counters.drop_auth++; /* cannot happen: the key has just verified */
+        return -EPERM;
+    }
+    s->counters.kod_sent++;
+    rep->len = NTP_HEADER_LEN + mac_len;
+    rep->stamp_tx = key == NULL;
+    rep->is_signed = key != NULL;
+    return 0;
+}
+
 int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                       const struct ntp_clock_info *ci, uint8_t *out, size_t out_cap,
                       struct ntp_reply *rep)
@@ -246,6 +396,7 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     rep->len = 0;
     rep->stamp_tx = false;
     rep->is_interleaved = false;
+    rep->is_signed = false;
     rep->more_fragments = false;
     s->counters.received++;
 
@@ -297,8 +448,22 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         return -EACCES;
     }
 
-    switch (classify_trailer(s, rq->data, rq->len, vn)) {
-    case TRAILER_SERVE: break;
+    struct mac_found mac;
+    size_t rq_mac_len = 0; /* the request's MAC under a known key, 0 for none */
+    switch (classify_trailer(s, rq->data, rq->len, vn, &mac)) {
+    case TRAILER_SERVE:
+        if (!acl_is_empty(&s->auth_required) && acl_is_allowed(&s->auth_required, rq->src_ip)) {
+            s->counters.drop_unauth++;
+            return -EACCES;
+        }
+        break;
+    case TRAILER_MAC: {
+        int err = check_known_key(s, &mac, out_cap);
+        if (err != 0)
+            return err;
+        rq_mac_len = mac.len;
+        break;
+    }
     case TRAILER_MSSNTP: s->counters.drop_mssntp++; return -EPROTO;
     case TRAILER_AUTH: s->counters.drop_auth++; return -EPERM;
     case TRAILER_BAD_FORMAT:
@@ -308,18 +473,22 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     uint8_t reply_mode = mode == NTP_MODE_CLIENT ? NTP_MODE_SERVER : NTP_MODE_SYM_PASSIVE;
     struct echo e;
     e.poll = rq->data[NTP_OFF_POLL];
-    switch (ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s))) {
-    case RATELIMIT_PASS: break;
-    case RATELIMIT_KOD:
-        memcpy(e.origin, rq->data + NTP_OFF_TRANSMIT_TS, 8);
-        build_kod(s, rq, ci, vn, reply_mode, &e, out);
-        s->counters.kod_sent++;
-        rep->len = NTP_HEADER_LEN;
-        rep->stamp_tx = true;
-        return 0;
-    case RATELIMIT_DROP:
-    default: s->counters.drop_ratelimit++; return -EAGAIN;
+    enum ratelimit_verdict rl =
+        ratelimit_check(&s->rl, rq->src_ip, rq->mono_ms, ntp_server_random(s));
+    if (rl != RATELIMIT_PASS && rl != RATELIMIT_KOD) {
+        s->counters.drop_ratelimit++;
+        return -EAGAIN;
     }
+    /* Past the rate limit: worth a digest. Before out is written (it may be the request). */
+    if (rq_mac_len != 0 &&
+        ntp_auth_verify(&mac.key, rq->data, mac.offset, rq->data + mac.offset + NTP_AUTH_KEYID_LEN,
+                        mac.len - NTP_AUTH_KEYID_LEN) != 0) {
+        s->counters.drop_bad_mac++;
+        return -EPERM;
+    }
+    if (rl == RATELIMIT_KOD)
+        return reply_kod(s, rq, ci, vn, reply_mode, rq_mac_len != 0 ? &mac.key : NULL, out, rep);
+    size_t mac_len = 0;
 
     struct ratelimit_entry *client = ratelimit_last_entry(&s->rl);
     bool interleaved = wants_interleaved(client, rq->data);
@@ -333,6 +502,10 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                                  w->root_disp_short, s->refid, w->ref_ts, &e, rq->rx_ts,
                                  ci->precision_log2, interleaved ? &tx_ts : NULL, out);
     client->xl_tx_ts = 0; /* until this reply has left (ntp_server_transmit_time) */
+    if (rq_mac_len != 0 && sign_reply(s, &mac.key, !interleaved, rq->rx_ts, out, &mac_len) != 0) {
+        s->counters.drop_auth++; /* cannot happen: the key has just verified */
+        return -EPERM;
+    }
     if (reply_mode == NTP_MODE_SERVER)
         s->counters.replied_mode4++;
     else
@@ -340,9 +513,12 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
     s->counters.replied_version[vn - 1]++;
     if (interleaved)
         s->counters.replied_interleaved++;
-    rep->len = NTP_HEADER_LEN;
-    rep->stamp_tx = !interleaved;
+    if (rq_mac_len != 0)
+        s->counters.replied_auth++;
+    rep->len = NTP_HEADER_LEN + mac_len;
+    rep->stamp_tx = !interleaved && rq_mac_len == 0;
     rep->is_interleaved = interleaved;
+    rep->is_signed = rq_mac_len != 0;
     return 0;
 }
 
@@ -528,6 +704,12 @@ void ntp_server_set_key_lookup(struct ntp_server *s, ntp_key_lookup_fn fn, void 
 {
     s->key_lookup = fn;
     s->key_ctx = ctx;
+}
+
+void ntp_server_set_clock_now(struct ntp_server *s, ntp_clock_now_fn fn, void *ctx)
+{
+    s->clock_now = fn;
+    s->clock_ctx = ctx;
 }
 
 void ntp_server_get_counters(const struct ntp_server *s, struct ntp_counters *out)

@@ -4,17 +4,26 @@
  * promises checked on every one.
  *
  * Input: a 7-byte setup (clock status, rate limit, access list,
- * management subnet, key hook), then records, each a 4-byte head (source
- * address and port choice, milliseconds to advance, output buffer size)
- * and a 2-byte length before the datagram's bytes. A record can be a
- * flood: the datagram sent from that many addresses in turn, which fills
- * the rate limiter's table past its size.
+ * management subnet, key hook, subnets that must authenticate), then
+ * records, each a 4-byte head (source address and port choice,
+ * milliseconds to advance, output buffer size and whether the harness
+ * signs the datagram) and a 2-byte length before the datagram's bytes. A
+ * record can be a flood: the datagram sent from that many addresses in
+ * turn, which fills the rate limiter's table past its size.
+ *
+ * Keys: the hook knows every key id divisible by 3, its algorithm by id
+ * (MD5, SHA-1, AES-128-CMAC, or one no MAC exists for), its secret made
+ * from the id. A fuzzer cannot guess a digest, so the harness signs a
+ * datagram itself when the record says so (the whole datagram is the
+ * message, the MAC appended), or signs it and spoils one digest byte: the
+ * engine's MAC path, signing included, runs on fuzzed requests.
  *
  * Invariants:
  *  - every datagram counted in received and in exactly one other counter;
  *  - no reply to mode 7, ever; no reply to a mode other than 1, 3, 6 and
  *    NTPv1's mode 0 (from a port other than 123);
- *  - a time reply is a valid 48-byte header, no larger than its request:
+ *  - a time reply is a valid 48-byte header, or a signed one (below), no
+ *    larger than its request:
  *    mode 4 (to modes 3 and NTPv1's 0) or 2 (to mode 1), the request's
  *    version, its transmit timestamp as originate, stratum 0 only in a
  *    RATE kiss, LI 3 and stratum 16 while the clock is not trusted; none
@@ -23,9 +32,17 @@
  *    of the request's version, opcode and sequence; an error response is
  *    12 bytes; data fragments are contiguous from offset 0, at most 468
  *    bytes, padded to 32-bit words, M set on all but the last;
+ *  - a reply is signed only to a request whose trailing MAC verifies under
+ *    a usable key the hook knows: 48 bytes and a MAC of that length, key id
+ *    and key, that verifies, its transmit timestamp never before its
+ *    receive timestamp; a request of exactly the header and a good MAC
+ *    that gets a time reply gets a signed one; no unsigned time reply to a
+ *    subnet that must authenticate;
  *  - nothing is written to the output past the reply, nor anything at all
  *    without one; the transmit stamp changes bytes 40..47 only and is
  *    never before the receive timestamp;
+ *  - only a request with a known key's MAC and an output buffer too small
+ *    for the signed reply is refused as bad arguments (and not counted);
  *  - the busiest-clients list is sorted, busiest first, and no longer
  *    than asked or than the clients seen.
  */
@@ -34,6 +51,7 @@
 
 #include "fuzz_util.h"
 #include "ntp/ntp.h"
+#include "ntp/ntp_auth.h"
 #include "ntp/ntp_internal.h"
 #include "ntp/ntp_time.h"
 
@@ -41,12 +59,15 @@
 #define SENTINEL   0xA5u
 #define MGMT_NET   0x0A000200u /* 10.0.2.0/24 */
 #define DENIED_NET 0xC0A80000u /* 192.168.0.0/16 */
+#define AUTH_NET   0x0A000000u /* 10.0.0.0/8: sources 0 and 1 */
 #define APP_TOP    5           /* what status asks for */
 
 static struct ntp_server srv;
 static uint8_t out[OUT_MAX];
+static uint8_t signed_dgram[OUT_MAX + NTP_AUTH_MAC_MAX];
+static uint64_t clock_ts; /* what the clock hook reads; each read moves it on 10 us */
 
-/* The key hook "knows" every key id divisible by 3. */
+/* Keys the hook knows: ids divisible by 3. Algorithm by id, the secret made from it. */
 static int key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
 {
     (void)ctx;
@@ -55,16 +76,71 @@ static int key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
     }
     memset(key, 0, sizeof(*key));
     key->key_id = key_id;
-    key->secret_len = 16;
+    key->algorithm = (uint8_t)((key_id / 3u) % 4u); /* 3: no such algorithm, unusable */
+    key->secret_len = key->algorithm == NTP_KEY_AES128_CMAC ? 16 : (uint8_t)(1u + key_id % 32u);
+    for (unsigned i = 0; i < key->secret_len; i++) {
+        key->secret[i] = (uint8_t)(key_id * 7u + i);
+    }
     return 0;
+}
+
+/* The keys the harness signs with, by the record's sign selector 4..7 (7: the digest spoilt). */
+static const uint32_t sign_key_ids[4] = { 12, 3, 6, 6 }; /* MD5, SHA-1, CMAC, CMAC */
+
+static uint64_t clock_now(void *ctx)
+{
+    (void)ctx;
+    clock_ts += 42950; /* 10 us */
+    return clock_ts;
 }
 
 static uint32_t fates(const struct ntp_counters *c)
 {
     return c->replied_mode2 + c->replied_mode4 + c->kod_sent + c->drop_short + c->drop_bad_mode +
-           c->drop_bad_version + c->drop_mssntp + c->drop_auth + c->drop_bad_format + c->drop_acl +
-           c->drop_ratelimit + c->ctl_answered + c->ctl_errors + c->ctl_refused +
-           c->ctl_ratelimited;
+           c->drop_bad_version + c->drop_mssntp + c->drop_auth + c->drop_bad_mac + c->drop_unauth +
+           c->drop_bad_format + c->drop_acl + c->drop_ratelimit + c->ctl_answered + c->ctl_errors +
+           c->ctl_refused + c->ctl_ratelimited;
+}
+
+/*
+ * The length of the MAC a time request ends in that verifies under a
+ * usable key the hook knows (NTP_AUTH_KEYID_LEN + 16 or 20), or 0.
+ */
+static size_t good_mac_len(const struct ntp_request *rq)
+{
+    for (size_t mac_len = NTP_AUTH_MAC_LEN_16; mac_len <= NTP_AUTH_MAC_LEN_20; mac_len += 4) {
+        if (rq->len < NTP_HEADER_LEN + mac_len) {
+            continue;
+        }
+        const uint8_t *mac = rq->data + rq->len - mac_len;
+        struct ntp_key key;
+        if (key_lookup(NULL, ntp_get_be32(mac), &key) == 0 &&
+            ntp_auth_verify(&key, rq->data, rq->len - mac_len, mac + NTP_AUTH_KEYID_LEN,
+                            mac_len - NTP_AUTH_KEYID_LEN) == 0) {
+            return mac_len;
+        }
+    }
+    return 0;
+}
+
+/* The reply's MAC: the request's key id and length, verifying under that key. */
+static void check_signature(const struct ntp_request *rq, const struct ntp_reply *rep,
+                            size_t mac_len)
+{
+    FUZZ_CHECK(mac_len != 0, "a signed reply to a request without a good MAC");
+    FUZZ_CHECK(rep->len == NTP_HEADER_LEN + mac_len, "signed reply of %zu bytes, MAC %zu", rep->len,
+               mac_len);
+    FUZZ_CHECK(!rep->stamp_tx, "a signed reply left to be stamped");
+    FUZZ_CHECK(memcmp(out + NTP_HEADER_LEN, rq->data + rq->len - mac_len, 4) == 0,
+               "reply key id is not the request's");
+    struct ntp_key key;
+    FUZZ_CHECK(key_lookup(NULL, ntp_get_be32(out + NTP_HEADER_LEN), &key) == 0, "key vanished");
+    FUZZ_CHECK(ntp_auth_verify(&key, out, NTP_HEADER_LEN, out + NTP_HEADER_LEN + 4, mac_len - 4) ==
+                   0,
+               "the reply's MAC does not verify");
+    FUZZ_CHECK((int64_t)(ntp_time_get_ts(out + NTP_OFF_TRANSMIT_TS) -
+                         ntp_time_get_ts(out + NTP_OFF_RECEIVE_TS)) >= 0,
+               "signed transmit before receive");
 }
 
 static bool is_untouched(size_t from, size_t to)
@@ -85,9 +161,19 @@ static void check_time_reply(const struct ntp_request *rq, const struct ntp_repl
     uint8_t r_li = out[0] >> 6, r_vn = (out[0] >> 3) & 7, r_mode = out[0] & 7;
 
     FUZZ_CHECK(!is_acl_refused, "time reply to a source the access list refuses");
-    FUZZ_CHECK(rep->len == NTP_HEADER_LEN, "time reply of %zu bytes", rep->len);
     FUZZ_CHECK(rep->len <= rq->len, "reply %zu larger than request %zu", rep->len, rq->len);
-    FUZZ_CHECK(rep->stamp_tx && !rep->more_fragments, "time reply flags");
+    FUZZ_CHECK(!rep->more_fragments && !rep->is_interleaved, "time reply flags");
+    size_t mac_len = good_mac_len(rq);
+    if (rep->is_signed) {
+        check_signature(rq, rep, mac_len);
+    } else {
+        FUZZ_CHECK(rep->len == NTP_HEADER_LEN && rep->stamp_tx, "time reply of %zu bytes",
+                   rep->len);
+        FUZZ_CHECK(!acl_is_allowed(&srv.auth_required, rq->src_ip),
+                   "unsigned time reply to a subnet that must authenticate");
+        FUZZ_CHECK(rq->len != NTP_HEADER_LEN + mac_len || mac_len == 0,
+                   "an unsigned reply to a request with a good MAC");
+    }
     FUZZ_CHECK(mode == NTP_MODE_CLIENT || mode == NTP_MODE_SYM_ACTIVE ||
                    (mode == NTP_MODE_RESERVED && vn == 1 && rq->src_port != NTP_PORT),
                "time reply to mode %u version %u", mode, vn);
@@ -107,7 +193,8 @@ static void check_time_reply(const struct ntp_request *rq, const struct ntp_repl
         FUZZ_CHECK(out[NTP_OFF_STRATUM] >= 1 && out[NTP_OFF_STRATUM] <= 15, "stratum %u",
                    out[NTP_OFF_STRATUM]);
     }
-    FUZZ_CHECK(memcmp(out + NTP_OFF_TRANSMIT_TS, out + NTP_OFF_RECEIVE_TS, 8) == 0,
+    FUZZ_CHECK(rep->is_signed ||
+                   memcmp(out + NTP_OFF_TRANSMIT_TS, out + NTP_OFF_RECEIVE_TS, 8) == 0,
                "provisional transmit is not the receive timestamp");
 }
 
@@ -168,9 +255,19 @@ static void serve_one(const struct ntp_request *rqp, const struct ntp_clock_info
     ntp_server_get_counters(&srv, &before);
     memset(out, SENTINEL, sizeof(out));
     struct ntp_reply rep;
+    clock_ts = ntp_time_ts_from_unix_ns(tx_ns);
     int ret = ntp_server_handle(&srv, &rq, ci, out, out_cap, &rep);
     ntp_server_get_counters(&srv, &after);
 
+    if (ret == -EINVAL) {
+        /* Only a known key's MAC with no room for the signed reply; neither counted nor written. */
+        FUZZ_CHECK(out_cap < NTP_HEADER_LEN + NTP_AUTH_MAC_MAX && len > NTP_HEADER_LEN,
+                   "-EINVAL for a %zu-byte datagram, cap %zu", len, out_cap);
+        FUZZ_CHECK(after.received == before.received && fates(&after) == fates(&before),
+                   "refused arguments counted");
+        FUZZ_CHECK(is_untouched(0, sizeof(out)), "output written for refused arguments");
+        return;
+    }
     FUZZ_CHECK(after.received == before.received + 1u, "not counted as received");
     FUZZ_CHECK(fates(&after) == fates(&before) + 1u, "counted in %u fates",
                fates(&after) - fates(&before));
@@ -185,7 +282,12 @@ static void serve_one(const struct ntp_request *rqp, const struct ntp_clock_info
     if (mode != NTP_MODE_CONTROL) {
         check_time_reply(&rq, &rep, ci, is_acl_refused);
         FUZZ_CHECK(is_untouched(rep.len, sizeof(out)), "written past the time reply");
-        check_stamp(&rep, tx_ns);
+        FUZZ_CHECK(after.replied_auth - before.replied_auth ==
+                       (rep.is_signed && out[NTP_OFF_STRATUM] != 0 ? 1u : 0u),
+                   "replied_auth counts what was not a signed reply");
+        if (rep.stamp_tx) {
+            check_stamp(&rep, tx_ns);
+        }
         return;
     }
     FUZZ_CHECK(is_mgmt, "mode 6 answered outside the management subnet");
@@ -219,10 +321,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_in in = { data, size };
     uint8_t flags = fuzz_u8(&in);
+    uint8_t prec = fuzz_u8(&in);
     struct ntp_clock_info ci = {
         .synced = (flags & 1u) != 0,
         .leap = (uint8_t)((flags >> 1) & 3u),
-        .precision_log2 = (int8_t)(-(int)(fuzz_u8(&in) % 40u)),
+        .precision_log2 = (int8_t)(-(int)((prec & 0x7Fu) % 40u)),
         .ref_ns = (int64_t)(fuzz_u32(&in) & 0x7FFFFFFFu) * 1000000000LL,
         .root_disp_us = 0,
     };
@@ -249,6 +352,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (flags & 0x40u) {
         ntp_server_set_key_lookup(&srv, key_lookup, NULL);
     }
+    ntp_server_set_clock_now(&srv, clock_now, NULL);
+    if (prec & 0x80u) {
+        (void)ntp_server_auth_require_add(&srv, AUTH_NET, 8);
+    }
     if (flags & 0x80u) {
         (void)ntp_server_set_stratum(&srv, 15);
     }
@@ -261,6 +368,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint16_t cap_sel = fuzz_u16(&in);
         const uint8_t *dgram;
         size_t len = fuzz_bytes(&in, fuzz_u16(&in) % (OUT_MAX + 1u), &dgram);
+        unsigned sign = cap_sel >> 13; /* 4..7: the harness signs it (7: badly) */
+        if (sign >= 4u) {
+            struct ntp_key key;
+            size_t mac_len = 0;
+            (void)key_lookup(NULL, sign_key_ids[sign - 4u], &key);
+            memcpy(signed_dgram, dgram, len);
+            FUZZ_CHECK(ntp_auth_sign(&key, signed_dgram, len, &mac_len) == 0, "harness signing");
+            if (sign == 7u) {
+                signed_dgram[len + NTP_AUTH_KEYID_LEN + advance % 16u] ^= (uint8_t)(1u + head);
+            }
+            dgram = signed_dgram;
+            len += mac_len;
+        }
 
         static const uint32_t sources[4] = { 0x0A000202u, 0x0A000305u, 0xC0A80101u, 0x08080808u };
         struct ntp_request rq = {
@@ -271,7 +391,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .rx_ts = ntp_time_ts_from_unix_ns(rx_ns),
             .mono_ms = mono_ms,
         };
-        size_t out_cap = NTP_HEADER_LEN + cap_sel % (OUT_MAX - NTP_HEADER_LEN + 1u);
+        size_t out_cap = NTP_HEADER_LEN + (cap_sel & 0x1FFFu) % (OUT_MAX - NTP_HEADER_LEN + 1u);
         int64_t tx_ns = rx_ns + (int64_t)(head >> 4) * 1000 - 8000;
         if (head & 0x80u) {
             /* a flood: from `advance` addresses in turn, all in the same millisecond */

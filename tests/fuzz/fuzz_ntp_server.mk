@@ -1,1 +1,1 @@
-FUZZ_SRCS_fuzz_ntp_server := firmware/ntp/ntp_server.c firmware/ntp/ntp_control.c firmware/ntp/ntp_time.c firmware/ntp/ratelimit.c firmware/ntp/acl.c
+FUZZ_SRCS_fuzz_ntp_server := firmware/ntp/ntp_server.c firmware/ntp/ntp_auth.c firmware/ntp/ntp_control.c firmware/ntp/ntp_time.c firmware/ntp/ratelimit.c firmware/ntp/acl.c $(MBEDTLS_FUZZ_LIB)

@@ -43,17 +43,22 @@ def ntp_requests():
 
 # ------------------------------------------------------------ ntp server --
 
-def ntp_setup(flags, rl=0, precision=20):
+def ntp_setup(flags, rl=0, precision=20, auth_required=False):
     # flags: 1 synced, 2-4 leap, 8 deny 192.168/16, 0x10 allow 10/8 only,
-    # 0x20 management 10.0.2.0/24, 0x40 key hook, 0x80 stratum 15
-    return struct.pack("!BBIB", flags, precision, 1764096900, rl)
+    # 0x20 management 10.0.2.0/24, 0x40 key hook, 0x80 stratum 15;
+    # precision's bit 7: 10.0.0.0/8 must authenticate
+    return struct.pack("!BBIB", flags, precision | (0x80 if auth_required else 0), 1764096900, rl)
 
 
-def ntp_record(dgram, head=0, advance=250, cap=1452):
+# The harness signs a record's datagram when its cap's top 3 bits say so.
+SIGN_MD5, SIGN_SHA1, SIGN_CMAC, SIGN_CMAC_SPOILT = 4, 5, 6, 7
+
+
+def ntp_record(dgram, head=0, advance=250, cap=1452, sign=0):
     # head: bits 0-1 source (10.0.2.2, 10.0.3.5, 192.168.1.1, 8.8.8.8),
     # bit 2 source port 123, bit 3 advance in seconds, bit 7 a flood from
     # `advance` + 1 addresses
-    return struct.pack("!BBHH", head, advance, cap, len(dgram)) + dgram
+    return struct.pack("!BBHH", head, advance, cap | sign << 13, len(dgram)) + dgram
 
 
 def mode6_readvar(names, seq=1, vn=2):
@@ -71,6 +76,22 @@ def ntp_corpus(r):
     auth = ["req_mssntp_68", "req_mssntp_120", "req_v4_mac_sha1", "req_v4_mac_md5",
             "req_v4_ef_mac", "req_crypto_nak"]
     write("fuzz_ntp_server", "auth", ntp_setup(0x61) + b"".join(ntp_record(r[n]) for n in auth))
+    # Requests the harness signs with each algorithm, once badly; from a subnet that must
+    # authenticate (sources 0, 1) and from one that need not (2); a buffer too small to sign in.
+    signed = [ntp_record(r["req_chrony"], sign=SIGN_MD5), ntp_record(r["req_ntpd"], sign=SIGN_SHA1),
+              ntp_record(r["req_chrony"], head=1, sign=SIGN_CMAC),
+              ntp_record(r["req_v4_ef"], sign=SIGN_CMAC),
+              ntp_record(r["req_win_mode1_first"], head=2, sign=SIGN_SHA1),
+              ntp_record(r["req_chrony"], sign=SIGN_CMAC_SPOILT),
+              ntp_record(r["req_chrony"]), ntp_record(r["req_chrony"], head=2),
+              ntp_record(r["req_chrony"], sign=SIGN_SHA1, cap=20)]
+    write("fuzz_ntp_server", "auth-signed",
+          ntp_setup(0x61, auth_required=True) + b"".join(signed))
+    # Over the rate limit with a good MAC: signed KoDs (leak 0), then a spoilt MAC.
+    write("fuzz_ntp_server", "auth-kod",
+          ntp_setup(0x41, rl=0x1F) +
+          b"".join(ntp_record(r["req_chrony"], advance=0, sign=SIGN_CMAC) for _ in range(6)) +
+          ntp_record(r["req_chrony"], advance=0, sign=SIGN_CMAC_SPOILT))
     write("fuzz_ntp_server", "mode6",
           ntp_setup(0x21) + ntp_record(r["req_ntpq_rv"], cap=100) +
           ntp_record(r["req_ntpq_rv_named"]) + ntp_record(r["req_ntpq_readstat"]) +

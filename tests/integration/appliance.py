@@ -385,7 +385,9 @@ def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
     Tries again on silence because QEMU's user network drops the very first
     datagram to a guest it has not resolved yet. Every try carries its own
     transmit timestamp (a given packet is sent as it is the first time, with
-    bytes 40..47 restamped on later tries), and only a reply whose originate
+    bytes 40..47 restamped on later tries; a callable packet(t1) builds each
+    try around its send time, for a request that restamping would spoil,
+    such as a signed one), and only a reply whose originate
     timestamp is that try's transmit (or, for an interleaved request, its
     receive field) is taken: a late reply to an earlier try is discarded,
     never returned with this try's send time. Reply.sent is the request the
@@ -395,6 +397,8 @@ def query(port, packet=None, timeout=1.0, tries=5, host="127.0.0.1"):
             t1 = time.time()
             if packet is None:
                 pkt = build_request(xmt_ts=unix_to_ntp(t1))
+            elif callable(packet):
+                pkt = packet(t1)
             elif attempt == 0 or len(packet) < 48:
                 pkt = packet
             else:

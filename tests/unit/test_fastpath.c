@@ -174,24 +174,28 @@ static void test_leaves_the_rest_to_lwip(void **unused)
 static void test_reply_in_place(void **unused)
 {
     (void)unused;
-    for (uint8_t seed = 0; seed < 50; seed++) {
+    /* A basic reply (48 bytes), and signed ones: a 16-byte digest (68), a 20-byte one (72). */
+    static const size_t payloads[] = { FASTPATH_REPLY_PAYLOAD, 68, FASTPATH_REPLY_PAYLOAD_MAX };
+    for (uint8_t seed = 0; seed < 60; seed++) {
+        size_t pay = payloads[seed % 3u];
         size_t len;
-        uint8_t *f = request(48u + 4u * (seed % 5u), seed, &len);
+        uint8_t *f = request(pay + 4u * (seed % 5u), seed, &len);
         struct fastpath_udp u;
         assert_int_equal(fastpath_parse(f, len, &self, 123, &u), 0);
-        /* The engine writes a 48-byte reply over the request. */
-        for (unsigned i = 0; i < FASTPATH_REPLY_PAYLOAD; i++) {
+        /* The engine writes its reply over the request. */
+        for (unsigned i = 0; i < pay; i++) {
             u.payload[i] = (uint8_t)(0x80u + seed + i * 7u);
         }
         struct fastpath_reply r;
-        fastpath_reply(f, &u, &self, (uint16_t)(0x1200u + seed), &r);
-        assert_int_equal(r.len, 90);
+        fastpath_reply(f, &u, &self, (uint16_t)(0x1200u + seed), pay, &r);
+        size_t flen = 42u + pay;
+        assert_int_equal(r.len, flen);
         assert_memory_equal(f, peer_mac, 6);
         assert_memory_equal(f + 6, our_mac, 6);
         assert_int_equal(be16(f + 12), 0x0800);
         uint8_t *ip = f + 14;
         assert_int_equal(ip[0], 0x45);
-        assert_int_equal(be16(ip + 2), 76);
+        assert_int_equal(be16(ip + 2), 28u + pay);
         assert_int_equal(be16(ip + 4), 0x1200u + seed);
         assert_int_equal(be16(ip + 6), 0);
         assert_int_equal(ip[8], FASTPATH_TTL);
@@ -201,13 +205,13 @@ static void test_reply_in_place(void **unused)
         assert_int_equal(sum16(ip, 20, 0), 0xFFFF);
         assert_int_equal(be16(ip + 20), 123);
         assert_int_equal(be16(ip + 22), 50000);
-        assert_int_equal(be16(ip + 24), 56);
+        assert_int_equal(be16(ip + 24), 8u + pay);
         assert_int_equal(udp_sum(ip), 0xFFFF);
         assert_true(be16(ip + 26) != 0);
         /* The base: the sum with the stamp (the last 8 bytes) and the field taken out. */
-        uint8_t copy[90];
-        memcpy(copy, f, 90);
-        memset(copy + 82, 0, 8);
+        uint8_t copy[42 + FASTPATH_REPLY_PAYLOAD_MAX];
+        memcpy(copy, f, flen);
+        memset(copy + flen - 8u, 0, 8);
         copy[40] = copy[41] = 0;
         assert_int_equal(r.csum_base, udp_sum(copy + 14));
         /* and the reply parses as a datagram to the peer's port 50000 (as the peer sees it). */

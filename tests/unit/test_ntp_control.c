@@ -269,11 +269,12 @@ static void test_readvar_all(void **state)
         "replied_mode2", "replied_mode4",   "replied_v1",   "replied_v2",     "replied_v3",
         "replied_v4",    "drop_short",      "drop_mode",    "drop_version",   "drop_mssntp",
         "drop_auth",     "drop_format",     "drop_acl",     "drop_ratelimit", "ctl_errors",
-        "ctl_refused",   "ctl_ratelimited", "rl_evictions", "replied_xleave",
+        "ctl_refused",   "ctl_ratelimited", "rl_evictions", "replied_xleave", "replied_auth",
+        "drop_bad_mac",  "drop_unauth",
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         assert_var_u32(&res, names[i], 0);
-    assert_int_equal(count_vars(&res), 33);
+    assert_int_equal(count_vars(&res), 36);
 
     struct ntp_counters c;
     ntp_server_get_counters(&srv, &c);
@@ -437,7 +438,7 @@ static void test_text_fits_with_largest_values(void **state)
     ci.precision_log2 = -128;
     query(MGMT_IP, req_ntpq_rv, sizeof(req_ntpq_rv), &ci, 512, UINT64_C(4294967295000), &res);
     assert_int_equal(res.rc, 0);
-    assert_int_equal(count_vars(&res), 33); /* nothing dropped for want of room */
+    assert_int_equal(count_vars(&res), 36); /* nothing dropped for want of room */
     assert_true(res.text_len < NTP_CONTROL_TEXT_MAX);
     assert_var(&res, "received", "4294967295");
     assert_var(&res, "rootdisp", "4294967.295");

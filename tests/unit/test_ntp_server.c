@@ -483,7 +483,7 @@ static void test_key_lookup_hook(void **state)
 
     ntp_server_set_key_lookup(&srv, fake_key_lookup, &log);
 
-    /* Key 7 is known: a real MAC, not MS-SNTP; without a verifier it is refused. */
+    /* Key 7 is known: a real MAC, not MS-SNTP, whose made-up digest does not verify. */
     expect_drop(req_v4_mac_md5, sizeof(req_v4_mac_md5), -EPERM);
     assert_int_equal(log.calls, 1);
     assert_int_equal(log.last_key_id, 7);
@@ -503,7 +503,8 @@ static void test_key_lookup_hook(void **state)
     assert_int_equal(log.calls, 3);
 
     ntp_server_get_counters(&srv, &c);
-    assert_int_equal(c.drop_auth, 2);
+    assert_int_equal(c.drop_bad_mac, 1);
+    assert_int_equal(c.drop_auth, 1);
     assert_int_equal(c.drop_mssntp, 1);
 }
 
@@ -814,8 +815,9 @@ static void test_counters_partition(void **state)
     ntp_server_get_counters(&srv, &c);
     uint32_t fates = c.replied_mode2 + c.replied_mode4 + c.kod_sent + c.drop_short +
                      c.drop_bad_mode + c.drop_bad_version + c.drop_mssntp + c.drop_auth +
-                     c.drop_bad_format + c.drop_acl + c.drop_ratelimit + c.ctl_answered +
-                     c.ctl_errors + c.ctl_refused + c.ctl_ratelimited;
+                     c.drop_bad_mac + c.drop_unauth + c.drop_bad_format + c.drop_acl +
+                     c.drop_ratelimit + c.ctl_answered + c.ctl_errors + c.ctl_refused +
+                     c.ctl_ratelimited;
     assert_int_equal(c.received, 280);
     assert_int_equal(fates, 280);
     assert_int_equal(c.replied_mode4, 2);

@@ -10,7 +10,11 @@
  * Each scenario runs the same driver the lwIP glue runs per datagram
  * (firmware/net/ntp_udp.c): arrival ticks -> NTP, ntp_server_handle(), and
  * for a reply ticks -> NTP and ntp_server_stamp_transmit(), then the mode 6
- * fragments. A loop with an empty driver is measured as well and
+ * fragments. A signed reply is stamped inside ntp_server_handle(), through
+ * the clock hook (ticks -> NTP, as ntp_udp.c installs it), and signed
+ * there: its scenarios (mode 3 with an MD5, SHA-1 or AES-128-CMAC MAC,
+ * firmware/ntp/ntp_auth.c on mbedTLS) include the request's verification,
+ * both clock reads and the reply's signature. A loop with an empty driver is measured as well and
  * subtracted. The engine's counters before and after each scenario are
  * printed so that tools/bench.py can check that the scenario did what its
  * name says (every mode 3 request answered, every rate-limited one a KoD).
@@ -32,6 +36,7 @@
 #include "clock/clock.h"
 #include "cortexm/cortexm.h"
 #include "ntp/ntp.h"
+#include "ntp/ntp_auth.h"
 
 #define TICK_HZ               BOARD_CPU_HZ /* the timestamp counter runs at the core clock */
 #define NS_PER_TICK           (1000000000u / TICK_HZ)
@@ -238,6 +243,40 @@ static uint8_t req_mode7[NTP_HEADER_LEN];
 static uint8_t req_mode6_rv[NTP_CONTROL_HEADER_LEN];
 static uint8_t out[NTP_CONTROL_HEADER_LEN + NTP_CONTROL_DATA_MAX];
 
+/* Mode 3 requests signed with each algorithm's key (key id = algorithm + 1). */
+static uint8_t req_signed[NTP_KEY_ALGORITHMS][NTP_HEADER_LEN + NTP_AUTH_MAC_MAX];
+static size_t req_signed_len[NTP_KEY_ALGORITHMS];
+static struct ntp_key keys[NTP_KEY_ALGORITHMS];
+
+static int key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
+{
+    (void)ctx;
+    if (key_id < 1 || key_id > NTP_KEY_ALGORITHMS) {
+        return -ENOENT;
+    }
+    *key = keys[key_id - 1];
+    return 0;
+}
+
+/*
+ * The engine's clock hook, as ntp_udp.c installs it: the served time at a
+ * counter reading. Between two reads the counter moves on as SysTick does
+ * (whose rate is not the simulated counter's: the signing time the engine
+ * learns from it is no figure, but it is not zero, so that every signed
+ * reply is signed once, as on the board).
+ */
+static uint64_t hook_ticks;
+static uint32_t hook_systick;
+
+static uint64_t clock_now(void *ctx)
+{
+    (void)ctx;
+    uint32_t v = mmio_read32(SYST_CVR);
+    hook_ticks += (hook_systick - v) & SYSTICK_MASK;
+    hook_systick = v;
+    return clock_ticks_to_ntp(&clk, now_ticks + TX_DELAY_TICKS + hook_ticks);
+}
+
 static void put_be64(uint8_t *p, uint64_t v)
 {
     for (int i = 7; i >= 0; i--, v >>= 8) {
@@ -269,6 +308,22 @@ static void build_requests(void)
     req_mode6_rv[0] = (0u << 6) | (2u << 3) | 6u;
     req_mode6_rv[1] = 2;
     req_mode6_rv[3] = 1;
+    /* chrony's `server ... key N`: the mode 3 request and its MAC, per algorithm. */
+    for (uint8_t a = 0; a < NTP_KEY_ALGORITHMS; a++) {
+        struct ntp_key *k = &keys[a];
+        k->key_id = a + 1u;
+        k->algorithm = a;
+        k->secret_len = a == NTP_KEY_AES128_CMAC ? NTP_AUTH_CMAC_KEY_LEN : 20;
+        for (unsigned i = 0; i < k->secret_len; i++) {
+            k->secret[i] = (uint8_t)(0x31u * i + a);
+        }
+        memcpy(req_signed[a], req_mode3, NTP_HEADER_LEN);
+        size_t mac_len;
+        if (ntp_auth_sign(k, req_signed[a], NTP_HEADER_LEN, &mac_len) != 0) {
+            fail("sign-request");
+        }
+        req_signed_len[a] = NTP_HEADER_LEN + mac_len;
+    }
 }
 
 struct outcome {
@@ -351,6 +406,7 @@ enum expect {
     EXP_BAD_VERSION,
     EXP_BAD_MODE,
     EXP_CTL,
+    EXP_AUTH,
 };
 
 static uint32_t counter(enum expect e)
@@ -365,13 +421,14 @@ static uint32_t counter(enum expect e)
     case EXP_BAD_VERSION: return c.drop_bad_version;
     case EXP_BAD_MODE: return c.drop_bad_mode;
     case EXP_CTL: return c.ctl_answered;
+    case EXP_AUTH: return c.replied_auth;
     }
     return 0;
 }
 
 static const char *const expect_names[] = {
     "replied_mode4",    "replied_mode2", "kod_sent",     "drop_ratelimit",
-    "drop_bad_version", "drop_bad_mode", "ctl_answered",
+    "drop_bad_version", "drop_bad_mode", "ctl_answered", "replied_auth",
 };
 
 static void report(const char *name, uint32_t n, uint32_t ticks, uint32_t base_ticks, enum expect e,
@@ -423,6 +480,30 @@ static void __attribute__((noinline)) call_status(uint64_t ticks)
     sink_ns = cs.now_ns;
 }
 
+/* One digest over a 48-byte header, per algorithm (ntp_auth_digest(): mbedTLS and the wrapper). */
+static void call_digest(uint8_t algorithm, uint64_t ticks)
+{
+    uint8_t d[NTP_AUTH_DIGEST_MAX];
+    out[40] = (uint8_t)ticks;
+    (void)ntp_auth_digest(&keys[algorithm], out, NTP_HEADER_LEN, d);
+    sink_ts = d[0];
+}
+
+static void __attribute__((noinline)) call_digest_md5(uint64_t ticks)
+{
+    call_digest(NTP_KEY_MD5, ticks);
+}
+
+static void __attribute__((noinline)) call_digest_sha1(uint64_t ticks)
+{
+    call_digest(NTP_KEY_SHA1, ticks);
+}
+
+static void __attribute__((noinline)) call_digest_cmac(uint64_t ticks)
+{
+    call_digest(NTP_KEY_AES128_CMAC, ticks);
+}
+
 static void __attribute__((noinline)) call_nothing(uint64_t ticks)
 {
     __asm__ volatile("" : : "r"((uint32_t)ticks) : "memory");
@@ -466,6 +547,8 @@ int main(void)
         fail("clock-not-synced");
     }
     ntp_server_init(&srv, 0xC0FFEEu);
+    ntp_server_set_key_lookup(&srv, key_lookup, NULL);
+    ntp_server_set_clock_now(&srv, clock_now, NULL);
     const uint32_t mgmt_net = 0x0A010000u; /* 10.1.0.0/16 may use mode 6 */
     const uint32_t client_net = 0x0A000000u;
     if (ntp_server_mgmt_add(&srv, mgmt_net, 16) != 0) {
@@ -481,6 +564,12 @@ int main(void)
              EXP_BAD_VERSION);
     scenario("mode7", req_mode7, sizeof(req_mode7), SRC_CLIENTS, client_net, n, EXP_BAD_MODE);
     scenario("mode6_rv", req_mode6_rv, sizeof(req_mode6_rv), SRC_CLIENTS, mgmt_net, 500, EXP_CTL);
+    scenario("mode3_md5", req_signed[NTP_KEY_MD5], req_signed_len[NTP_KEY_MD5], SRC_CLIENTS,
+             client_net, 500, EXP_AUTH);
+    scenario("mode3_sha1", req_signed[NTP_KEY_SHA1], req_signed_len[NTP_KEY_SHA1], SRC_CLIENTS,
+             client_net, 500, EXP_AUTH);
+    scenario("mode3_cmac", req_signed[NTP_KEY_AES128_CMAC], req_signed_len[NTP_KEY_AES128_CMAC],
+             SRC_CLIENTS, client_net, 500, EXP_AUTH);
 
     /* Over the limit: every request a KoD (leak 0), then every request dropped (leak 16). */
     struct ratelimit_params rl;
@@ -506,6 +595,9 @@ int main(void)
     function_row("clock_ticks_to_ntp", call_ticks_to_ntp, 5000);
     function_row("stamp_transmit", call_stamp, 5000);
     function_row("clock_get_status", call_status, 2000);
+    function_row("digest_md5", call_digest_md5, 500);
+    function_row("digest_sha1", call_digest_sha1, 500);
+    function_row("digest_cmac", call_digest_cmac, 500);
 
     out_str("done\n");
     return 0;
