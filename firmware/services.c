@@ -218,14 +218,15 @@ void services_poll(void)
     if (upstream_applied == 0 || !net_has_address() || upstream_pcb == NULL) {
         return;
     }
-    uint8_t pkt[UPSTREAM_PACKET_LEN];
+    uint8_t pkt[UPSTREAM_PACKET_MAX];
+    size_t len = 0;
     uint64_t rnd = ((uint64_t)net_rand() << 32) | (uint32_t)net_rand();
     uint64_t now = timer_now();
     if (upstream_poll(&upstream, (uint32_t)net_uptime_ms(),
-                      clock_ticks_to_ns(&appliance.clock, now), rnd, pkt, sizeof(pkt)) == 0) {
+                      clock_ticks_to_ns(&appliance.clock, now), rnd, pkt, sizeof(pkt), &len) == 0) {
         (void)upstream_note_transmit_time(&upstream,
                                           clock_ticks_to_ns(&appliance.clock, timer_now()));
-        send_udp(upstream_pcb, upstream_applied, UPSTREAM_NTP_PORT, pkt, sizeof(pkt));
+        send_udp(upstream_pcb, upstream_applied, UPSTREAM_NTP_PORT, pkt, len);
     }
     upstream_apply_result();
 }

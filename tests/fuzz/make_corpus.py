@@ -281,21 +281,32 @@ def server_reply(t2_ns, t3_ns, stratum=2, li=0, refid=b"GPS\0", disp=0x0010):
                        refid, ntp_ts(t2_ns - 10**9), 0, ntp_ts(t2_ns), ntp_ts(t3_ns))
 
 
-def upstream_round(kiss=None, samples=5, is_set=True):
+# The harness's key byte, and how it signs a reply datagram (fuzz_upstream.c).
+KEY_NONE, KEY_SHA1, KEY_CMAC, KEY_MISSING = 0, 1, 2, 3
+AS_IS, SIGNED, WRONG_SECRET, CRYPTO_NAK = 0, 1, 2, 3
+OP_POLL_S, OP_REPLY, OP_RESULT, OP_RESULT_SET, OP_KEY_TOGGLE = 0x82, 1, 3, 0x80, 4
+
+
+def upstream_round(kiss=None, samples=5, is_set=True, key=KEY_NONE, sign=AS_IS, toggle=False):
     now_ns = T0 * 10**9
-    data = struct.pack("!IQ", 1000, now_ns)
+    data = bytes([key]) + struct.pack("!IQ", 1000, now_ns)
+    if toggle:
+        # a round refused for the missing key, then the key added and the round again
+        data += struct.pack("!BHhQ", OP_POLL_S, 2, 0, 0x1234567890ABCDEF)
+        data += bytes([OP_RESULT, OP_KEY_TOGGLE])
+        now_ns += 2 * 10**9
     for i in range(samples):
-        step_ms = 2000
-        now_ns += step_ms * 10**6
-        data += struct.pack("!BHhQ", 0x80, 2, 0, 0x1234567890ABCDEF + i)     # poll, 2 s
+        step_s = 300 if toggle and i == 0 else 2     # past the retry interval, or 2 s
+        now_ns += step_s * 10**9
+        data += struct.pack("!BHhQ", OP_POLL_S, step_s, 0, 0x1234567890ABCDEF + i)
         t2 = now_ns + 20 * 10**6 + 150 * 10**6       # the server is 150 ms ahead
         rep = server_reply(t2, t2 + 10**5)
         if kiss is not None:
             rep = server_reply(t2, t2, stratum=0, li=3, refid=kiss)
-        data += struct.pack("!BBB", 1, 0x13, len(rep)) + rep + struct.pack("!h", 0)
+        data += struct.pack("!BBBB", OP_REPLY, 0x13, sign, len(rep)) + rep + struct.pack("!h", 0)
         if kiss is not None:
             break
-    data += bytes([0x83 if is_set else 0x03])                                 # take the result
+    data += bytes([OP_RESULT_SET if is_set else OP_RESULT])                  # take the result
     return data
 
 
@@ -305,6 +316,16 @@ def upstream_corpus():
     write("fuzz_upstream", "kiss-rate", upstream_round(kiss=b"RATE"))
     write("fuzz_upstream", "kiss-deny", upstream_round(kiss=b"DENY"))
     write("fuzz_upstream", "short-round", upstream_round(samples=2))
+    # with a key: signed rounds, and the replies a key must refuse
+    write("fuzz_upstream", "round-sha1", upstream_round(key=KEY_SHA1, sign=SIGNED))
+    write("fuzz_upstream", "round-cmac", upstream_round(key=KEY_CMAC, sign=SIGNED, is_set=False))
+    write("fuzz_upstream", "kiss-deny-signed",
+          upstream_round(kiss=b"DENY", key=KEY_CMAC, sign=SIGNED))
+    write("fuzz_upstream", "wrong-secret", upstream_round(key=KEY_CMAC, sign=WRONG_SECRET))
+    write("fuzz_upstream", "unsigned", upstream_round(key=KEY_SHA1))
+    write("fuzz_upstream", "crypto-nak", upstream_round(key=KEY_SHA1, sign=CRYPTO_NAK))
+    write("fuzz_upstream", "key-missing-then-added",
+          upstream_round(key=KEY_MISSING, sign=SIGNED, toggle=True))
 
 
 # ------------------------------------------------------------------- rtc --
