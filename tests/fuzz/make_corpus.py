@@ -165,6 +165,10 @@ def console_corpus():
                        b"ntp key add 9 aes128 HEX:00\rntp key add 9 md5 ASCII:" + b"y" * 33 +
                        b"\rntp key add 99 md5 x\rntp key remove 5\rntp key add 3 md5 "
                        b"sec\x08\x08\x03ntp auth require 10.0.0.1/8\r", keys=0x1E))
+    write("fuzz_console", "upstream-key",
+          console_seed(b"upstream 10.0.2.2 key 2\rstatus\rconfig show\rupstream 10.0.2.3 key 9\r"
+                       b"ntp key remove 2\rstatus\rupstream off key 2\rupstream 10.0.2.3 key 0\r"
+                       b"upstream 10.0.2.3 kex 2\rupstream off\rconfig show\r"))
     write("fuzz_console", "keys-app-refuses",
           console_seed(b"ntp key add 5 md5 x\rntp key remove 12648430\rntp key list\r", keys=0x03))
     write("fuzz_console", "errors",
@@ -180,7 +184,9 @@ SLOT = 256
 
 def payload(dhcp=1, ip=0, prefix=0, gw=0, stratum=1, refid=b"LOCL", rl=(1, -2, 64, 2), acl=(),
             mgmt=(1, 0, 0), upstream=0, syslog=0, trim=0, drift=20000, strict=(0, 1500),
-            last_set=(0, 0), mac=None):
+            last_set=(0, 0), mac=None, rtc=None, auth=None, upstream_key=None):
+    # mac: format 2's fields; rtc (chip, sqw): format 3's; auth [(prefix, addr)] and
+    # upstream_key: format 4's (each needs those before it)
     p = struct.pack("<BIBIB4s", dhcp, ip, prefix, gw, stratum, refid.ljust(4, b"\0"))
     p += struct.pack("<BbBBB", rl[0], rl[1], rl[2], rl[3], len(acl))
     for i in range(8):
@@ -192,6 +198,16 @@ def payload(dhcp=1, ip=0, prefix=0, gw=0, stratum=1, refid=b"LOCL", rl=(1, -2, 6
     if mac is not None:
         p += bytes(mac[0]) + bytes([mac[1]])
         assert len(p) == 111
+    if rtc is not None:
+        p += bytes(rtc)
+        assert len(p) == 113
+    if auth is not None:
+        p += bytes([len(auth)])
+        for i in range(4):
+            a = auth[i] if i < len(auth) else (0, 0)
+            p += struct.pack("<BI", a[0], a[1])
+        p += struct.pack("<I", upstream_key or 0)
+        assert len(p) == 138
     return p
 
 
@@ -242,6 +258,14 @@ def config_corpus():
     damaged[40] ^= 0x5A
     write("fuzz_config", "damaged", b"\x00" + bytes(damaged) + record(default_v2, 4))
     write("fuzz_config", "other-version", b"\x00" + record(default_v2, 2, version=3) + blank)
+    # format 4: the subnets that must authenticate, the upstream's key; a key without a server
+    v4 = dict(upstream=ip(192, 168, 6, 5), mac=([0] * 6, 0), rtc=(3, 2),
+              auth=[(0, 0), (24, ip(10, 1, 9, 0))], upstream_key=70000)
+    write("fuzz_config", "v4-upstream-key", b"\x00" + record(payload(**v4), 11, version=4) +
+          record(default_v2, 10))
+    v4["upstream"] = 0
+    write("fuzz_config", "v4-key-without-server",
+          b"\x00" + record(payload(**v4), 12, version=4) + blank)
     write("fuzz_config", "foreign", b"\x00" + bytes(range(256)) * 2)
     # header and CRC made right by the harness (flags 1, 2): the payload decoder's input
     write("fuzz_config", "fixup-v2", b"\x03" + (b"\0" * 12 + custom).ljust(SLOT, b"\0") +
