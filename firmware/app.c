@@ -6,9 +6,10 @@
  * changes anything, so a refused setting leaves the appliance as it was.
  *
  * The symmetric keys live here too (appliance.keys, their own record in
- * the EEPROM: config/keys.h); the engine reads them through its lookup
- * hook, and the console sees ids, types and lengths only. The log names a
- * key by id and type, never more.
+ * the EEPROM: config/keys.h); the engine and the upstream client
+ * (services.c) read them through the lookup hook, and the console sees
+ * ids, types and lengths only. The log names a key by id and type, never
+ * more.
  */
 #include <errno.h>
 #include <string.h>
@@ -30,14 +31,14 @@
 #include "net/net.h"
 #include "rtctrim.h"
 #include "net/ntp_udp.h"
+#include "services.h"
 
 _Static_assert((int)KEYS_TYPE_MD5 == (int)NTP_KEY_MD5 && (int)KEYS_TYPE_SHA1 == (int)NTP_KEY_SHA1 &&
                    (int)KEYS_TYPE_AES128 == (int)NTP_KEY_AES128_CMAC,
                "the key store's types are the engine's algorithms");
 _Static_assert(KEYS_SECRET_MAX <= NTP_KEY_SECRET_MAX, "a secret must fit the engine's key");
 
-/* The engine's key lookup hook (ntp.h): ctx is the key table. */
-static int key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
+int appliance_key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key)
 {
     const struct key *k = keys_find(ctx, key_id);
     if (k == NULL) {
@@ -74,7 +75,7 @@ static void ntp_apply(struct ntp_server *srv, const struct settings *s)
                                  e->action == CONFIG_ACL_ALLOW ? ACL_ALLOW : ACL_DENY);
     }
 
-    ntp_server_set_key_lookup(srv, key_lookup, &appliance.keys);
+    ntp_server_set_key_lookup(srv, appliance_key_lookup, &appliance.keys);
     ntp_server_auth_require_clear(srv);
     for (unsigned i = 0; i < s->auth_count && i < CONFIG_AUTH_MAX; i++) {
         (void)ntp_server_auth_require_add(srv, s->auth[i].addr, s->auth[i].prefix);
@@ -389,6 +390,16 @@ void app_get_status(struct app_status *st)
     st->store_status = a->store_state.status;
     st->key_count = a->keys.count;
     st->keys_status = a->keys_state.status;
+
+    const struct upstream *up = services_upstream();
+    st->upstream_requests = up->n_requests;
+    st->upstream_accepted = up->n_replies;
+    st->upstream_refused = up->n_rejected;
+    st->upstream_unauthenticated = up->n_unauthenticated;
+    st->upstream_lost = up->n_timeouts;
+    st->upstream_key_missing = up->n_key_missing;
+    st->upstream_last_refused =
+        up->last_refused != UPSTREAM_REJECT_NONE ? upstream_reject_name(up->last_refused) : NULL;
 }
 
 void app_get_net_stats(struct app_net_stats *st)

@@ -71,6 +71,13 @@ extern struct appliance appliance;
 int appliance_apply(const struct settings *s, bool boot);
 
 /*
+ * The key lookup hook (ntp.h's ntp_key_lookup_fn) of the NTP engine and
+ * the upstream client: ctx is a struct keys (appliance.keys). Returns 0
+ * with *key filled (a copy of the secret: the caller wipes it), or -ENOENT.
+ */
+int appliance_key_lookup(void *ctx, uint32_t key_id, struct ntp_key *key);
+
+/*
  * Reads the key record into appliance.keys at boot and logs what it found:
  * how many keys, or why none (a damaged record costs the keys only), and
  * each entry it left out. Call after the settings' store is set up.

@@ -13,7 +13,12 @@
  * send and what a round of replies means; here its requests go out from an
  * ephemeral port, replies come back with their receive-interrupt stamp, and
  * its decision becomes a clock set, step or slew (written to the RTC by
- * the clock module), or a refusal in the log.
+ * the clock module), or a refusal in the log. With `upstream ADDR key N`
+ * it signs and verifies with key N of the key store (appliance.keys,
+ * through appliance_key_lookup()); it is restarted when the server, the
+ * key id or whether that key is held changes, so that adding a missing
+ * key takes effect at once. A reply refused for its MAC is logged once
+ * per request: a forger cannot fill the log faster than we ask.
  */
 #include <errno.h>
 #include <string.h>
@@ -35,7 +40,10 @@ static struct udp_pcb *syslog_pcb;
 static struct udp_pcb *upstream_pcb;
 static struct upstream upstream;
 static struct upstream_config upstream_cfg;
-static uint32_t upstream_applied; /* address the client runs with, 0 = off */
+static uint32_t upstream_applied;     /* address the client runs with, 0 = off */
+static uint32_t upstream_applied_key; /* key id it runs with, 0 = none */
+static bool upstream_key_held;        /* ... and whether the store held it then */
+static uint32_t auth_refusal_logged;  /* the request whose MAC refusal is in the log */
 static bool in_syslog;
 static bool boot_reported;
 static bool limiting;
@@ -88,10 +96,10 @@ static void upstream_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const 
     (void)arg;
     (void)pcb;
     int64_t rx_ns = clock_ticks_to_ns(&appliance.clock, net_rx_ticks());
-    uint8_t buf[UPSTREAM_PACKET_LEN];
+    uint8_t buf[UPSTREAM_PACKET_MAX];
     size_t len = pbuf_copy_partial(p, buf, sizeof(buf), 0);
     if (p->tot_len > sizeof(buf)) {
-        len = 0; /* longer than a plain reply: not one of ours */
+        len = 0; /* longer than a signed reply: not one of ours */
     }
     pbuf_free(p);
     if (len == 0) {
@@ -99,7 +107,13 @@ static void upstream_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const 
     }
     int err = upstream_handle_reply(&upstream, buf, len, ip4_addr_get_u32(ip_2_ip4(addr)), port,
                                     rx_ns, (uint32_t)net_uptime_ms());
-    if (err == -EPROTO) {
+    if (err == -EACCES && auth_refusal_logged == upstream.n_requests) {
+        return; /* this request's first one is in the log already */
+    }
+    if (err == -EACCES) {
+        auth_refusal_logged = upstream.n_requests;
+    }
+    if (err == -EPROTO || err == -EACCES) {
         log_event(LOG_WARNING, "upstream: reply refused (%s)",
                   upstream_reject_name(upstream_last_reject(&upstream)));
     }
@@ -129,8 +143,15 @@ static void upstream_apply_result(void)
                   (long)off_ms);
         return;
     default:
-        log_event(LOG_WARNING, "upstream: no usable result (%d, %u of %u replies agree)", r.status,
-                  r.n_agreeing, r.n_sent);
+        if (r.status == -ENOENT || r.status == -EINVAL) {
+            log_event(LOG_ERR, "upstream: key %lu %s: round refused, nothing sent",
+                      (unsigned long)upstream_cfg.key_id,
+                      r.status == -ENOENT ? "is not in the key store" : "cannot sign");
+        } else {
+            log_event(LOG_WARNING,
+                      "upstream: no usable result (%d, %u of %u replies agree, %u unauthenticated)",
+                      r.status, r.n_agreeing, r.n_sent, r.n_unauthenticated);
+        }
         return;
     }
     if (err == 0) {
@@ -144,15 +165,25 @@ static void upstream_apply_result(void)
 
 static void upstream_follow_settings(void)
 {
-    uint32_t want = appliance.settings.upstream_addr;
-    if (want == upstream_applied) {
+    const struct settings *s = &appliance.settings;
+    uint32_t want = s->upstream_addr;
+    uint32_t key_id = want != 0u ? s->upstream_key_id : 0u;
+    bool is_held = key_id != 0u && keys_find(&appliance.keys, key_id) != NULL;
+    if (want == upstream_applied && key_id == upstream_applied_key &&
+        is_held == upstream_key_held) {
         return;
     }
     upstream_default_config(&upstream_cfg);
     upstream_cfg.is_enabled = want != 0;
     upstream_cfg.server_addr = lwip_htonl(want);
+    upstream_cfg.key_id = key_id;
+    upstream_cfg.key_lookup = appliance_key_lookup;
+    upstream_cfg.key_ctx = &appliance.keys;
     upstream_init(&upstream, &upstream_cfg, (uint32_t)net_uptime_ms());
     upstream_applied = want;
+    upstream_applied_key = key_id;
+    upstream_key_held = is_held;
+    auth_refusal_logged = 0;
 }
 
 /* Once the collector is reachable: what happened before the network was up. */
@@ -218,14 +249,20 @@ void services_poll(void)
     if (upstream_applied == 0 || !net_has_address() || upstream_pcb == NULL) {
         return;
     }
-    uint8_t pkt[UPSTREAM_PACKET_LEN];
+    uint8_t pkt[UPSTREAM_PACKET_MAX];
+    size_t len = 0;
     uint64_t rnd = ((uint64_t)net_rand() << 32) | (uint32_t)net_rand();
     uint64_t now = timer_now();
     if (upstream_poll(&upstream, (uint32_t)net_uptime_ms(),
-                      clock_ticks_to_ns(&appliance.clock, now), rnd, pkt, sizeof(pkt)) == 0) {
+                      clock_ticks_to_ns(&appliance.clock, now), rnd, pkt, sizeof(pkt), &len) == 0) {
         (void)upstream_note_transmit_time(&upstream,
                                           clock_ticks_to_ns(&appliance.clock, timer_now()));
-        send_udp(upstream_pcb, upstream_applied, UPSTREAM_NTP_PORT, pkt, sizeof(pkt));
+        send_udp(upstream_pcb, upstream_applied, UPSTREAM_NTP_PORT, pkt, len);
     }
     upstream_apply_result();
+}
+
+const struct upstream *services_upstream(void)
+{
+    return &upstream;
 }

@@ -6,10 +6,15 @@
 #ifndef FIRMWARE_SERVICES_H
 #define FIRMWARE_SERVICES_H
 
+#include "ntp/upstream.h"
+
 /* Binds the sockets and registers the syslog event sink. */
 void services_init(void);
 
 /* Follows setting changes, runs the upstream client; once per main-loop pass. */
 void services_poll(void);
+
+/* Returns the upstream client's state (its counters, for status): read only. */
+const struct upstream *services_upstream(void);
 
 #endif /* FIRMWARE_SERVICES_H */

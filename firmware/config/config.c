@@ -209,6 +209,9 @@ static const char *check_peers_and_clock(const struct settings *s)
     if (s->upstream_addr != 0u && !is_unicast_host(s->upstream_addr)) {
         return "upstream is not a unicast host address";
     }
+    if (s->upstream_key_id != 0u && s->upstream_addr == 0u) {
+        return "upstream key without an upstream server";
+    }
     if (s->syslog_addr != 0u && !is_unicast_host(s->syslog_addr)) {
         return "log target is not a unicast host address";
     }
@@ -276,11 +279,12 @@ int config_validate(const struct settings *s, const char **why)
  * Format version 3 adds:
  * 111 rtc_chip  112 rtc_sqw   (113 bytes)
  * Format version 4 adds:
- * 113 auth_count  114 auth[4] x {prefix, addr u32}   (134 bytes)
+ * 113 auth_count  114 auth[4] x {prefix, addr u32}  134 upstream_key_id u32
+ *   (138 bytes)
  * Unused acl and auth entries and the mgmt subnet outside subnet mode are
  * zero. Older records load with what the newer fields' defaults are (no
  * MAC, the RTC chip as found, the edges as the board is built, keys
- * optional everywhere).
+ * optional everywhere, an upstream server without a key).
  */
 static void encode_payload(struct record_writer *c, const struct settings *s)
 {
@@ -327,6 +331,7 @@ static void encode_payload(struct record_writer *c, const struct settings *s)
         record_put_u8(c, used ? s->auth[i].prefix : 0u);
         record_put_u32(c, used ? s->auth[i].addr : 0u);
     }
+    record_put_u32(c, s->upstream_key_id);
 }
 
 /*
@@ -389,6 +394,7 @@ static int decode_payload(const uint8_t *p, size_t len, struct settings *s)
                 r.is_bad = true;
             }
         }
+        s->upstream_key_id = record_take_u32(&r);
     }
     if ((size_t)(r.p - p) != len || r.is_bad) {
         return -EBADMSG;

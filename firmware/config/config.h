@@ -45,7 +45,7 @@
 #define CONFIG_EEPROM_PAGE 32u
 #endif
 
-/* One slot: the v4 record is 150 bytes, the rest is room to grow. */
+/* One slot: the v4 record is 154 bytes, the rest is room to grow. */
 #ifndef CONFIG_SLOT_SIZE
 #define CONFIG_SLOT_SIZE 256u
 #endif
@@ -128,7 +128,7 @@
 #define CONFIG_MAGIC          0x4350544Eu /* "NTPC" as stored, little-endian */
 #define CONFIG_FORMAT_VERSION 4u
 #define CONFIG_HEADER_LEN     12u  /* magic 4, version 2, length 2, sequence 4 */
-#define CONFIG_PAYLOAD_LEN    134u /* format version 4, see config.c */
+#define CONFIG_PAYLOAD_LEN    138u /* format version 4, see config.c */
 #define CONFIG_PAYLOAD_LEN_V3 113u /* format version 3 (still loaded: keys optional everywhere) */
 #define CONFIG_PAYLOAD_LEN_V2                                                                      \
     111u /* format version 2 (still loaded: also the RTC chip and edges as found) */
@@ -232,8 +232,9 @@ struct settings {
     struct config_subnet auth[CONFIG_AUTH_MAX];
 
     /* peers */
-    uint32_t upstream_addr; /* NTP server to follow, 0 = off */
-    uint32_t syslog_addr;   /* syslog target, 0 = off */
+    uint32_t upstream_addr;   /* NTP server to follow, 0 = off */
+    uint32_t upstream_key_id; /* symmetric key it must sign with (keys.h), 0 = none */
+    uint32_t syslog_addr;     /* syslog target, 0 = off */
 
     /* clock */
     int32_t clock_trim_ppb;  /* correction to the timestamp oscillator */

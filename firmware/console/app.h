@@ -138,6 +138,15 @@ struct app_status {
     /* symmetric keys */
     unsigned key_count;                   /* held (in effect) */
     enum config_store_status keys_status; /* their record, as found at boot or since */
+
+    /* the upstream client, since it was last (re)configured */
+    uint32_t upstream_requests;
+    uint32_t upstream_accepted;        /* replies taken as samples */
+    uint32_t upstream_refused;         /* replies to our requests refused, all reasons */
+    uint32_t upstream_unauthenticated; /* ... of which for their MAC or its lack */
+    uint32_t upstream_lost;            /* requests with no reply in time */
+    uint32_t upstream_key_missing;     /* rounds refused: its key not held, nothing sent */
+    const char *upstream_last_refused; /* why the last was refused ("bad MAC"); NULL = none */
 };
 
 /* Fills *st with a consistent snapshot (zeroing what it does not know). */

@@ -52,8 +52,7 @@ static bool is_all_hex(const char *s)
     return true;
 }
 
-/* Parses a key id, 1..4294967295, into *id. Returns 0 or -EINVAL / -ERANGE, printed. */
-static int parse_id(const char *arg, uint32_t *id)
+int commands_parse_key_id(const char *arg, uint32_t *id)
 {
     int64_t v = 0;
     if (strcmp(arg, "0") == 0) {
@@ -198,7 +197,7 @@ int cmd_ntp_key_add(int argc, char *argv[])
     struct key k;
     bool is_ambiguous = false;
     memset(&k, 0, sizeof(k));
-    int err = parse_id(argv[0], &k.id);
+    int err = commands_parse_key_id(argv[0], &k.id);
     if (err == 0) {
         err = parse_type(argv[1], &k.type);
     }
@@ -216,7 +215,7 @@ int cmd_ntp_key_remove(int argc, char *argv[])
 {
     (void)argc;
     uint32_t id = 0;
-    int err = parse_id(argv[0], &id);
+    int err = commands_parse_key_id(argv[0], &id);
     if (err != 0) {
         return err;
     }

@@ -1,8 +1,9 @@
 /*
  * The console's NTP commands: ntp stratum, ntp refid, ntp ratelimit, the
  * access list (ntp allow, ntp deny, ntp acl clear), ntp mgmt (who may use
- * mode 6), and upstream (the server the appliance takes its time from).
- * All are settings changes (commands_begin/commands_commit).
+ * mode 6), and upstream (the server the appliance takes its time from,
+ * and the key it must sign with). All are settings changes
+ * (commands_begin/commands_commit).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -10,7 +11,9 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "console/app.h"
 #include "console/commands.h"
+#include "console/console.h"
 #include "console/text.h"
 
 int cmd_ntp_stratum(int argc, char *argv[])
@@ -143,14 +146,52 @@ int cmd_ntp_mgmt(int argc, char *argv[])
     return commands_commit();
 }
 
+/* Returns true when the key store holds key id. */
+static bool is_key_held(uint32_t id)
+{
+    unsigned count = 0;
+    const struct app_key_info *held = commands_read_keys(&count);
+    for (unsigned i = 0; i < count; i++) {
+        if (held[i].id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * upstream <a.b.c.d> [key <id>] | off. A key need not be held yet (config
+ * show pasted back names keys whose secrets must be typed again): the
+ * upstream is then not asked until it is, and a note says so.
+ */
 int cmd_upstream(int argc, char *argv[])
 {
-    (void)argc;
     uint32_t addr = 0;
+    uint32_t key_id = 0;
+    if (argc == 2 || (argc == 3 && !console_is_word(argv[1], "key"))) {
+        return commands_usage("upstream");
+    }
     int err = text_parse_host_or_off(argv[0], &addr);
     if (err != 0) {
         return err;
     }
-    commands_begin()->upstream_addr = addr;
-    return commands_commit();
+    if (argc == 3 && addr == 0u) {
+        return console_fail(-EINVAL, "upstream off takes no key");
+    }
+    if (argc == 3) {
+        err = commands_parse_key_id(argv[2], &key_id);
+        if (err != 0) {
+            return err;
+        }
+    }
+    struct settings *s = commands_begin();
+    s->upstream_addr = addr;
+    s->upstream_key_id = key_id;
+    err = commands_commit();
+    if (err == 0 && key_id != 0u && !is_key_held(key_id)) {
+        console_printf("note: no key %lu held: the upstream is not asked (nothing unsigned is "
+                       "sent) until it is added with ntp key add %lu\n",
+                       (unsigned long)key_id, (unsigned long)key_id);
+    }
+    return err;
 }

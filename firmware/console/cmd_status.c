@@ -34,6 +34,21 @@ static const char *source_name(enum config_time_source src)
 static const struct app_status *st;
 static const struct settings *cfg;
 
+/* The keys held (ids and types: the console never sees a secret). */
+static const struct app_key_info *keys;
+static unsigned key_count;
+
+/* Returns the type name of key id if it is held, else NULL. */
+static const char *held_key_type(uint32_t id)
+{
+    for (unsigned i = 0; i < key_count; i++) {
+        if (keys[i].id == id) {
+            return keys_type_name(keys[i].type);
+        }
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------- status -- */
 
 static void line_time(void)
@@ -248,11 +263,32 @@ static void line_dhcp(void)
     }
 }
 
+/* The server, its key (or that it is missing) and what the client has seen since configured. */
 static void line_upstream(void)
 {
     char a[TEXT_IP_SIZE];
-    console_printf("upstream: %s\n",
-                   cfg->upstream_addr != 0u ? text_fmt_ip(a, cfg->upstream_addr) : "off");
+    if (cfg->upstream_addr == 0u) {
+        console_puts("upstream: off\n");
+        return;
+    }
+    console_printf("upstream: %s", text_fmt_ip(a, cfg->upstream_addr));
+    if (cfg->upstream_key_id != 0u) {
+        const char *type = held_key_type(cfg->upstream_key_id);
+        console_printf(" key %lu (%s)", (unsigned long)cfg->upstream_key_id,
+                       type != NULL ? type : "MISSING from the key store: not asked");
+    }
+    console_printf("; requests %lu, accepted %lu, refused %lu",
+                   (unsigned long)st->upstream_requests, (unsigned long)st->upstream_accepted,
+                   (unsigned long)st->upstream_refused);
+    if (st->upstream_refused != 0u && st->upstream_last_refused != NULL) {
+        console_printf(" (unauthenticated %lu, last: %s)",
+                       (unsigned long)st->upstream_unauthenticated, st->upstream_last_refused);
+    }
+    console_printf(", lost %lu", (unsigned long)st->upstream_lost);
+    if (st->upstream_key_missing != 0u) {
+        console_printf(", rounds refused for the key %lu", (unsigned long)st->upstream_key_missing);
+    }
+    console_puts("\n");
 }
 
 static void line_ntp_replies(void)
@@ -366,6 +402,7 @@ int cmd_status(int argc, char *argv[])
     (void)argv;
     st = commands_read_status();
     cfg = commands_read_settings();
+    keys = commands_read_keys(&key_count);
     console_start_report(status_step);
     return 0;
 }
@@ -397,9 +434,6 @@ enum show_step {
     SHOW_STEPS,
 };
 
-/* The keys config show lists (ids and types: the console never sees a secret). */
-static const struct app_key_info *keys;
-static unsigned key_count;
 
 /*
  * The authentication policy, and a comment per key: a secret is never
@@ -493,8 +527,14 @@ static bool show_step(unsigned step)
         }
         break;
     case SHOW_UPSTREAM:
-        console_printf("upstream %s\n",
-                       s->upstream_addr != 0u ? text_fmt_ip(a, s->upstream_addr) : "off");
+        if (s->upstream_addr == 0u) {
+            console_puts("upstream off\n");
+        } else if (s->upstream_key_id != 0u) {
+            console_printf("upstream %s key %lu\n", text_fmt_ip(a, s->upstream_addr),
+                           (unsigned long)s->upstream_key_id);
+        } else {
+            console_printf("upstream %s\n", text_fmt_ip(a, s->upstream_addr));
+        }
         break;
     case SHOW_LOG:
         console_printf("log %s\n", s->syslog_addr != 0u ? text_fmt_ip(a, s->syslog_addr) : "off");

@@ -98,6 +98,9 @@ const struct app_status *commands_read_status(void);
  */
 const struct app_key_info *commands_read_keys(unsigned *count);
 
+/* Parses a key id, 1..4294967295, into *id. Returns 0 or -EINVAL / -ERANGE, printed. */
+int commands_parse_key_id(const char *arg, uint32_t *id);
+
 /* Returns true when settings changed since the last save or reset. */
 bool commands_has_unsaved(void);
 

@@ -1,8 +1,9 @@
 /*
- * Upstream NTP client logic: request building, reply validation, the
- * on-wire offset and delay (RFC 5905 section 8), the round of samples and
- * the decision that ends it (see upstream.h). No I/O and no clock reads:
- * every time comes from the caller.
+ * Upstream NTP client logic: request building and signing, reply
+ * validation and authentication, the on-wire offset and delay (RFC 5905
+ * section 8), the round of samples and the decision that ends it (see
+ * upstream.h). No I/O and no clock reads: every time comes from the
+ * caller, the key from its lookup hook.
  */
 #include "ntp/upstream.h"
 
@@ -33,6 +34,7 @@
 #define OFF_ORIGIN     24
 #define OFF_RECEIVE    32
 #define OFF_TRANSMIT   40
+#define OFF_MAC        48 /* the MAC follows the header: our requests carry no extension field */
 
 /* Defaults documented in upstream.h. */
 #define DEFAULT_JUMP_LIMIT_S         1000
@@ -45,6 +47,7 @@ _Static_assert(UPSTREAM_MIN_AGREEING >= 1 && UPSTREAM_MIN_AGREEING <= UPSTREAM_S
 _Static_assert(UPSTREAM_SAMPLES <= 255, "counts are uint8_t");
 _Static_assert((uint64_t)UPSTREAM_ROUND_INTERVAL_MAX_S *MS_PER_S < 0x80000000u,
                "intervals must stay below 2^31 ms for wrapping comparisons");
+_Static_assert(UPSTREAM_PACKET_MAX == OFF_MAC + NTP_AUTH_MAC_MAX, "room for the longest MAC");
 
 void upstream_default_config(struct upstream_config *cfg)
 {
@@ -56,6 +59,9 @@ void upstream_default_config(struct upstream_config *cfg)
         .step_threshold_ns = DEFAULT_STEP_THRESHOLD_NS,
         .agree_ns = DEFAULT_AGREE_NS,
         .max_root_distance_ns = DEFAULT_MAX_ROOT_DISTANCE_NS,
+        .key_id = 0,
+        .key_lookup = NULL,
+        .key_ctx = NULL,
     };
 }
 
@@ -86,6 +92,33 @@ static uint32_t get_be32(const uint8_t *p)
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
+}
+
+/* Overwrites a copy of a secret (not optimised away). */
+static void wipe(void *p, size_t len)
+{
+    volatile uint8_t *b = p;
+    while (len-- > 0) {
+        *b++ = 0;
+    }
+}
+
+/*
+ * Fetches the configured key into *key. Returns 0, -ENOENT (the hook does
+ * not find it, or there is no hook) or -EINVAL (it cannot sign: a bug in
+ * the key store, refused all the same).
+ */
+static int get_key(const struct upstream *u, struct ntp_key *key)
+{
+    memset(key, 0, sizeof(*key));
+    if (u->cfg->key_lookup == NULL ||
+        u->cfg->key_lookup(u->cfg->key_ctx, u->cfg->key_id, key) != 0) {
+        return -ENOENT;
+    }
+    if (key->key_id != u->cfg->key_id || ntp_auth_check_key(key) != 0) {
+        return -EINVAL;
+    }
+    return 0;
 }
 
 /*
@@ -127,16 +160,22 @@ static unsigned pick_sample(const struct upstream *u, unsigned *best)
     return group;
 }
 
-/* The round is over: work out its result and schedule the next one. */
-static void end_round(struct upstream *u, uint32_t now_ms, int kiss_status)
+/*
+ * The round is over: work out its result and schedule the next one.
+ * cut_status: what ended it early (a kiss code, the key), else 0.
+ */
+static void end_round(struct upstream *u, uint32_t now_ms, int cut_status)
 {
     struct upstream_result *r = &u->result;
     memset(r, 0, sizeof(*r));
     r->n_sent = u->n_sent;
     r->n_valid = u->n_samples;
-    if (kiss_status != 0) {
-        r->status = kiss_status;
-        memcpy(r->kiss, u->last_kiss, sizeof(r->kiss));
+    r->n_unauthenticated = u->round_unauthenticated;
+    if (cut_status != 0) {
+        r->status = cut_status;
+        if (cut_status == -EBUSY || cut_status == -ECONNREFUSED) {
+            memcpy(r->kiss, u->last_kiss, sizeof(r->kiss));
+        }
     } else if (u->n_samples < UPSTREAM_MIN_AGREEING) {
         r->status = -ENODATA;
     } else {
@@ -178,9 +217,9 @@ static void check_timeout(struct upstream *u, uint32_t now_ms)
 }
 
 int upstream_poll(struct upstream *u, uint32_t now_ms, int64_t now_ns, uint64_t random,
-                  uint8_t *pkt, size_t len)
+                  uint8_t *pkt, size_t len, size_t *pkt_len)
 {
-    if (pkt == NULL || len < UPSTREAM_PACKET_LEN) {
+    if (pkt == NULL || pkt_len == NULL || len < UPSTREAM_PACKET_LEN) {
         return -EINVAL;
     }
     if (!is_enabled(u)) {
@@ -190,16 +229,44 @@ int upstream_poll(struct upstream *u, uint32_t now_ms, int64_t now_ns, uint64_t 
     if (u->is_waiting_reply || !is_due(now_ms, u->next_send_ms)) {
         return -EAGAIN;
     }
+    struct ntp_key key;
+    int key_err = 0;
+    size_t need = UPSTREAM_PACKET_LEN;
+    if (u->cfg->key_id != 0) {
+        key_err = get_key(u, &key);
+        need += key_err == 0 ? NTP_AUTH_KEYID_LEN + ntp_auth_digest_len(key.algorithm) : 0;
+    }
+    if (len < need) {
+        wipe(&key, sizeof(key));
+        return -EINVAL;
+    }
     if (!u->is_round_active) {
         u->is_round_active = true;
         u->n_sent = 0;
         u->n_samples = 0;
+        u->round_unauthenticated = 0;
     }
     /* Client request: LI 0, VN 4, mode 3, every other field zero but transmit. */
-    memset(pkt, 0, UPSTREAM_PACKET_LEN);
-    pkt[0] = (uint8_t)(VN_CLIENT << VN_SHIFT | MODE_CLIENT);
-    u->xmt = random != 0 ? random : 1; /* zero would match a zero originate */
-    ntp_time_put_ts(&pkt[OFF_TRANSMIT], u->xmt);
+    uint8_t req[UPSTREAM_PACKET_MAX];
+    memset(req, 0, UPSTREAM_PACKET_LEN);
+    req[0] = (uint8_t)(VN_CLIENT << VN_SHIFT | MODE_CLIENT);
+    uint64_t xmt = random != 0 ? random : 1; /* zero would match a zero originate */
+    ntp_time_put_ts(&req[OFF_TRANSMIT], xmt);
+    size_t mac_len = 0;
+    if (u->cfg->key_id != 0 && key_err == 0) {
+        key_err = ntp_auth_sign(&key, req, UPSTREAM_PACKET_LEN, &mac_len);
+    }
+    wipe(&key, sizeof(key));
+    if (key_err != 0) {
+        /* Never unauthenticated instead: the round is refused, nothing goes out. */
+        u->last_refused = UPSTREAM_REJECT_KEY_MISSING;
+        u->n_key_missing++;
+        end_round(u, now_ms, key_err == -ENOENT ? -ENOENT : -EINVAL);
+        return -EAGAIN;
+    }
+    *pkt_len = UPSTREAM_PACKET_LEN + mac_len;
+    memcpy(pkt, req, *pkt_len);
+    u->xmt = xmt;
     u->t1_ns = now_ns;
     u->n_sent++;
     u->n_requests++;
@@ -222,6 +289,38 @@ static int ignore(struct upstream *u, enum upstream_reject reason)
 {
     u->last_reject = reason;
     return -EINVAL;
+}
+
+/*
+ * Our reply by its originate, with a key configured: checks that the MAC
+ * after the header is under our key id and verifies. Returns
+ * UPSTREAM_REJECT_NONE or the reason to refuse it.
+ */
+static enum upstream_reject check_mac(const struct upstream *u, const uint8_t *pkt, size_t len)
+{
+    if (len == UPSTREAM_PACKET_LEN) {
+        return UPSTREAM_REJECT_UNSIGNED;
+    }
+    if (len < OFF_MAC + NTP_AUTH_KEYID_LEN) {
+        return UPSTREAM_REJECT_BAD_MAC;
+    }
+    uint32_t key_id = get_be32(&pkt[OFF_MAC]);
+    if (key_id == 0 && len == OFF_MAC + NTP_AUTH_KEYID_LEN) {
+        return UPSTREAM_REJECT_CRYPTO_NAK; /* RFC 5905 section 7.4 */
+    }
+    if (key_id != u->cfg->key_id) {
+        return UPSTREAM_REJECT_KEY_ID;
+    }
+    struct ntp_key key;
+    int err = get_key(u, &key);
+    if (err == 0) {
+        const size_t at = OFF_MAC + NTP_AUTH_KEYID_LEN;
+        err = ntp_auth_verify(&key, pkt, OFF_MAC, &pkt[at], len - at);
+    }
+    wipe(&key, sizeof(key));
+    return err == -ENOENT ? UPSTREAM_REJECT_KEY_MISSING
+           : err != 0     ? UPSTREAM_REJECT_BAD_MAC
+                          : UPSTREAM_REJECT_NONE;
 }
 
 /*
@@ -301,6 +400,20 @@ int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, ui
     if (ntp_time_get_ts(&pkt[OFF_ORIGIN]) != u->xmt) {
         return ignore(u, UPSTREAM_REJECT_ORIGIN); /* bogus: keep waiting for ours */
     }
+    if (u->cfg->key_id != 0) {
+        enum upstream_reject auth = check_mac(u, pkt, len);
+        if (auth != UPSTREAM_REJECT_NONE) {
+            /* Anyone who saw the request could send this: refused, ours still awaited. */
+            u->last_reject = auth;
+            u->last_refused = auth;
+            u->n_rejected++;
+            u->n_unauthenticated++;
+            if (u->round_unauthenticated < UINT8_MAX) {
+                u->round_unauthenticated++;
+            }
+            return -EACCES;
+        }
+    }
 
     /* Our reply: the request is answered, whatever the answer is worth. */
     u->is_waiting_reply = false;
@@ -325,6 +438,7 @@ int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, ui
         u->n_replies++;
     } else {
         u->last_reject = reason;
+        u->last_refused = reason;
         u->n_rejected++;
     }
     if (kiss_status != 0 || u->n_sent >= UPSTREAM_SAMPLES) {
@@ -380,6 +494,11 @@ const char *upstream_reject_name(enum upstream_reject reason)
         [UPSTREAM_REJECT_ZERO_TIMESTAMP] = "zero timestamp",
         [UPSTREAM_REJECT_ROOT_DISTANCE] = "root distance too large",
         [UPSTREAM_REJECT_DELAY] = "bad delay",
+        [UPSTREAM_REJECT_UNSIGNED] = "unsigned",
+        [UPSTREAM_REJECT_CRYPTO_NAK] = "crypto-NAK",
+        [UPSTREAM_REJECT_KEY_ID] = "another key id",
+        [UPSTREAM_REJECT_BAD_MAC] = "bad MAC",
+        [UPSTREAM_REJECT_KEY_MISSING] = "key missing",
     };
     if ((unsigned)reason >= sizeof(names) / sizeof(names[0])) {
         return "?";

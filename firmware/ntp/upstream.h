@@ -22,9 +22,23 @@
  * beyond jump_limit_s -> REFUSE (report it, change nothing); beyond
  * step_threshold_ns -> STEP; otherwise SLEW.
  *
+ * With a symmetric key configured (key_id, as chrony's and ntpd's `server
+ * ADDR key N`), each request carries a MAC under that key (RFC 5905
+ * section 7.3, RFC 8573: 48 + 4 + digest bytes), and a reply counts only
+ * if the MAC that follows its header is under the same key id and
+ * verifies (constant-time compare). An unsigned reply, a crypto-NAK, a MAC
+ * under another key id or a wrong digest is refused, and leaves the
+ * request waiting: anyone who saw the request could have sent it, so it
+ * must not use up the genuine reply's place (nor, as a forged kiss code,
+ * stop the client). The key comes from the caller's lookup hook at each
+ * request and each reply, never kept here; while it is not found, rounds
+ * are refused (result status -ENOENT) and nothing is sent: there is no
+ * falling back to unauthenticated time.
+ *
  * NTP timestamps are placed in the era that puts them within 2^31 s of
  * UPSTREAM_ERA_PIVOT_UNIX_S (default: 2026-01-01 + 2^31 s, so 2026..2162),
- * which needs no trusted local clock. Relies on ntp/ntp_time.h.
+ * which needs no trusted local clock. Relies on ntp/ntp_time.h and, for
+ * the MACs, ntp/ntp_auth.h.
  */
 #ifndef NTP_UPSTREAM_H
 #define NTP_UPSTREAM_H
@@ -33,7 +47,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ntp/ntp.h"
+#include "ntp/ntp_auth.h"
+
 #define UPSTREAM_PACKET_LEN 48u /* NTP header, RFC 5905 figure 8 */
+/* Longest request or reply: the header and a MAC (key id, SHA-1 digest). */
+#define UPSTREAM_PACKET_MAX (UPSTREAM_PACKET_LEN + NTP_AUTH_MAC_MAX)
 #define UPSTREAM_NTP_PORT   123u
 
 /* Options: documented defaults, overridable per build (lwIP style). */
@@ -84,6 +103,9 @@ struct upstream_config {
     int64_t step_threshold_ns;    /* larger offsets are stepped, smaller slewed (128 ms) */
     int64_t agree_ns;             /* samples agree when their offsets are this close (50 ms) */
     int64_t max_root_distance_ns; /* root delay / 2 + root dispersion + delay / 2 (1.5 s) */
+    uint32_t key_id;              /* symmetric key requests and replies are signed with, 0 = none */
+    ntp_key_lookup_fn key_lookup; /* finds key_id (ntp.h); NULL: the key is never found */
+    void *key_ctx;
 };
 
 enum upstream_action {
@@ -109,6 +131,12 @@ enum upstream_reject {
     UPSTREAM_REJECT_ZERO_TIMESTAMP, /* transmit or receive timestamp zero */
     UPSTREAM_REJECT_ROOT_DISTANCE,  /* above max_root_distance_ns */
     UPSTREAM_REJECT_DELAY,          /* negative or above UPSTREAM_MAX_DELAY_NS, or overflow */
+    /* With a key (the request still waits; upstream_handle_reply() returns -EACCES): */
+    UPSTREAM_REJECT_UNSIGNED,    /* no MAC */
+    UPSTREAM_REJECT_CRYPTO_NAK,  /* a crypto-NAK (key id 0, no digest): our MAC was refused */
+    UPSTREAM_REJECT_KEY_ID,      /* a MAC under another key id */
+    UPSTREAM_REJECT_BAD_MAC,     /* wrong digest, or a MAC of the wrong length for the key */
+    UPSTREAM_REJECT_KEY_MISSING, /* the key is not (or no longer) found: nothing verifies */
 };
 
 struct upstream_sample {
@@ -123,7 +151,9 @@ struct upstream_result {
     enum upstream_action action;
     int status;               /* 0, -ENODATA (too few replies), -ERANGE (they disagree),
                                      -EBUSY (kiss RATE: backing off),
-                                     -ECONNREFUSED (kiss DENY/RSTR: stopped) */
+                                     -ECONNREFUSED (kiss DENY/RSTR: stopped),
+                                     -ENOENT (the key is not found: refused, nothing sent),
+                                     -EINVAL (the key found cannot sign: refused) */
     int64_t offset_ns;        /* server time minus local time */
     int64_t delay_ns;         /* round trip of the chosen sample */
     int64_t root_distance_ns; /* of the chosen sample */
@@ -132,7 +162,8 @@ struct upstream_result {
     uint8_t n_sent;
     uint8_t n_valid;
     uint8_t n_agreeing;
-    char kiss[5]; /* kiss code, NUL-terminated, if one ended the round */
+    uint8_t n_unauthenticated; /* replies refused for their MAC (or its lack) */
+    char kiss[5];              /* kiss code, NUL-terminated, if one ended the round */
 };
 
 /* Caller-owned state; fill it with upstream_init. Counters are for the console. */
@@ -149,14 +180,18 @@ struct upstream {
     int64_t t1_ns;             /* local time it was sent */
     uint8_t n_sent;
     uint8_t n_samples;
+    uint8_t round_unauthenticated; /* replies refused for their MAC in this round */
     struct upstream_sample samples[UPSTREAM_SAMPLES];
     struct upstream_result result;
-    enum upstream_reject last_reject;
+    enum upstream_reject last_reject;  /* of any datagram not taken */
+    enum upstream_reject last_refused; /* of the last reply refused (or round, key missing) */
     char last_kiss[5];
     uint32_t n_requests;
-    uint32_t n_replies; /* accepted samples */
-    uint32_t n_rejected;
+    uint32_t n_replies;         /* accepted samples */
+    uint32_t n_rejected;        /* our replies refused, unauthenticated ones included */
+    uint32_t n_unauthenticated; /* ... of which for their MAC or its lack */
     uint32_t n_timeouts;
+    uint32_t n_key_missing; /* rounds refused: the key was not found */
 };
 
 /* Fills cfg with the defaults: disabled, port 123, limits as documented above. */
@@ -169,14 +204,18 @@ void upstream_default_config(struct upstream_config *cfg);
 void upstream_init(struct upstream *u, const struct upstream_config *cfg, uint32_t now_ms);
 
 /*
- * Call every main-loop pass. When a request is due, builds it in pkt
- * (len >= UPSTREAM_PACKET_LEN) with random as its transmit timestamp and
- * now_ns as its local send time, and returns 0: send it to the server now.
- * Also notices lost replies and ends rounds.
- * Returns 0 (send pkt), -EAGAIN (nothing to send now), -EINVAL (pkt too small).
+ * Call every main-loop pass. When a request is due, builds it in pkt (len
+ * bytes of room, UPSTREAM_PACKET_MAX always enough) with random as its
+ * transmit timestamp and now_ns as its local send time, signed when a key
+ * is configured, sets *pkt_len to its length (48, or 48 + the MAC) and
+ * returns 0: send it to the server now. Also notices lost replies and
+ * ends rounds; a round whose key is not found ends at once (-ENOENT in its
+ * result) without sending anything.
+ * Returns 0 (send pkt[0..*pkt_len-1]), -EAGAIN (nothing to send now),
+ * -EINVAL (pkt too small for the request: nothing changed).
  */
 int upstream_poll(struct upstream *u, uint32_t now_ms, int64_t now_ns, uint64_t random,
-                  uint8_t *pkt, size_t len);
+                  uint8_t *pkt, size_t len, size_t *pkt_len);
 
 /*
  * Optional: replaces the local send time of the outstanding request with a
@@ -190,7 +229,8 @@ int upstream_note_transmit_time(struct upstream *u, int64_t t1_ns);
  * as it came, rx_ns the local time of day of its arrival.
  * Returns 0 (sample taken), -EINVAL (not a reply to our request: ignored,
  * the request still waits), -EPROTO (our reply, refused: the request is
- * used up). upstream_last_reject() says why.
+ * used up), -EACCES (a reply to our request that fails authentication:
+ * refused, the request still waits). upstream_last_reject() says why.
  */
 int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, uint32_t src_addr,
                           uint16_t src_port, int64_t rx_ns, uint32_t now_ms);
@@ -202,7 +242,7 @@ int upstream_handle_reply(struct upstream *u, const uint8_t *pkt, size_t len, ui
  */
 int upstream_take_result(struct upstream *u, bool is_clock_set, struct upstream_result *r);
 
-/* Returns why the last refused reply was refused. */
+/* Returns why the last datagram not taken (ignored or refused) was not taken. */
 enum upstream_reject upstream_last_reject(const struct upstream *u);
 
 /* Returns a short name for a reject reason ("origin mismatch"). */

@@ -165,6 +165,10 @@ def console_corpus():
                        b"ntp key add 9 aes128 HEX:00\rntp key add 9 md5 ASCII:" + b"y" * 33 +
                        b"\rntp key add 99 md5 x\rntp key remove 5\rntp key add 3 md5 "
                        b"sec\x08\x08\x03ntp auth require 10.0.0.1/8\r", keys=0x1E))
+    write("fuzz_console", "upstream-key",
+          console_seed(b"upstream 10.0.2.2 key 2\rstatus\rconfig show\rupstream 10.0.2.3 key 9\r"
+                       b"ntp key remove 2\rstatus\rupstream off key 2\rupstream 10.0.2.3 key 0\r"
+                       b"upstream 10.0.2.3 kex 2\rupstream off\rconfig show\r"))
     write("fuzz_console", "keys-app-refuses",
           console_seed(b"ntp key add 5 md5 x\rntp key remove 12648430\rntp key list\r", keys=0x03))
     write("fuzz_console", "errors",
@@ -180,7 +184,9 @@ SLOT = 256
 
 def payload(dhcp=1, ip=0, prefix=0, gw=0, stratum=1, refid=b"LOCL", rl=(1, -2, 64, 2), acl=(),
             mgmt=(1, 0, 0), upstream=0, syslog=0, trim=0, drift=20000, strict=(0, 1500),
-            last_set=(0, 0), mac=None):
+            last_set=(0, 0), mac=None, rtc=None, auth=None, upstream_key=None):
+    # mac: format 2's fields; rtc (chip, sqw): format 3's; auth [(prefix, addr)] and
+    # upstream_key: format 4's (each needs those before it)
     p = struct.pack("<BIBIB4s", dhcp, ip, prefix, gw, stratum, refid.ljust(4, b"\0"))
     p += struct.pack("<BbBBB", rl[0], rl[1], rl[2], rl[3], len(acl))
     for i in range(8):
@@ -192,6 +198,16 @@ def payload(dhcp=1, ip=0, prefix=0, gw=0, stratum=1, refid=b"LOCL", rl=(1, -2, 6
     if mac is not None:
         p += bytes(mac[0]) + bytes([mac[1]])
         assert len(p) == 111
+    if rtc is not None:
+        p += bytes(rtc)
+        assert len(p) == 113
+    if auth is not None:
+        p += bytes([len(auth)])
+        for i in range(4):
+            a = auth[i] if i < len(auth) else (0, 0)
+            p += struct.pack("<BI", a[0], a[1])
+        p += struct.pack("<I", upstream_key or 0)
+        assert len(p) == 138
     return p
 
 
@@ -242,6 +258,14 @@ def config_corpus():
     damaged[40] ^= 0x5A
     write("fuzz_config", "damaged", b"\x00" + bytes(damaged) + record(default_v2, 4))
     write("fuzz_config", "other-version", b"\x00" + record(default_v2, 2, version=3) + blank)
+    # format 4: the subnets that must authenticate, the upstream's key; a key without a server
+    v4 = dict(upstream=ip(192, 168, 6, 5), mac=([0] * 6, 0), rtc=(3, 2),
+              auth=[(0, 0), (24, ip(10, 1, 9, 0))], upstream_key=70000)
+    write("fuzz_config", "v4-upstream-key", b"\x00" + record(payload(**v4), 11, version=4) +
+          record(default_v2, 10))
+    v4["upstream"] = 0
+    write("fuzz_config", "v4-key-without-server",
+          b"\x00" + record(payload(**v4), 12, version=4) + blank)
     write("fuzz_config", "foreign", b"\x00" + bytes(range(256)) * 2)
     # header and CRC made right by the harness (flags 1, 2): the payload decoder's input
     write("fuzz_config", "fixup-v2", b"\x03" + (b"\0" * 12 + custom).ljust(SLOT, b"\0") +
@@ -281,21 +305,32 @@ def server_reply(t2_ns, t3_ns, stratum=2, li=0, refid=b"GPS\0", disp=0x0010):
                        refid, ntp_ts(t2_ns - 10**9), 0, ntp_ts(t2_ns), ntp_ts(t3_ns))
 
 
-def upstream_round(kiss=None, samples=5, is_set=True):
+# The harness's key byte, and how it signs a reply datagram (fuzz_upstream.c).
+KEY_NONE, KEY_SHA1, KEY_CMAC, KEY_MISSING = 0, 1, 2, 3
+AS_IS, SIGNED, WRONG_SECRET, CRYPTO_NAK = 0, 1, 2, 3
+OP_POLL_S, OP_REPLY, OP_RESULT, OP_RESULT_SET, OP_KEY_TOGGLE = 0x82, 1, 3, 0x80, 4
+
+
+def upstream_round(kiss=None, samples=5, is_set=True, key=KEY_NONE, sign=AS_IS, toggle=False):
     now_ns = T0 * 10**9
-    data = struct.pack("!IQ", 1000, now_ns)
+    data = bytes([key]) + struct.pack("!IQ", 1000, now_ns)
+    if toggle:
+        # a round refused for the missing key, then the key added and the round again
+        data += struct.pack("!BHhQ", OP_POLL_S, 2, 0, 0x1234567890ABCDEF)
+        data += bytes([OP_RESULT, OP_KEY_TOGGLE])
+        now_ns += 2 * 10**9
     for i in range(samples):
-        step_ms = 2000
-        now_ns += step_ms * 10**6
-        data += struct.pack("!BHhQ", 0x80, 2, 0, 0x1234567890ABCDEF + i)     # poll, 2 s
+        step_s = 300 if toggle and i == 0 else 2     # past the retry interval, or 2 s
+        now_ns += step_s * 10**9
+        data += struct.pack("!BHhQ", OP_POLL_S, step_s, 0, 0x1234567890ABCDEF + i)
         t2 = now_ns + 20 * 10**6 + 150 * 10**6       # the server is 150 ms ahead
         rep = server_reply(t2, t2 + 10**5)
         if kiss is not None:
             rep = server_reply(t2, t2, stratum=0, li=3, refid=kiss)
-        data += struct.pack("!BBB", 1, 0x13, len(rep)) + rep + struct.pack("!h", 0)
+        data += struct.pack("!BBBB", OP_REPLY, 0x13, sign, len(rep)) + rep + struct.pack("!h", 0)
         if kiss is not None:
             break
-    data += bytes([0x83 if is_set else 0x03])                                 # take the result
+    data += bytes([OP_RESULT_SET if is_set else OP_RESULT])                  # take the result
     return data
 
 
@@ -305,6 +340,16 @@ def upstream_corpus():
     write("fuzz_upstream", "kiss-rate", upstream_round(kiss=b"RATE"))
     write("fuzz_upstream", "kiss-deny", upstream_round(kiss=b"DENY"))
     write("fuzz_upstream", "short-round", upstream_round(samples=2))
+    # with a key: signed rounds, and the replies a key must refuse
+    write("fuzz_upstream", "round-sha1", upstream_round(key=KEY_SHA1, sign=SIGNED))
+    write("fuzz_upstream", "round-cmac", upstream_round(key=KEY_CMAC, sign=SIGNED, is_set=False))
+    write("fuzz_upstream", "kiss-deny-signed",
+          upstream_round(kiss=b"DENY", key=KEY_CMAC, sign=SIGNED))
+    write("fuzz_upstream", "wrong-secret", upstream_round(key=KEY_CMAC, sign=WRONG_SECRET))
+    write("fuzz_upstream", "unsigned", upstream_round(key=KEY_SHA1))
+    write("fuzz_upstream", "crypto-nak", upstream_round(key=KEY_SHA1, sign=CRYPTO_NAK))
+    write("fuzz_upstream", "key-missing-then-added",
+          upstream_round(key=KEY_MISSING, sign=SIGNED, toggle=True))
 
 
 # ------------------------------------------------------------------- rtc --

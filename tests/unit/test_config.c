@@ -70,6 +70,7 @@ static void make_custom(struct settings *s)
     s->auth_count = 2;
     s->auth[0] = (struct config_subnet){ 24, IP(10, 1, 9, 0) };
     s->auth[1] = (struct config_subnet){ 32, IP(192, 168, 6, 9) };
+    s->upstream_key_id = 70000;
 }
 
 static void load_expect(int want_ret, enum config_store_status want_status, struct settings *out)
@@ -169,6 +170,7 @@ BAD(bad_mgmt_mode, s->mgmt = 3)
 BAD(bad_mgmt_hostbits, s->mgmt_addr = IP(172, 16, 0, 1))
 BAD(bad_mgmt_local_addr, s->mgmt = CONFIG_MGMT_LOCAL)
 BAD(bad_upstream, s->upstream_addr = IP(255, 255, 255, 255))
+BAD(bad_upstream_key_without_server, s->upstream_addr = 0)
 BAD(bad_syslog, s->syslog_addr = IP(0, 1, 2, 3))
 BAD(bad_trim_hi, s->clock_trim_ppb = CONFIG_TRIM_PPB_MAX + 1)
 BAD(bad_trim_lo, s->clock_trim_ppb = -CONFIG_TRIM_PPB_MAX - 1)
@@ -217,6 +219,7 @@ static void test_validate_refuses_each_bad_field(void **unused)
         bad_mgmt_hostbits,
         bad_mgmt_local_addr,
         bad_upstream,
+        bad_upstream_key_without_server,
         bad_syslog,
         bad_trim_hi,
         bad_trim_lo,
@@ -333,7 +336,10 @@ static void test_record_layout_is_fixed_little_endian(void **unused)
     assert_memory_equal(p + 113, auth, sizeof(auth));
     static const uint8_t unused_auth[5 * 2] = { 0 };
     assert_memory_equal(p + 113 + sizeof(auth), unused_auth, sizeof(unused_auth));
-    assert_int_equal(CONFIG_PAYLOAD_LEN, 113 + sizeof(auth) + sizeof(unused_auth));
+    static const uint8_t upstream_key[] = { 0x70, 0x11, 0x01, 0x00 }; /* 70000 */
+    assert_memory_equal(p + 134, upstream_key, sizeof(upstream_key));
+    assert_int_equal(CONFIG_PAYLOAD_LEN,
+                     113 + sizeof(auth) + sizeof(unused_auth) + sizeof(upstream_key));
     uint32_t crc = crc32_ieee(rec, CONFIG_HEADER_LEN + CONFIG_PAYLOAD_LEN);
     uint8_t crc_le[4];
     put32(crc_le, crc);
@@ -352,6 +358,7 @@ static void test_format1_record_still_loads(void **unused)
     s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
     s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
     s.auth_count = 0;
+    s.upstream_key_id = 0;
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 7, rec);
     rec[CONFIG_OFF_VERSION] = 1;
@@ -395,15 +402,18 @@ static void test_format3_image_still_loads(void **unused)
     make_custom(&want);
     want.auth_count = 0;
     memset(want.auth, 0, sizeof(want.auth));
+    want.upstream_key_id = 0;
     write_slot(1, format3_image, sizeof(format3_image));
     load_expect(0, CONFIG_STORE_OK, &back);
     assert_int_equal(state.seq, 41);
     assert_true(config_is_equal(&want, &back));
-    assert_int_equal(back.auth_count, 0); /* keys optional everywhere */
+    assert_int_equal(back.auth_count, 0);      /* keys optional everywhere */
+    assert_int_equal(back.upstream_key_id, 0); /* the upstream unsigned, as it was */
 
     /* Saved again: format 4 into slot 0, numbered after it; slot 1 untouched. */
     back.auth_count = 1;
     back.auth[0] = (struct config_subnet){ 0, 0 };
+    back.upstream_key_id = 4294967295u;
     assert_int_equal(config_save(&state, &back), 0);
     assert_int_equal(eeprom.mem[SLOT_OFF(0) + CONFIG_OFF_VERSION], 4);
     assert_memory_equal(&eeprom.mem[SLOT_OFF(1)], format3_image, sizeof(format3_image));
@@ -423,6 +433,41 @@ static void test_format3_image_still_loads(void **unused)
 }
 
 /*
+ * Format 4 before the upstream key (134 bytes) was never released: an
+ * intact record of that length is another format, not damage, and gives
+ * defaults.
+ */
+static void test_unreleased_format4_length_is_another_format(void **unused)
+{
+    (void)unused;
+    struct settings s, back;
+    uint8_t rec[CONFIG_RECORD_LEN];
+    make_custom(&s);
+    s.upstream_key_id = 0;
+    config_encode(&s, 5, rec);
+    rec[CONFIG_OFF_LENGTH] = CONFIG_PAYLOAD_LEN - 4u;
+    fix_crc(rec, CONFIG_PAYLOAD_LEN - 4u);
+    write_slot(0, rec, CONFIG_RECORD_LEN - 4u);
+    load_expect(-EBADMSG, CONFIG_STORE_BAD_VERSION, &back);
+    assert_defaults(&back);
+}
+
+static void test_upstream_key_needs_a_server(void **unused)
+{
+    (void)unused;
+    struct settings s;
+    const char *why = NULL;
+    config_defaults(&s);
+    s.upstream_key_id = 5;
+    assert_int_equal(config_validate(&s, &why), -EINVAL);
+    assert_string_equal(why, "upstream key without an upstream server");
+    s.upstream_addr = IP(10, 0, 2, 2);
+    assert_int_equal(config_validate(&s, NULL), 0);
+    s.upstream_key_id = UINT32_MAX;
+    assert_int_equal(config_validate(&s, NULL), 0);
+}
+
+/*
  * A record the previous firmware (format 2: MAC, no RTC fields) wrote still
  * loads, with the RTC chip as found and the edges as the board is built;
  * the next save writes format 3, which keeps what format 2 held.
@@ -436,6 +481,7 @@ static void test_format2_record_still_loads(void **unused)
     s.rtc_chip = CONFIG_RTC_CHIP_AUTO;
     s.rtc_sqw = CONFIG_RTC_SQW_BOARD;
     s.auth_count = 0;
+    s.upstream_key_id = 0;
     memset(rec, 0, sizeof(rec));
     config_encode(&s, 9, rec);
     rec[CONFIG_OFF_VERSION] = 2;
@@ -566,6 +612,7 @@ static void test_round_trip_every_field(void **unused)
     assert_int_equal(back.mgmt_addr, s.mgmt_addr);
     assert_int_equal(back.mgmt_prefix, 12);
     assert_int_equal(back.upstream_addr, s.upstream_addr);
+    assert_int_equal(back.upstream_key_id, 70000);
     assert_int_equal(back.syslog_addr, s.syslog_addr);
     assert_int_equal(back.clock_trim_ppb, -123456);
     assert_int_equal(back.rtc_drift_ppb, 2000);
@@ -1039,6 +1086,8 @@ int main(void)
         cmocka_unit_test_setup(test_lost_write_is_caught_by_read_back, setup),
         cmocka_unit_test_setup(test_other_version_is_reported, setup),
         cmocka_unit_test_setup(test_format3_image_still_loads, setup),
+        cmocka_unit_test_setup(test_unreleased_format4_length_is_another_format, setup),
+        cmocka_unit_test_setup(test_upstream_key_needs_a_server, setup),
         cmocka_unit_test_setup(test_format2_record_still_loads, setup),
         cmocka_unit_test_setup(test_rtc_fields_checked, setup),
         cmocka_unit_test_setup(test_format1_record_still_loads, setup),

@@ -758,7 +758,7 @@ static void test_status_reports_everything(void **unused)
         "reset cause: watchdog\r\n",
         "net: 10.0.2.15 mask 255.255.255.0 gw 10.0.2.2, link up\r\n",
         "dhcp: lease 86400 s, 43000 s left\r\n",
-        "upstream: 10.0.2.3\r\n",
+        "upstream: 10.0.2.3; requests 0, accepted 0, refused 0, lost 0\r\n",
         "ntp: received 4000000000, replied 905 (mode 4: 900, mode 2: 5, interleaved 7), KoD 19\r\n",
         "ntp replies by version: v1 1, v2 2, v3 300, v4 602\r\n",
         "ntp drops: short 11, mode 12, version 13, ms-sntp 14, auth 15\r\n",
@@ -777,6 +777,33 @@ static void test_status_reports_everything(void **unused)
     assert_null(strstr(out, "error:"));
     assert_int_equal(app_fake_changing_calls(), 0);
     assert_true(out_len < CONSOLE_TX_BUF_SIZE + 4096u); /* fits console + UART rings */
+}
+
+static void test_status_upstream_key(void **unused)
+{
+    (void)unused;
+    struct app_status *st = &app_fake.status;
+    app_fake.settings.upstream_addr = IP(10, 0, 2, 2);
+    app_fake.settings.upstream_key_id = 6;
+    st->upstream_requests = 10;
+    st->upstream_accepted = 4;
+    st->upstream_refused = 5;
+    st->upstream_unauthenticated = 3;
+    st->upstream_lost = 1;
+    st->upstream_last_refused = "bad MAC";
+    exec("status");
+    expect_in(out, "upstream: 10.0.2.2 key 6 (MISSING from the key store: not asked); requests 10, "
+                   "accepted 4, refused 5 (unauthenticated 3, last: bad MAC), lost 1\r\n");
+    expect_ok("ntp key add 6 sha1 HEX:8a9b9f3ee6f9b7a1c4d2e0f1a2b3c4d5e6f70812");
+    st->upstream_key_missing = 2;
+    exec("status");
+    expect_in(out, "upstream: 10.0.2.2 key 6 (sha1); requests 10, accepted 4, refused 5 "
+                   "(unauthenticated 3, last: bad MAC), lost 1, rounds refused for the key 2\r\n");
+    assert_null(strstr(out, "8a9b"));
+    app_fake.settings.upstream_addr = 0;
+    app_fake.settings.upstream_key_id = 0;
+    exec("status");
+    expect_in(out, "upstream: off\r\n");
 }
 
 static void test_status_unset_and_unhealthy(void **unused)
@@ -1308,8 +1335,28 @@ static void test_upstream_and_log(void **unused)
     (void)unused;
     expect_ok("upstream 10.0.2.2");
     assert_int_equal(app_fake.settings.upstream_addr, IP(10, 0, 2, 2));
+    assert_int_equal(app_fake.settings.upstream_key_id, 0);
     expect_ok("upstream off");
     assert_int_equal(app_fake.settings.upstream_addr, 0);
+
+    /* With a key: taken whether held or not, with a note when it is not. */
+    expect_ok("upstream 10.0.2.2 key 5");
+    assert_int_equal(app_fake.settings.upstream_addr, IP(10, 0, 2, 2));
+    assert_int_equal(app_fake.settings.upstream_key_id, 5);
+    expect_in(out, "note: no key 5 held: the upstream is not asked (nothing unsigned is sent) "
+                   "until it is added with ntp key add 5\r\n");
+    expect_ok("ntp key add 4294967295 aes128 HEX:00112233445566778899aabbccddeeff");
+    expect_ok("upstream 10.0.2.7 KEY 4294967295");
+    assert_int_equal(app_fake.settings.upstream_addr, IP(10, 0, 2, 7));
+    assert_int_equal(app_fake.settings.upstream_key_id, 4294967295u);
+    assert_null(strstr(out, "note:"));
+    /* Without one again, and off: the key goes too. */
+    expect_ok("upstream 10.0.2.7");
+    assert_int_equal(app_fake.settings.upstream_key_id, 0);
+    expect_ok("upstream 10.0.2.7 key 5");
+    expect_ok("upstream off");
+    assert_int_equal(app_fake.settings.upstream_addr, 0);
+    assert_int_equal(app_fake.settings.upstream_key_id, 0);
     expect_ok("log 10.0.2.9");
     assert_int_equal(app_fake.settings.syslog_addr, IP(10, 0, 2, 9));
     expect_ok("log OFF");
@@ -1326,6 +1373,14 @@ static void test_upstream_and_log(void **unused)
         { "upstream 255.255.255.255", "upstream is not a unicast host address" },
         { "upstream 127.0.0.1", "upstream is not a unicast host address" },
         { "upstream on", "bad address" },
+        { "upstream off key 5", "upstream off takes no key" },
+        { "upstream 10.0.2.2 key 0", "key id 0 is the crypto-NAK's" },
+        { "upstream 10.0.2.2 key 4294967296", "key id" },
+        { "upstream 10.0.2.2 key five", "key id" },
+        { "upstream 10.0.2.2 kez 5", "usage: upstream <a.b.c.d> [key <id>] | off" },
+        { "upstream 10.0.2.2 key", "usage: upstream" },
+        { "upstream 10.0.2.2 5", "usage: upstream" },
+        { "upstream 10.0.2.256 key 5", "bad address" },
         { "log 239.1.1.1", "log target is not a unicast host address" },
         { "log 1.2.3.4.5", "bad address" },
     };
@@ -1555,6 +1610,7 @@ static void test_config_show_pastes_back(void **unused)
     s.mgmt_addr = IP(10, 0, 2, 0);
     s.mgmt_prefix = 24;
     s.upstream_addr = IP(10, 0, 2, 3);
+    s.upstream_key_id = 70000;
     s.syslog_addr = IP(10, 0, 2, 4);
     s.clock_trim_ppb = -777;
     s.rtc_drift_ppb = 2000;
@@ -1578,7 +1634,13 @@ static void test_config_show_pastes_back(void **unused)
         out,
         "ntp acl clear\r\nntp allow 10.0.0.0/8\r\nntp deny 10.9.9.0/24\r\nntp allow 10.9.9.9/32\r\n");
     expect_in(out, "ntp mgmt 10.0.2.0/24\r\nntp auth optional\r\nntp auth require 10.9.0.0/16\r\n"
-                   "ntp auth require 10.0.2.77/32\r\nupstream 10.0.2.3\r\n");
+                   "ntp auth require 10.0.2.77/32\r\nupstream 10.0.2.3 key 70000\r\n");
+    expect_in(out, "upstream 10.0.2.3 key 70000\r\nlog 10.0.2.4\r\n");
+
+    /* without a key */
+    s.upstream_key_id = 0;
+    round_trip(&s);
+    exec("config show");
     expect_in(out, "upstream 10.0.2.3\r\nlog 10.0.2.4\r\n");
 
     /* every client, and an other subnet after it */
@@ -2030,6 +2092,7 @@ int main(void)
         cmocka_unit_test_setup(test_extra_and_missing_arguments, setup),
         cmocka_unit_test_setup(test_help_lists_every_command_with_syntax, setup),
         cmocka_unit_test_setup(test_status_reports_everything, setup),
+        cmocka_unit_test_setup(test_status_upstream_key, setup),
         cmocka_unit_test_setup(test_status_unset_and_unhealthy, setup),
         cmocka_unit_test_setup(test_time_set, setup),
         cmocka_unit_test_setup(test_time_set_refusals, setup),
