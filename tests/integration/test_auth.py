@@ -163,6 +163,11 @@ def valid_rx(ntpdata):
     return int(m.group(1)) if m else 0
 
 
+def total_tx(ntpdata):
+    m = re.search(r"Total TX\s*:\s*(\d+)", ntpdata)
+    return int(m.group(1)) if m else 0
+
+
 def chrony_key_line(key_id, secret=None):
     _, ctype, _, s = KEYS[key_id]
     return "%d %s HEX:%s" % (key_id, ctype, (s if secret is None else secret).hex().upper())
@@ -187,7 +192,9 @@ def test_chrony_wrong_secret_rejected(keyed, tmp_path, key_id):
     before = counters(keyed.port)
     wrong = bytes(b ^ 0x5A for b in KEYS[key_id][3])
     out, srcs = run_chronyd(tmp_path, keyed.port, "key %d" % key_id,
-                            [chrony_key_line(key_id, wrong)], lambda o: False, timeout=12)
+                            [chrony_key_line(key_id, wrong)], lambda o: total_tx(o) >= 4,
+                            timeout=12)
+    assert total_tx(out) >= 3, out
     assert valid_rx(out) == 0, out
     assert not re.search(r"^\^[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
     after = counters(keyed.port)
