@@ -233,7 +233,7 @@ integration-second-board: | $(DEPS_STAMP)
 	BOARD=$(SECOND_BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider \
 	    tests/integration/test_boot.py tests/integration/test_ntp_clients.py \
 	    tests/integration/test_auth.py tests/integration/test_keys.py \
-	    tests/integration/test_upstream.py tests/integration/test_lan.py tests/integration/test_interop.py
+	    tests/integration/test_lan.py tests/integration/test_interop.py
 
 # docs/INTEROP.md: every NTP client on this machine against the image
 # (tests/integration/test_interop.py), written from the run on the reference

@@ -178,17 +178,6 @@ def test_interleaved_on_the_wire(appliance):
     assert m and int(m.group(1)) >= 5 and int(m.group(2)) >= 5, st
 
 
-def test_chrony_without_xleave_gets_basic_replies(appliance, tmp_path):
-    """A chrony client that does not ask for interleaved mode gets basic replies, as before."""
-    before = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
-    out, _ = run_chronyd(tmp_path, "server 127.0.0.1 port %d minpoll 0 maxpoll 0"
-                         % appliance.port, wait_valid=4, timeout=14)
-    assert re.search(r"Interleaved\s*:\s*No", out), out
-    assert int(re.search(r"Total valid RX\s*:\s*(\d+)", out).group(1)) >= 4, out
-    after = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
-    assert after == before
-
-
 def test_extension_field_request_is_served(appliance):
     # An unknown extension field; without a MAC the last one must be at least
     # 28 bytes (RFC 7822 sec. 7.5), shorter trailers read as a MAC.
