@@ -369,6 +369,24 @@ class Reply:
         self.root_disp_s = self.root_disp / 65536.0
 
 
+def ntp_mac_digest(alg, secret, msg):
+    """The digest of an NTP MAC (RFC 5905 sec. 7.3, RFC 8573) as ntpd, NTPsec and chrony
+    compute it: MD5 or SHA-1 of secret || msg, or AES-CMAC of msg under secret (alg "md5",
+    "sha1" or "aes128"), never truncated."""
+    import hashlib
+    if alg == "md5":
+        return hashlib.md5(secret + msg).digest()
+    if alg == "sha1":
+        return hashlib.sha1(secret + msg).digest()
+    if alg != "aes128":
+        raise ValueError(alg)
+    from cryptography.hazmat.primitives import cmac
+    from cryptography.hazmat.primitives.ciphers import algorithms
+    c = cmac.CMAC(algorithms.AES(secret))
+    c.update(msg)
+    return c.finalize()
+
+
 def build_request(mode=3, vn=4, li=0, stratum=0, poll=6, precision=-20, root_delay=0,
                   root_disp=0, refid=b"\0\0\0\0", ref_ts=0, orig_ts=0, recv_ts=0,
                   xmt_ts=None, trailer=b""):

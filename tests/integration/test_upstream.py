@@ -11,7 +11,6 @@ key, or the same id with another secret), and a small server of the test's
 own (SigningServer: Python's hashlib and cryptography) that signs well,
 with another secret, not at all, or answers with crypto-NAKs, and checks
 the MAC of every request the image sends."""
-import hashlib
 import itertools
 import os
 import re
@@ -23,10 +22,8 @@ import threading
 import time
 
 import pytest
-from cryptography.hazmat.primitives import cmac
-from cryptography.hazmat.primitives.ciphers import algorithms
 
-from appliance import query, stop_process, unix_to_ntp
+from appliance import ntp_mac_digest, query, stop_process, unix_to_ntp
 from lan import in_netns, remove_stale_lans, run
 
 UPSTREAM_NEEDS = "a network namespace, and chronyd (it runs as root) on its udp 127.0.0.1:123"
@@ -99,15 +96,6 @@ def key_add_command(key):
     return "ntp key add %d %s HEX:%s" % (key_id, name, secret.hex())
 
 
-def digest(type_name, secret, msg):
-    """The digest of an NTP MAC (RFC 5905 sec. 7.3, RFC 8573), as chrony and ntpd compute it."""
-    if type_name == "md5":
-        return hashlib.md5(secret + msg).digest()
-    if type_name == "sha1":
-        return hashlib.sha1(secret + msg).digest()
-    c = cmac.CMAC(algorithms.AES(secret))
-    c.update(msg)
-    return c.finalize()
 
 
 class SigningServer:
@@ -137,9 +125,9 @@ class SigningServer:
 
     def verifies(self, data):
         key_id, type_name, _, secret = self.key
-        n = len(digest(type_name, secret, b""))
+        n = len(ntp_mac_digest(type_name, secret, b""))
         return (len(data) == 48 + 4 + n and struct.unpack("!I", data[48:52])[0] == key_id and
-                data[52:] == digest(type_name, secret, data[:48]))
+                data[52:] == ntp_mac_digest(type_name, secret, data[:48]))
 
     def _reply(self, req, t_recv):
         key_id, type_name, _, secret = self.key
@@ -154,7 +142,7 @@ class SigningServer:
             return head + bytes(4)
         if self.how == "wrong-secret":
             secret = bytes([secret[0] ^ 0x55]) + secret[1:]
-        return head + struct.pack("!I", key_id) + digest(type_name, secret, head)
+        return head + struct.pack("!I", key_id) + ntp_mac_digest(type_name, secret, head)
 
     def _run(self):
         while not self._stop.is_set():

@@ -15,20 +15,18 @@ T1_UNIX_NS + REPLY_RTT_NS.
 
     tests/unit/gen_upstream_vectors.py      (re)writes the header; deterministic
 """
-import hashlib
 import os
 import struct
 import subprocess
 
-from cryptography.hazmat.primitives import cmac
-from cryptography.hazmat.primitives.ciphers import algorithms
+from gen_auth_vectors import AES128_CMAC, MD5, SHA1, digest  # the NTP MAC, one definition
+
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT = os.path.join(HERE, "fakes", "upstream_auth_vectors.h")
 
 NTP_EPOCH = 2208988800
-MD5, SHA1, AES128_CMAC = 0, 1, 2  # enum ntp_key_algorithm
 ALG_NAMES = {MD5: "NTP_KEY_MD5", SHA1: "NTP_KEY_SHA1", AES128_CMAC: "NTP_KEY_AES128_CMAC"}
 
 # (name, key id, algorithm, secret), as `ntp key add` would hold them.
@@ -43,16 +41,6 @@ T1_UNIX_NS = 1795632000 * 10**9           # 2026-11-25T18:40:00Z, local time the
 REPLY_OFFSET_NS = 150 * 10**6             # the server is 150 ms ahead
 OUT_NS, PROC_NS, BACK_NS = 400000, 20000, 400000
 REPLY_RTT_NS = OUT_NS + PROC_NS + BACK_NS
-
-
-def digest(alg, secret, msg):
-    if alg == MD5:
-        return hashlib.md5(secret + msg).digest()
-    if alg == SHA1:
-        return hashlib.sha1(secret + msg).digest()
-    c = cmac.CMAC(algorithms.AES(secret))
-    c.update(msg)
-    return c.finalize()
 
 
 def ntp_ts(unix_ns):
