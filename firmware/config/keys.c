@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config/record.h"
+#include "lib/wipe.h"
 
 _Static_assert(KEYS_SLOT_SIZE <= RECORD_SLOT_MAX, "the slot buffer must hold a slot");
 _Static_assert(KEYS_MAX <= 255, "the count is one byte");
@@ -104,18 +105,13 @@ int keys_remove(struct keys *ks, uint32_t id)
         ks->key[j] = ks->key[j + 1u];
     }
     ks->count--;
-    record_wipe(&ks->key[ks->count], sizeof(ks->key[0]));
+    wipe_memory(&ks->key[ks->count], sizeof(ks->key[0]));
     return 0;
-}
-
-void keys_wipe(void *p, size_t len)
-{
-    record_wipe(p, len);
 }
 
 void keys_clear(struct keys *ks)
 {
-    record_wipe(ks, sizeof(*ks));
+    wipe_memory(ks, sizeof(*ks));
 }
 
 /* ---------------------------------------------------------- the record -- */
@@ -191,7 +187,7 @@ static int keys_decode(void *out, uint16_t version, const uint8_t *payload, size
             d->report->drop[d->report->dropped++] =
                 (struct keys_drop){ .index = (uint8_t)i, .id = k.id, .why = why };
         }
-        record_wipe(&k, sizeof(k));
+        wipe_memory(&k, sizeof(k));
     }
     return 0;
 }
@@ -241,7 +237,7 @@ int keys_save(struct config_state *st, const struct keys *ks)
     struct record_writer w = record_payload_writer(rec_buf, KEYS_PAYLOAD_LEN);
     encode_payload(&w, ks);
     int err = record_save(st, &keys_format, rec_buf, KEYS_FORMAT_VERSION, KEYS_PAYLOAD_LEN);
-    record_wipe(rec_buf, sizeof(rec_buf));
+    wipe_memory(rec_buf, sizeof(rec_buf));
     return err;
 }
 

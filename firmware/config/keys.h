@@ -110,9 +110,6 @@ int keys_add(struct keys *ks, const struct key *k, bool *is_replaced);
 /* Removes the key with id, wiping its entry. Returns 0 or -ENOENT. */
 int keys_remove(struct keys *ks, uint32_t id);
 
-/* Overwrites len bytes at p that held a secret with zeros (never optimised away). */
-void keys_wipe(void *p, size_t len);
-
 /* Wipes every key (all zero, count 0). */
 void keys_clear(struct keys *ks);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lib/crc32.h"
+#include "lib/wipe.h"
 
 /* ------------------------------------------------------ little-endian -- */
 
@@ -92,14 +93,6 @@ uint64_t record_take_u64(struct record_reader *r)
     uint64_t v = record_get_u64(r->p);
     r->p += 8;
     return v;
-}
-
-void record_wipe(void *p, size_t len)
-{
-    volatile uint8_t *v = p;
-    while (len-- > 0u) {
-        *v++ = 0u;
-    }
 }
 
 void record_seal(uint8_t *rec, const struct record_format *f, uint16_t version,
@@ -272,7 +265,7 @@ int record_load(struct config_state *st, const struct config_store *store,
     memset(st, 0, sizeof(*st));
     st->store = store;
     int err = scan(st, f, out, &has_record);
-    record_wipe(slot_buf, sizeof(slot_buf));
+    wipe_memory(slot_buf, sizeof(slot_buf));
     if (err != 0) {
         return -EIO;
     }
@@ -358,7 +351,7 @@ int record_save(struct config_state *st, const struct record_format *f, uint8_t 
         return -EINVAL;
     }
     int err = save(st, f, rec, version, payload_len);
-    record_wipe(slot_buf, sizeof(slot_buf));
+    wipe_memory(slot_buf, sizeof(slot_buf));
     return err;
 }
 
@@ -372,7 +365,7 @@ int record_erase(struct config_state *st, const struct record_format *f)
     for (unsigned n = 0; n < CONFIG_SLOT_COUNT && err == 0; n++) {
         err = erase_slot(st, f, (st->next_slot + n) % CONFIG_SLOT_COUNT);
     }
-    record_wipe(slot_buf, sizeof(slot_buf));
+    wipe_memory(slot_buf, sizeof(slot_buf));
     if (err != 0) {
         return err;
     }

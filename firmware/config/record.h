@@ -76,9 +76,6 @@ int record_erase(struct config_state *st, const struct record_format *f);
 void record_seal(uint8_t *rec, const struct record_format *f, uint16_t version,
                  uint16_t payload_len, uint32_t seq);
 
-/* Overwrites len bytes at p with zeros in a way the compiler cannot drop. */
-void record_wipe(void *p, size_t len);
-
 /* A little-endian writer that never goes past end. */
 struct record_writer {
     uint8_t *p;

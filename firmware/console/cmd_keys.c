@@ -25,6 +25,7 @@
 #include "console/commands.h"
 #include "console/console.h"
 #include "console/text.h"
+#include "lib/wipe.h"
 
 /* ntpd and NTPsec take a key of up to 20 characters as ASCII, a longer one as hex. */
 #define NTPD_ASCII_MAX 20u
@@ -207,7 +208,7 @@ int cmd_ntp_key_add(int argc, char *argv[])
     if (err == 0) {
         err = add_key(&k, is_ambiguous);
     }
-    keys_wipe(&k, sizeof(k));
+    wipe_memory(&k, sizeof(k));
     return err;
 }
 

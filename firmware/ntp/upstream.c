@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lib/wipe.h"
 #include "ntp/ntp_time.h"
 
 #define NS_PER_US 1000LL
@@ -92,15 +93,6 @@ static uint32_t get_be32(const uint8_t *p)
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
-}
-
-/* Overwrites a copy of a secret (not optimised away). */
-static void wipe(void *p, size_t len)
-{
-    volatile uint8_t *b = p;
-    while (len-- > 0) {
-        *b++ = 0;
-    }
 }
 
 /*
@@ -237,7 +229,7 @@ int upstream_poll(struct upstream *u, uint32_t now_ms, int64_t now_ns, uint64_t 
         need += key_err == 0 ? NTP_AUTH_KEYID_LEN + ntp_auth_digest_len(key.algorithm) : 0;
     }
     if (len < need) {
-        wipe(&key, sizeof(key));
+        wipe_memory(&key, sizeof(key));
         return -EINVAL;
     }
     if (!u->is_round_active) {
@@ -256,7 +248,7 @@ int upstream_poll(struct upstream *u, uint32_t now_ms, int64_t now_ns, uint64_t 
     if (u->cfg->key_id != 0 && key_err == 0) {
         key_err = ntp_auth_sign(&key, req, UPSTREAM_PACKET_LEN, &mac_len);
     }
-    wipe(&key, sizeof(key));
+    wipe_memory(&key, sizeof(key));
     if (key_err != 0) {
         /* Never unauthenticated instead: the round is refused, nothing goes out. */
         u->last_refused = UPSTREAM_REJECT_KEY_MISSING;
@@ -317,7 +309,7 @@ static enum upstream_reject check_mac(const struct upstream *u, const uint8_t *p
         const size_t at = OFF_MAC + NTP_AUTH_KEYID_LEN;
         err = ntp_auth_verify(&key, pkt, OFF_MAC, &pkt[at], len - at);
     }
-    wipe(&key, sizeof(key));
+    wipe_memory(&key, sizeof(key));
     return err == -ENOENT ? UPSTREAM_REJECT_KEY_MISSING
            : err != 0     ? UPSTREAM_REJECT_BAD_MAC
                           : UPSTREAM_REJECT_NONE;
