@@ -369,6 +369,50 @@ class Reply:
         self.root_disp_s = self.root_disp / 65536.0
 
 
+def valid_rx(ntpdata):
+    """chronyc ntpdata's count of valid replies (0 when it has none to show)."""
+    m = re.search(r"Total valid RX\s*:\s*(\d+)", ntpdata)
+    return int(m.group(1)) if m else 0
+
+
+def run_chronyd(tmp_path, source_line, want, timeout=40, keyfile_lines=None, poll_s=2.0):
+    """Runs chronyd -x (it never touches the clock) with one source line (e.g.
+    "server 127.0.0.1 port P minpoll 0 maxpoll 0") and, if given, a keyfile of
+    keyfile_lines; asks `chronyc ntpdata` and `sources` every poll_s until
+    want(ntpdata, sources) or timeout. Returns the last ntpdata and sources output."""
+    cport = free_udp_port()
+    sock = str(tmp_path / "chronyd.sock")
+    extra = ""
+    if keyfile_lines is not None:
+        keys = tmp_path / "chrony.keys"
+        keys.write_text("".join(line + "\n" for line in keyfile_lines))
+        keys.chmod(0o600)
+        extra = "keyfile %s\n" % keys
+    conf = tmp_path / "chrony.conf"
+    conf.write_text("%s\n%sport %d\nbindaddress 127.0.0.1\nbindcmdaddress %s\npidfile %s\n"
+                    "driftfile %s\n" % (source_line, extra, cport, sock,
+                                        tmp_path / "chronyd.pid", tmp_path / "drift"))
+    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def chronyc(*args):
+        return subprocess.run(["chronyc", "-h", sock, "-n"] + list(args), capture_output=True,
+                              text=True, timeout=10).stdout
+
+    ntpdata = sources = ""
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(poll_s)
+            ntpdata = chronyc("ntpdata", "127.0.0.1")
+            sources = chronyc("sources")
+            if want(ntpdata, sources):
+                break
+    finally:
+        stop_process(d)
+    return ntpdata, sources
+
+
 def ntp_mac_digest(alg, secret, msg):
     """The digest of an NTP MAC (RFC 5905 sec. 7.3, RFC 8573) as ntpd, NTPsec and chrony
     compute it: MD5 or SHA-1 of secret || msg, or AES-CMAC of msg under secret (alg "md5",

@@ -12,12 +12,11 @@ import re
 import socket
 import struct
 import subprocess
-import time
 
 import pytest
 
-from appliance import (Port123Relay, build_request, free_udp_port, no_reply, ntp_mac_digest,
-                       query, stop_process, unix_to_ntp)
+from appliance import (Port123Relay, build_request, no_reply, ntp_mac_digest, query,
+                       run_chronyd, unix_to_ntp, valid_rx)
 
 # key id: (console type, chrony type, NTPsec type, secret)
 KEYS = {
@@ -115,40 +114,13 @@ def test_bad_digest_and_unknown_key_are_silent(keyed):
     assert after["drop_auth"] - before["drop_auth"] == 2, (before, after)
 
 
-def run_chronyd(tmp_path, port, options, keyfile_lines, want, timeout=40):
+def chronyd_keyed(tmp_path, port, options, keyfile_lines, want, timeout=40):
     """chronyd with one source (the appliance, `options` after it) and a keyfile, until
     `want(ntpdata)` or timeout; returns the last `ntpdata` and `sources` output."""
-    cport = free_udp_port()
-    sock = str(tmp_path / "chronyd.sock")
-    keys = tmp_path / "chrony.keys"
-    keys.write_text("".join(line + "\n" for line in keyfile_lines))
-    keys.chmod(0o600)
-    conf = tmp_path / "chrony.conf"
-    conf.write_text("server 127.0.0.1 port %d minpoll 0 maxpoll 0 iburst %s\nkeyfile %s\n"
-                    "port %d\nbindaddress 127.0.0.1\nbindcmdaddress %s\npidfile %s\n"
-                    "driftfile %s\n" % (port, options, keys, cport, sock,
-                                        tmp_path / "chronyd.pid", tmp_path / "drift"))
-    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    out = srcs = ""
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            time.sleep(2)
-            out = subprocess.run(["chronyc", "-h", sock, "-n", "ntpdata", "127.0.0.1"],
-                                 capture_output=True, text=True, timeout=10).stdout
-            if want(out):
-                break
-        srcs = subprocess.run(["chronyc", "-h", sock, "-n", "sources"], capture_output=True,
-                              text=True, timeout=10).stdout
-    finally:
-        stop_process(d)
-    return out, srcs
-
-
-def valid_rx(ntpdata):
-    m = re.search(r"Total valid RX\s*:\s*(\d+)", ntpdata)
-    return int(m.group(1)) if m else 0
+    return run_chronyd(tmp_path,
+                       "server 127.0.0.1 port %d minpoll 0 maxpoll 0 iburst %s" % (port, options),
+                       lambda ntpdata, _sources: want(ntpdata), timeout=timeout,
+                       keyfile_lines=keyfile_lines)
 
 
 def total_tx(ntpdata):
@@ -165,7 +137,7 @@ def chrony_key_line(key_id, secret=None):
 @pytest.mark.parametrize("key_id", [1, 2, 3], ids=lambda k: ALGS[k])
 def test_chrony_authenticates(keyed, tmp_path, key_id):
     """chronyd with `key N` and the same secret: Authenticated: Yes, the source selected."""
-    out, srcs = run_chronyd(tmp_path, keyed.port, "key %d" % key_id, [chrony_key_line(key_id)],
+    out, srcs = chronyd_keyed(tmp_path, keyed.port, "key %d" % key_id, [chrony_key_line(key_id)],
                             lambda o: valid_rx(o) >= 4 and "Authenticated   : Yes" in o)
     assert re.search(r"Authenticated\s*:\s*Yes", out), out
     assert valid_rx(out) >= 4, out
@@ -179,7 +151,7 @@ def test_chrony_wrong_secret_rejected(keyed, tmp_path, key_id):
     selects it."""
     before = counters(keyed.port)
     wrong = bytes(b ^ 0x5A for b in KEYS[key_id][3])
-    out, srcs = run_chronyd(tmp_path, keyed.port, "key %d" % key_id,
+    out, srcs = chronyd_keyed(tmp_path, keyed.port, "key %d" % key_id,
                             [chrony_key_line(key_id, wrong)], lambda o: total_tx(o) >= 4,
                             timeout=12)
     assert total_tx(out) >= 3, out
@@ -193,7 +165,7 @@ def test_chrony_wrong_secret_rejected(keyed, tmp_path, key_id):
 def test_chrony_interleaved_with_key(keyed, tmp_path):
     """chrony `xleave` with `key`: interleaved replies, each carrying the previous reply's
     departure, signed; chrony says Interleaved: Yes and Authenticated: Yes and selects it."""
-    out, srcs = run_chronyd(
+    out, srcs = chronyd_keyed(
         tmp_path, keyed.port, "key 1 xleave", [chrony_key_line(1)],
         lambda o: valid_rx(o) >= 6 and "Interleaved     : Yes" in o and
         "Authenticated   : Yes" in o)

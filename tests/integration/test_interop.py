@@ -37,7 +37,7 @@ import ntplib
 import pytest
 
 from appliance import (BOARD, ELF, ROOT, LoopbackCapture, Port123Relay, board_qemu_machine,
-                       build_request, free_udp_port, query, stop_process)
+                       build_request, query, run_chronyd, stop_process, valid_rx)
 from lan import HOST_IP, Lan, lan_unavailable
 from windows_client import WindowsClient
 
@@ -81,38 +81,20 @@ def chronyd_version():
                        "chronyd version")
 
 
-def chronyc(sock, *args):
-    return run(["chronyc", "-h", sock, "-n"] + list(args), timeout=10).stdout
-
-
-def run_chronyd(ctx, directive, xleave):
+def run_chronyd_row(ctx, directive, xleave):
     """chronyd -x (it never touches the clock) with the appliance as its one
     source, polling every second, until it has selected the source after 4
     valid replies, interleaved ones when it asks for them (or 30 s pass)."""
-    tmp = ctx.tmp_path
-    sock = str(tmp / "chronyd.sock")
-    conf = tmp / "chrony.conf"
-    conf.write_text("%s 127.0.0.1 port %d minpoll 0 maxpoll 0%s\nport %d\n"
-                    "bindaddress 127.0.0.1\nbindcmdaddress %s\npidfile %s\ndriftfile %s\n" %
-                    (directive, ctx.port, " xleave" if xleave else "", free_udp_port(), sock,
-                     tmp / "chronyd.pid", tmp / "drift"))
     # A server is listed as ^ in `chronyc sources`, a peer as =; * is the selected source.
     selected_rx = r"^%s\*\s+127\.0\.0\.1\b" % re.escape("^" if directive == "server" else "=")
-    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    ntpdata = sources = ""
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            time.sleep(0.5)
-            ntpdata = chronyc(sock, "ntpdata", "127.0.0.1")
-            sources = chronyc(sock, "sources")
-            valid = re.search(r"Total valid RX\s*:\s*(\d+)", ntpdata)
-            if re.search(selected_rx, sources, re.M) and valid and int(valid.group(1)) >= 4 \
-                    and (not xleave or re.search(r"Interleaved\s*:\s*Yes", ntpdata)):
-                break
-    finally:
-        stop_process(d)
+
+    def done(ntpdata, sources):
+        return (re.search(selected_rx, sources, re.M) and valid_rx(ntpdata) >= 4
+                and (not xleave or re.search(r"Interleaved\s*:\s*Yes", ntpdata)))
+
+    ntpdata, sources = run_chronyd(
+        ctx.tmp_path, "%s 127.0.0.1 port %d minpoll 0 maxpoll 0%s"
+        % (directive, ctx.port, " xleave" if xleave else ""), done, timeout=30, poll_s=0.5)
     selected = re.search(selected_rx, sources, re.M) is not None
     interleaved = re.search(r"Interleaved\s*:\s*Yes", ntpdata) is not None
     offset = re.search(r"Offset\s*:\s*([-+]?[0-9.]+) seconds", ntpdata)
@@ -282,13 +264,13 @@ class Row:
 
 ROWS = [
     Row("chronyd-server", "chronyd", "client: `server`", {(4, 3)}, {(4, 4)},
-        lambda c: run_chronyd(c, "server", False)),
+        lambda c: run_chronyd_row(c, "server", False)),
     Row("chronyd-server-xleave", "chronyd", "client: `server ... xleave`", {(4, 3)}, {(4, 4)},
-        lambda c: run_chronyd(c, "server", True), interleaved=True),
+        lambda c: run_chronyd_row(c, "server", True), interleaved=True),
     Row("chronyd-peer", "chronyd", "symmetric peer: `peer`", {(4, 1)}, {(4, 2)},
-        lambda c: run_chronyd(c, "peer", False)),
+        lambda c: run_chronyd_row(c, "peer", False)),
     Row("chronyd-peer-xleave", "chronyd", "symmetric peer: `peer ... xleave`", {(4, 1)},
-        {(4, 2)}, lambda c: run_chronyd(c, "peer", True), interleaved=True),
+        {(4, 2)}, lambda c: run_chronyd_row(c, "peer", True), interleaved=True),
     Row("ntpd", "ntpd (NTPsec)", "client: `server ... iburst`, `disable ntp`", {(4, 3)},
         {(4, 4)}, run_ntpd),
     Row("ntpdig", "ntpdig (NTPsec)", "`ntpdig -j <addr>`", {(4, 3)}, {(4, 4)}, run_ntpdig),

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from appliance import (ROOT, Port123Relay, build_request, free_udp_port, no_reply, query,
-                       stop_process, unix_to_ntp)
+from appliance import (ROOT, Port123Relay, build_request, no_reply, query, run_chronyd,
+                       unix_to_ntp, valid_rx)
 from windows_client import WindowsClient
 
 NTPQ = os.path.join(ROOT, "build", "ntpsec", "usr", "bin", "ntpq")
@@ -62,64 +62,20 @@ def test_ntpq_rv_shows_system_variables(appliance):
 @pytest.mark.needs_root("chronyd runs as root (-u root)")
 def test_chrony_symmetric_peer(appliance, tmp_path):
     """chronyd as a symmetric peer (mode 1) gets mode 2 replies and selects the appliance."""
-    cport = free_udp_port()
-    sock = str(tmp_path / "chronyd.sock")
-    conf = tmp_path / "chrony.conf"
-    conf.write_text("peer 127.0.0.1 port %d minpoll 0 maxpoll 0\n"
-                    "port %d\nbindaddress 127.0.0.1\nbindcmdaddress %s\n"
-                    "pidfile %s\ndriftfile %s\n" %
-                    (appliance.port, cport, sock, tmp_path / "chronyd.pid", tmp_path / "drift"))
-    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        out = ""
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            time.sleep(2)
-            out = subprocess.run(["chronyc", "-h", sock, "-n", "ntpdata", "127.0.0.1"],
-                                 capture_output=True, text=True, timeout=10).stdout
-            m = re.search(r"Total valid RX\s*:\s*(\d+)", out)
-            if m and int(m.group(1)) >= 4:
-                break
-        assert re.search(r"Mode\s*:\s*Symmetric passive", out), out  # the appliance's reply mode
-        assert re.search(r"Stratum\s*:\s*1\b", out), out
-        assert int(re.search(r"Total valid RX\s*:\s*(\d+)", out).group(1)) >= 4, out
-        srcs = subprocess.run(["chronyc", "-h", sock, "-n", "sources"], capture_output=True,
-                              text=True, timeout=10).stdout
-        assert re.search(r"^=[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
-    finally:
-        stop_process(d)
+    out, srcs = run_chronyd(tmp_path, "peer 127.0.0.1 port %d minpoll 0 maxpoll 0"
+                            % appliance.port, lambda o, _s: valid_rx(o) >= 4, timeout=30)
+    assert re.search(r"Mode\s*:\s*Symmetric passive", out), out  # the appliance's reply mode
+    assert re.search(r"Stratum\s*:\s*1\b", out), out
+    assert valid_rx(out) >= 4, out
+    assert re.search(r"^=[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
     status = appliance.command("status")
     m = re.search(r"mode 2: (\d+)", status)
     assert m and int(m.group(1)) >= 4, status
 
 
-def run_chronyd(tmp_path, source_line, wait_valid=6, timeout=40):
-    """Runs chronyd with one source against the appliance until `chronyc ntpdata` reports
-    wait_valid valid replies (or timeout); returns the last ntpdata and sources output."""
-    cport = free_udp_port()
-    sock = str(tmp_path / "chronyd.sock")
-    conf = tmp_path / "chrony.conf"
-    conf.write_text("%s\nport %d\nbindaddress 127.0.0.1\nbindcmdaddress %s\n"
-                    "pidfile %s\ndriftfile %s\n" %
-                    (source_line, cport, sock, tmp_path / "chronyd.pid", tmp_path / "drift"))
-    d = subprocess.Popen(["/usr/sbin/chronyd", "-d", "-x", "-u", "root", "-f", str(conf)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    out = srcs = ""
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            time.sleep(2)
-            out = subprocess.run(["chronyc", "-h", sock, "-n", "ntpdata", "127.0.0.1"],
-                                 capture_output=True, text=True, timeout=10).stdout
-            m = re.search(r"Total valid RX\s*:\s*(\d+)", out)
-            if m and int(m.group(1)) >= wait_valid and "Interleaved     : Yes" in out:
-                break
-        srcs = subprocess.run(["chronyc", "-h", sock, "-n", "sources"], capture_output=True,
-                              text=True, timeout=10).stdout
-    finally:
-        stop_process(d)
-    return out, srcs
+def interleaved_after(ntpdata, _sources, wait_valid=6):
+    """chrony has had wait_valid valid replies and says the last one was interleaved."""
+    return valid_rx(ntpdata) >= wait_valid and "Interleaved     : Yes" in ntpdata
 
 
 def test_chrony_interleaved_client(appliance, tmp_path):
@@ -128,7 +84,7 @@ def test_chrony_interleaved_client(appliance, tmp_path):
     the MAC reported it, and chrony says so (`Interleaved: Yes`) and selects it."""
     before = int(re.search(r"interleaved (\d+)", appliance.command("status")).group(1))
     out, srcs = run_chronyd(tmp_path, "server 127.0.0.1 port %d minpoll 0 maxpoll 0 xleave"
-                            % appliance.port)
+                            % appliance.port, interleaved_after)
     assert re.search(r"Mode\s*:\s*Server\b", out), out
     assert re.search(r"Interleaved\s*:\s*Yes", out), out
     assert re.search(r"^\^[*+]\s+127\.0\.0\.1", srcs, re.M), srcs
@@ -139,7 +95,7 @@ def test_chrony_interleaved_client(appliance, tmp_path):
 def test_chrony_interleaved_symmetric_peer(appliance, tmp_path):
     """chronyd as a symmetric peer with `xleave`: interleaved mode 2 replies too."""
     out, srcs = run_chronyd(tmp_path, "peer 127.0.0.1 port %d minpoll 0 maxpoll 0 xleave"
-                            % appliance.port)
+                            % appliance.port, interleaved_after)
     assert re.search(r"Mode\s*:\s*Symmetric passive", out), out
     assert re.search(r"Interleaved\s*:\s*Yes", out), out
 
