@@ -307,7 +307,7 @@ def is_rate_kiss(data):
     return len(data) >= 48 and data[0] >> 6 == 3 and data[1] == 0 and data[12:16] == b"RATE"
 
 
-def mode6_readvar(sock, host, names=(), timeout=1.5, sequence=1):
+def mode6_readvar(sock, host, names=(), timeout=1.5, sequence=1, port=123):
     """Sends one mode 6 READVAR for association 0 (RFC 9327) and reassembles the answer.
 
     Returns {name: value} or None when nothing came back. An error
@@ -315,7 +315,7 @@ def mode6_readvar(sock, host, names=(), timeout=1.5, sequence=1):
     data = ",".join(names).encode()
     pkt = struct.pack("!BBHHHHH", (2 << 3) | 6, 2, sequence, 0, 0, 0, len(data)) + data
     pkt += b"\0" * (-len(pkt) % 4)
-    sock.sendto(pkt, (host, 123))
+    sock.sendto(pkt, (host, port))
     deadline = time.monotonic() + timeout
     frags = {}
     last_end = None

@@ -17,6 +17,7 @@ import pytest
 
 from appliance import (Port123Relay, build_request, no_reply, ntp_mac_digest, query,
                        run_chronyd, unix_to_ntp, valid_rx)
+from lan import mode6_readvar
 
 # key id: (console type, chrony type, NTPsec type, secret)
 KEYS = {
@@ -37,21 +38,11 @@ def signed(key_id, msg, secret=None):
 
 def counters(port, names=("replied_auth", "drop_auth", "drop_bad_mac", "drop_unauth")):
     """The engine's counters by mode 6 READVAR (the host is in the management subnet)."""
-    text = ",".join(names).encode()
-    req = struct.pack("!BBHHHHH", 2 << 3 | 6, 2, 7, 0, 0, 0, len(text))
-    req += text + b"\0" * (-len(text) % 4)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(1.0)
         for _ in range(5):
-            s.sendto(req, ("127.0.0.1", port))
-            try:
-                data = s.recv(2048)
-            except socket.timeout:
-                continue
-            count = struct.unpack("!H", data[10:12])[0]
-            body = data[12:12 + count].decode()
-            vals = dict(kv.strip().split("=", 1) for kv in body.split(",") if "=" in kv)
-            return {k: int(v) for k, v in vals.items()}
+            vals = mode6_readvar(s, "127.0.0.1", names, timeout=1.0, port=port)
+            if vals is not None:
+                return {k: int(v) for k, v in vals.items()}
     raise AssertionError("no mode 6 reply")
 
 
