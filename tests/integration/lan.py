@@ -32,6 +32,11 @@ NET = "192.0.2."
 HOST_IP = NET + "1"               # the bridge's own address: dnsmasq, the default gateway
 DHCP_FIRST, DHCP_LAST = NET + "100", NET + "150"
 BRIDGE, TAP = "br0", "tap0"
+# The bridge's own MAC, set when it is made: a bridge left to choose takes the
+# lowest MAC of its ports and changes it when a host's veth with a lower one
+# joins, and then the appliance's ARP entry for .1 (its DHCP server and
+# gateway) and replies to frames forged with the old MAC go nowhere.
+BRIDGE_MAC = "02:4e:54:50:00:01"
 
 CLONE_NEWNET = 0x40000000
 ETH_P_ALL = 0x0003
@@ -120,7 +125,8 @@ class Lan:
         self.sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; "
                 "echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6")
         self.ip_batch(["link set lo up",
-                       "link add %s type bridge forward_delay 0 stp_state 0" % BRIDGE,
+                       "link add %s address %s type bridge forward_delay 0 stp_state 0"
+                       % (BRIDGE, BRIDGE_MAC),
                        "tuntap add dev %s mode tap" % TAP,
                        # Oversize frames can be sent to QEMU on the TAP itself.
                        "link set %s mtu 9000" % TAP,
@@ -191,6 +197,7 @@ class Lan:
         self.sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6", ns=name)
         self.ip_batch(["link set lo up", "address add %s/24 dev eth0" % addr,
                        "link set eth0 up"], ns=name)
+        assert self.mac_of(BRIDGE) == BRIDGE_MAC, "the bridge changed its MAC"
         return name
 
     def set_neighbor(self, addr, mac, dev=BRIDGE, ns=None):
