@@ -350,6 +350,11 @@ void app_get_status(struct app_status *st)
     st->net_gateway = ns.gw;
     st->dhcp_lease_s = ns.lease_s;
     st->dhcp_lease_left_s = ns.lease_left_s;
+    st->conflict_claims = ns.conflict_claims;
+    st->conflict_defences = ns.conflict_defences;
+    memcpy(st->conflict_mac, ns.conflict_mac, sizeof(st->conflict_mac));
+    st->conflict_addr = ns.conflict_ip;
+    st->conflict_age_s = ns.conflict_age_s;
 
     struct ntp_counters c;
     ntp_server_get_counters(&a->ntp, &c);
@@ -426,6 +431,10 @@ void app_get_net_stats(struct app_net_stats *st)
     st->rx_malformed = net_rx_malformed();
     st->tx_frames = es.tx_frames;
     st->tx_errors = es.tx_errors;
+    struct net_status ns;
+    net_get_status(&ns);
+    st->arp_claims = ns.conflict_claims;
+    st->arp_defences = ns.conflict_defences;
 }
 
 void appliance_load_keys(void)

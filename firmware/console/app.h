@@ -126,6 +126,12 @@ struct app_status {
     uint32_t net_gateway;  /* 0 = none */
     uint32_t dhcp_lease_s; /* lease length, 0 without DHCP */
     uint32_t dhcp_lease_left_s;
+    /* another host claiming our address (ARP), since boot */
+    uint32_t conflict_claims; /* 0 = never */
+    uint32_t conflict_defences;
+    uint8_t conflict_mac[6]; /* the last claimant */
+    uint32_t conflict_addr;
+    uint32_t conflict_age_s; /* since it was last seen */
 
     /* NTP service */
     struct app_ntp_counters ntp;
@@ -174,6 +180,8 @@ struct app_net_stats {
     uint32_t rx_malformed; /* dropped before the stack: UDP length disagrees with IP length */
     uint32_t tx_frames;
     uint32_t tx_errors;
+    uint32_t arp_claims;   /* ARP packets of other hosts claiming our address */
+    uint32_t arp_defences; /* our announcements in answer */
 };
 
 /* Fills *st with the network's memory use and counters now. */

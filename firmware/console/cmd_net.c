@@ -100,5 +100,7 @@ int cmd_net_stats(int argc, char *argv[])
                    (unsigned long)st.rx_errors, (unsigned long)st.rx_malformed);
     console_printf("eth tx: %lu frames, errors %lu\n", (unsigned long)st.tx_frames,
                    (unsigned long)st.tx_errors);
+    console_printf("arp: our address claimed by another host %lu times, defended %lu times\n",
+                   (unsigned long)st.arp_claims, (unsigned long)st.arp_defences);
     return 0;
 }

@@ -30,6 +30,7 @@
 #include "lwip/prot/udp.h"
 #include "lwip/stats.h"
 #include "lwip/timeouts.h"
+#include "addr_watch.h"
 #include "csum.h"
 #include "net.h"
 #include "rx_check.h"
@@ -52,6 +53,8 @@ static const struct net_ntp_hooks *ntp_hooks;
 static struct fastpath_self self; /* our addresses as the fast path compares them */
 static uint32_t address_changes;
 static uint32_t rx_malformed;
+static struct addr_watch watch; /* other hosts claiming our address (addr_watch.h) */
+static bool is_probe_due;       /* a new address: probe for it once (addr_watch.h) */
 static uint64_t rand_state = 0x9E3779B97F4A7C15ull;
 
 /*
@@ -183,6 +186,7 @@ static void status_changed(struct netif *nif)
     address_changes++;
     self_update(nif);
     if (!ip4_addr_isany_val(*netif_ip4_addr(nif))) {
+        is_probe_due = true;
         char ip[16], mask[16], gw[16];
         ip4addr_ntoa_r(netif_ip4_addr(nif), ip, sizeof(ip));
         ip4addr_ntoa_r(netif_ip4_netmask(nif), mask, sizeof(mask));
@@ -294,6 +298,41 @@ int net_reconfigure(const struct net_config *cfg)
     return 0;
 }
 
+static uint32_t our_ip(void)
+{
+    return lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(&netif)));
+}
+
+/* Defends the address and tells the operator, as often as addr_watch_claim() says. */
+static void address_claimed(const uint8_t claimant[6], uint64_t now_ms)
+{
+    unsigned todo = addr_watch_claim(&watch, claimant, our_ip(), now_ms);
+    if (todo & ADDR_WATCH_DEFEND) {
+        etharp_gratuitous(&netif);
+    }
+    if (todo & ADDR_WATCH_LOG) {
+        char ip[16];
+        ip4addr_ntoa_r(netif_ip4_addr(&netif), ip, sizeof(ip));
+        log_event(LOG_ERR,
+                  "net: address conflict: %02x:%02x:%02x:%02x:%02x:%02x also uses %s "
+                  "(%lu claims so far; this appliance keeps the address and announces it)",
+                  claimant[0], claimant[1], claimant[2], claimant[3], claimant[4], claimant[5], ip,
+                  (unsigned long)watch.claims);
+    }
+}
+
+/* One ARP probe for a newly assigned address: a host that has it answers (addr_watch.h). */
+static void probe_address(void)
+{
+    is_probe_due = false;
+    if (!netif_is_link_up(&netif) || ip4_addr_isany_val(*netif_ip4_addr(&netif))) {
+        return;
+    }
+    uint8_t frame[ADDR_WATCH_PROBE_LEN];
+    addr_watch_probe(frame, netif.hwaddr, our_ip());
+    (void)eth_send(frame, sizeof(frame));
+}
+
 /* Hands the MAC's transmit-complete events to the NTP glue (the driver keeps only a few). */
 static void take_tx_done(void)
 {
@@ -326,6 +365,13 @@ void net_rx(void)
             eth_rx_release();
             continue;
         }
+        /* Another host claiming our address: not for lwIP's ARP table (addr_watch.h). */
+        uint8_t claimant[6];
+        if (addr_watch_is_claim(f.data, f.len, netif.hwaddr, our_ip(), claimant)) {
+            eth_rx_release();
+            address_claimed(claimant, now_ms);
+            continue;
+        }
         struct pbuf *p = pbuf_alloc(PBUF_RAW, f.len, PBUF_POOL);
         if (p != NULL) {
             pbuf_take(p, f.data, f.len);
@@ -345,6 +391,9 @@ void net_poll(void)
 {
     net_rx();
     sys_check_timeouts();
+    if (is_probe_due) {
+        probe_address();
+    }
 
     eth_poll();
     uint64_t now = net_uptime_ms();
@@ -418,6 +467,11 @@ void net_get_status(struct net_status *st)
     st->mask = lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(&netif)));
     st->gw = lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(&netif)));
     memcpy(st->mac, netif.hwaddr, 6);
+    st->conflict_claims = watch.claims;
+    st->conflict_defences = watch.defences;
+    memcpy(st->conflict_mac, watch.mac, 6);
+    st->conflict_ip = watch.ip;
+    st->conflict_age_s = (uint32_t)((net_uptime_ms() - watch.seen_ms) / 1000u);
     struct dhcp *d = netif_dhcp_data(&netif);
     if (st->dhcp_bound && d != NULL) {
         st->lease_s = d->offered_t0_lease;

@@ -53,6 +53,12 @@ struct net_status {
     uint32_t lease_s; /* lease time granted, 0 when none */
     uint32_t lease_left_s;
     uint8_t mac[6];
+    /* Other hosts claiming our address (addr_watch.h): ARP packets seen since boot. */
+    uint32_t conflict_claims;
+    uint32_t conflict_defences; /* announcements sent to defend the address */
+    uint8_t conflict_mac[6];    /* the last claimant (valid when conflict_claims != 0) */
+    uint32_t conflict_ip;       /* the address it claimed, host order */
+    uint32_t conflict_age_s;    /* seconds since it was last seen */
 };
 
 /* One of lwIP's memory pools, or its heap, as in use now (LWIP_STATS). */

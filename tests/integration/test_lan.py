@@ -251,7 +251,7 @@ def test_dhcp_server_away_and_back(node):
         time.sleep(2)
     st = a.command("status")
     assert "net: %s mask" % node.ip in st and "dhcp: lease %d s" % LEASE_S in st, st
-    assert len(re.findall(r"net: address ", a.output)) == 1
+    assert len(re.findall(r"net: address \d", a.output)) == 1
     lan.start_dnsmasq(lease="%ds" % LEASE_S)
     assert node.uptime() < DHCP_T1_S - 10, "dnsmasq must be back before the renewal"
     assert lan.leases()[node.mac][1] == node.ip
@@ -543,6 +543,10 @@ def test_ethernet_abuse(node):
                     conflict_seen.set()
 
         responder = threading.Thread(target=answer_for_appliance, daemon=True)
+        drain(tap_raw)
+        mark = a.mark()
+        claims0 = net_counter(a, r"arp: our address claimed by another host (\d+) times")
+        t_claim = time.monotonic()
         responder.start()
         try:
             for _ in range(5):
@@ -558,6 +562,24 @@ def test_ethernet_abuse(node):
             stop.set()
             responder.join(timeout=5)
         assert conflict_seen.is_set(), "nobody asked for the appliance's address"
+        # The appliance noticed, said so once, and defended its address with one
+        # announcement (at most one per 10 s, RFC 5227), while it went on serving.
+        defences = []
+        while select.select([tap_raw], [], [], 0)[0]:
+            arp = parse_arp(tap_raw.recv(2048))
+            if arp and arp[1] == node.mac and arp[2] == arp[3] == node.ip:
+                defences.append(arp)
+        assert time.monotonic() - t_claim < 10, "the claims took too long to test the interval"
+        assert len(defences) == 1, defences
+        said = re.findall(r"net: address conflict: %s also uses %s \((\d+) claims so far"
+                          % (impostor, re.escape(node.ip)), a.output[mark:])
+        assert said == ["1"], a.output[mark:]
+        st = a.command("status")
+        assert re.search(r"^net: ADDRESS CONFLICT: %s also uses %s, last seen \d+ s ago "
+                         r"\(\d+ ARP claims, 1 announcements in defence\)"
+                         % (impostor, re.escape(node.ip)), st, re.M), st
+        claims = net_counter(a, r"arp: our address claimed by another host (\d+) times")
+        assert claims - claims0 >= 10, (claims0, claims)
         lan.flush_neighbors()      # forget the impostor
         time.sleep(1)
 
@@ -655,7 +677,7 @@ def test_dhcp_renewal(node):
     assert re.search(r"DHCPREQUEST\(%s\) %s %s" % (BRIDGE, re.escape(node.ip), node.mac), log), log
     assert re.search(r"DHCPACK\(%s\) %s %s" % (BRIDGE, re.escape(node.ip), node.mac), log), log
     assert "DHCPDISCOVER" not in log, log         # a renewal, not a new lease
-    assert len(re.findall(r"net: address ", a.output)) == 1
+    assert len(re.findall(r"net: address \d", a.output)) == 1
     st = a.command("status")
     assert "net: %s mask" % node.ip in st and "dhcp: lease %d s" % LEASE_S in st, st
     assert good_reply(ntp_exchange(lan.udp(HOST_IP), node.ip))
@@ -705,4 +727,27 @@ def test_link_down_and_up(node):
     assert good_reply(r), r
     assert "link up" in a.command("status")
     assert node.ip in a.command("status")
+    assert resets(a) == 0
+
+
+# ---------------------------------------------------------------- a static address in use
+
+def test_static_address_already_in_use(node):
+    """The operator gives the appliance an address a host on the LAN already
+    has. lwIP takes it without asking; the appliance probes for it (an ARP
+    request from address 0, RFC 5227), the host answers, and the console says
+    which MAC has the address. Runs last: the module's appliance leaves DHCP."""
+    lan, a = node.lan, node.a
+    taken = NET + "5"         # the crowd's, which is gone
+    host = lan.add_host(taken)
+    host_mac = lan.mac_of("eth0", ns=host)
+    mark = a.mark()
+    assert "error" not in a.command("net ip %s/24 gw %s" % (taken, HOST_IP))
+    assert "error" not in a.command("net dhcp off")
+    a.wait_for(r"net: address %s mask 255\.255\.255\.0 gw %s \(static\)"
+               % (re.escape(taken), re.escape(HOST_IP)), start=mark, timeout=5)
+    a.wait_for(r"net: address conflict: %s also uses %s \(\d+ claims so far"
+               % (host_mac, re.escape(taken)), start=mark, timeout=5)
+    st = a.command("status")
+    assert "net: ADDRESS CONFLICT: %s also uses %s" % (host_mac, taken) in st, st
     assert resets(a) == 0

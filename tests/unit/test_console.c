@@ -775,8 +775,26 @@ static void test_status_reports_everything(void **unused)
     }
     assert_null(strstr(out, "UNSET"));
     assert_null(strstr(out, "error:"));
+    assert_null(strstr(out, "CONFLICT")); /* nobody claimed the address */
     assert_int_equal(app_fake_changing_calls(), 0);
     assert_true(out_len < CONSOLE_TX_BUF_SIZE + 4096u); /* fits console + UART rings */
+}
+
+static void test_status_address_conflict(void **unused)
+{
+    (void)unused;
+    fill_status();
+    struct app_status *st = &app_fake.status;
+    st->conflict_claims = 7;
+    st->conflict_defences = 2;
+    memcpy(st->conflict_mac, "\x02\x00\x5e\x00\x99\x99", 6);
+    st->conflict_addr = IP(10, 0, 2, 15);
+    st->conflict_age_s = 12;
+    exec("status");
+    expect_in(out, "net: 10.0.2.15 mask 255.255.255.0 gw 10.0.2.2, link up\r\n"
+                   "net: ADDRESS CONFLICT: 02:00:5e:00:99:99 also uses 10.0.2.15, last seen 12 s "
+                   "ago (7 ARP claims, 2 announcements in defence)\r\n");
+    assert_int_equal(app_fake_changing_calls(), 0);
 }
 
 static void test_status_upstream_key(void **unused)
@@ -1127,13 +1145,17 @@ static void test_net_stats(void **unused)
     ns->rx_malformed = 3;
     ns->tx_frames = 1200;
     ns->tx_errors = 2;
+    ns->arp_claims = 11;
+    ns->arp_defences = 1;
     out_clear();
     assert_int_equal(console_execute("net stats"), 0);
     assert_string_equal(out, "lwip heap: 228 of 3072 bytes in use, peak 1120, refused 0\r\n"
                              "lwip UDP_PCB: 3 of 6 in use, peak 3, refused 0\r\n"
                              "lwip PBUF_POOL: 0 of 2 in use, peak 2, refused 4000000000\r\n"
                              "eth rx: 1234 frames, ring full 7, errors 1, malformed 3\r\n"
-                             "eth tx: 1200 frames, errors 2\r\n");
+                             "eth tx: 1200 frames, errors 2\r\n"
+                             "arp: our address claimed by another host 11 times, defended 1 "
+                             "times\r\n");
     assert_int_equal(app_fake_changing_calls(), 0);
 
     /* a count past the table is never read beyond it */
@@ -2092,6 +2114,7 @@ int main(void)
         cmocka_unit_test_setup(test_extra_and_missing_arguments, setup),
         cmocka_unit_test_setup(test_help_lists_every_command_with_syntax, setup),
         cmocka_unit_test_setup(test_status_reports_everything, setup),
+        cmocka_unit_test_setup(test_status_address_conflict, setup),
         cmocka_unit_test_setup(test_status_upstream_key, setup),
         cmocka_unit_test_setup(test_status_unset_and_unhealthy, setup),
         cmocka_unit_test_setup(test_time_set, setup),
