@@ -45,8 +45,7 @@ static void put_be32(uint8_t *p, uint32_t v)
 bool addr_watch_is_claim(const uint8_t *frame, size_t len, const uint8_t mac[6], uint32_t ip,
                          uint8_t claimant[6])
 {
-    if (frame == NULL || len < ETH_HDR + ARP_LEN || ip == 0u ||
-        be16(frame + 12) != ETH_TYPE_ARP) {
+    if (frame == NULL || len < ETH_HDR + ARP_LEN || ip == 0u || be16(frame + 12) != ETH_TYPE_ARP) {
         return false;
     }
     const uint8_t *arp = frame + ETH_HDR;

@@ -21,8 +21,8 @@ static const uint8_t third[6] = { 0x02, 0x00, 0x5e, 0x00, 0x77, 0x77 };
 /* An Ethernet/IPv4 ARP packet (60 bytes, padded), from sha/spa to tpa. */
 static size_t arp(uint8_t *f, uint16_t oper, const uint8_t sha[6], uint32_t spa, uint32_t tpa)
 {
-    static const uint8_t head[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0,
-                                    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4 };
+    static const uint8_t head[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0,    0,    0, 0,
+                                    0,    0,    0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4 };
     memset(f, 0, 60);
     memcpy(f, head, sizeof(head));
     memcpy(f + 6, sha, 6);
