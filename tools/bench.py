@@ -288,7 +288,8 @@ FUNCTIONS = [
     ("digest_md5", "ntp_auth_digest() MD5", "over a 48-byte header; twice per signed reply"),
     ("digest_sha1", "ntp_auth_digest() SHA-1", "over a 48-byte header; twice per signed reply"),
     ("digest_cmac", "ntp_auth_digest() AES-128-CMAC",
-     "over 48 bytes: key expansion, subkeys, 3 blocks; twice per signed reply"),
+     "over 48 bytes: key expansion, subkeys, 3 blocks; twice per signed reply, "
+     "the key expanded once for both (ntp_auth_hold)"),
 ]
 
 

@@ -9,14 +9,21 @@
  * zeroed, before it returns (mbedtls_cipher_free()). The image has no heap,
  * so mbedtls_calloc/mbedtls_free are bound (mbedtls_config.h) to a static
  * slot for each of those two blocks, exactly their size: about 320 bytes
- * of RAM in all, nothing left allocated between MACs, the expanded AES key
- * wiped after each. A request that fits no free slot gets NULL, which
+ * of RAM in all, nothing left allocated between requests, the expanded AES
+ * key wiped after each (see Held key below). A request that fits no free slot gets NULL, which
  * mbedTLS reports as MBEDTLS_ERR_CIPHER_ALLOC_FAILED (-ENOMEM here):
  * nothing else in the firmware calls mbedTLS, so that would be a bug, and
  * the fuzzers would find it. Chosen over mbedTLS's memory_buffer_alloc (a
  * general heap, with its bookkeeping and fragmentation, for two fixed
  * blocks) and over one long-lived cipher context (the same RAM, but the
  * key schedule of the last key kept in it).
+ *
+ * Held key (ntp_auth_hold()): for the two MACs of one exchange, the
+ * request's and the reply's, the cipher context is set up and the AES key
+ * expanded once; each digest under that key then only restarts CMAC
+ * (mbedtls_cipher_cmac_reset()). ntp_auth_release() frees it, zeroed, as
+ * a one-shot MAC does; a digest under any other key releases it first. The
+ * schedule lives for the microseconds of one request, never between them.
  */
 #include "ntp/ntp_auth.h"
 
@@ -176,18 +183,76 @@ static int digest_sha1(const struct ntp_key *key, const uint8_t *msg, size_t len
     return err;
 }
 
+/* The AES-CMAC key held by ntp_auth_hold(), its key schedule expanded in cipher. */
+static struct {
+    mbedtls_cipher_context_t cipher;
+    const struct ntp_key *key; /* NULL: none held */
+    uint32_t key_id;           /* key->key_id when held: a changed key is not used */
+} held;
+
+void ntp_auth_release(void)
+{
+    if (held.key != NULL) {
+        mbedtls_cipher_free(&held.cipher); /* zeroes and frees both blocks */
+        held.key = NULL;
+    }
+}
+
+int ntp_auth_hold(const struct ntp_key *key)
+{
+    ntp_auth_release();
+    if (ntp_auth_check_key(key) != 0) {
+        return -EINVAL;
+    }
+    if (key->algorithm != NTP_KEY_AES128_CMAC) {
+        return 0; /* MD5 and SHA-1 have nothing to keep: the secret is hashed with the message */
+    }
+    mbedtls_cipher_init(&held.cipher);
+    int err = mbedtls_cipher_setup(&held.cipher,
+                                   mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB));
+    if (err == 0) {
+        err = mbedtls_cipher_cmac_starts(&held.cipher, key->secret, 8u * NTP_AUTH_CMAC_KEY_LEN);
+    }
+    if (err != 0) {
+        mbedtls_cipher_free(&held.cipher);
+        return err == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ? -ENOMEM : -EINVAL;
+    }
+    held.key = key;
+    held.key_id = key->key_id;
+    return 0;
+}
+
+/* The CMAC of msg under the held key (ntp_auth_hold()); CMAC restarted first. */
+static int digest_held(const uint8_t *msg, size_t len, uint8_t *out)
+{
+    int err = mbedtls_cipher_cmac_reset(&held.cipher);
+    if (err == 0) {
+        err = mbedtls_cipher_cmac_update(&held.cipher, msg, len);
+    }
+    if (err == 0) {
+        err = mbedtls_cipher_cmac_finish(&held.cipher, out);
+    }
+    return err;
+}
+
 int ntp_auth_digest(const struct ntp_key *key, const uint8_t *msg, size_t len, uint8_t *digest)
 {
     if (ntp_auth_check_key(key) != 0 || (msg == NULL && len != 0) || digest == NULL) {
         return -EINVAL;
+    }
+    bool is_held = held.key != NULL && held.key == key && held.key_id == key->key_id;
+    if (!is_held) {
+        ntp_auth_release(); /* the slots are needed, and the held key is not this one */
     }
     int err;
     switch (key->algorithm) {
     case NTP_KEY_MD5: err = digest_md5(key, msg, len, digest); break;
     case NTP_KEY_SHA1: err = digest_sha1(key, msg, len, digest); break;
     default:
-        err = mbedtls_cipher_cmac(mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB),
-                                  key->secret, 8u * NTP_AUTH_CMAC_KEY_LEN, msg, len, digest);
+        err = is_held
+                  ? digest_held(msg, len, digest)
+                  : mbedtls_cipher_cmac(mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB),
+                                        key->secret, 8u * NTP_AUTH_CMAC_KEY_LEN, msg, len, digest);
         break;
     }
     return err == 0 ? 0 : err == MBEDTLS_ERR_CIPHER_ALLOC_FAILED ? -ENOMEM : -EINVAL;

@@ -47,6 +47,20 @@ size_t ntp_auth_digest_len(uint8_t algorithm);
 int ntp_auth_check_key(const struct ntp_key *key);
 
 /*
+ * Holds key for the MACs of one exchange (the request's digest, the
+ * reply's signature) until ntp_auth_release(): an AES-128-CMAC key is
+ * expanded once instead of for each MAC (MD5 and SHA-1 keys need nothing
+ * held). key must stay where it is, unchanged, while held. Holding another
+ * key, or a digest under another key, releases the held one. Returns 0,
+ * -EINVAL for a key ntp_auth_check_key() refuses, -ENOMEM as
+ * ntp_auth_digest() (nothing held then: the MACs are computed one by one).
+ */
+int ntp_auth_hold(const struct ntp_key *key);
+
+/* Frees the key ntp_auth_hold() holds, its expanded key zeroed. Nothing held: nothing done. */
+void ntp_auth_release(void);
+
+/*
  * Computes the digest of msg[0..len-1] under key into digest
  * (ntp_auth_digest_len() bytes). Returns 0, -EINVAL for a key
  * ntp_auth_check_key() refuses, -ENOMEM if the AES-CMAC slots are taken

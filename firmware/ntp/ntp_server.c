@@ -480,14 +480,22 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
         return -EAGAIN;
     }
     /* Past the rate limit: worth a digest. Before out is written (it may be the request). */
-    if (rq_mac_len != 0 &&
-        ntp_auth_verify(&mac.key, rq->data, mac.offset, rq->data + mac.offset + NTP_AUTH_KEYID_LEN,
-                        mac.len - NTP_AUTH_KEYID_LEN) != 0) {
-        s->counters.drop_bad_mac++;
-        return -EPERM;
+    if (rq_mac_len != 0) {
+        /* One AES key schedule for the request's digest and the reply's; released below. */
+        (void)ntp_auth_hold(&mac.key);
+        if (ntp_auth_verify(&mac.key, rq->data, mac.offset,
+                            rq->data + mac.offset + NTP_AUTH_KEYID_LEN,
+                            mac.len - NTP_AUTH_KEYID_LEN) != 0) {
+            ntp_auth_release();
+            s->counters.drop_bad_mac++;
+            return -EPERM;
+        }
     }
-    if (rl == RATELIMIT_KOD)
-        return reply_kod(s, rq, ci, vn, reply_mode, rq_mac_len != 0 ? &mac.key : NULL, out, rep);
+    if (rl == RATELIMIT_KOD) {
+        int err = reply_kod(s, rq, ci, vn, reply_mode, rq_mac_len != 0 ? &mac.key : NULL, out, rep);
+        ntp_auth_release();
+        return err;
+    }
     size_t mac_len = 0;
 
     struct ratelimit_entry *client = ratelimit_last_entry(&s->rl);
@@ -502,9 +510,13 @@ int ntp_server_handle(struct ntp_server *s, const struct ntp_request *rq,
                                  w->root_disp_short, s->refid, w->ref_ts, &e, rq->rx_ts,
                                  ci->precision_log2, interleaved ? &tx_ts : NULL, out);
     client->xl_tx_ts = 0; /* until this reply has left (ntp_server_transmit_time) */
-    if (rq_mac_len != 0 && sign_reply(s, &mac.key, !interleaved, rq->rx_ts, out, &mac_len) != 0) {
-        s->counters.drop_auth++; /* cannot happen: the key has just verified */
-        return -EPERM;
+    if (rq_mac_len != 0) {
+        int err = sign_reply(s, &mac.key, !interleaved, rq->rx_ts, out, &mac_len);
+        ntp_auth_release();
+        if (err != 0) {
+            s->counters.drop_auth++; /* cannot happen: the key has just verified */
+            return -EPERM;
+        }
     }
     if (reply_mode == NTP_MODE_SERVER)
         s->counters.replied_mode4++;

@@ -218,6 +218,82 @@ static void test_allocator_slots(void **state)
     assert_memory_equal(tag, rfc4493_examples[1].tag, 16);
 }
 
+/* Both slots taken (something is held) when neither a CMAC nor an AES block can be had. */
+static bool slots_taken(void)
+{
+    void *a = ntp_auth_calloc(1, CMAC_BLOCK), *b = ntp_auth_calloc(1, AES_BLOCK);
+    bool taken = a == NULL && b == NULL;
+    ntp_auth_free(a);
+    ntp_auth_free(b);
+    return taken;
+}
+
+/* A held AES-CMAC key: expanded once, the same tags as one-shot MACs, freed by release. */
+static void test_held_key(void **state)
+{
+    (void)state;
+    struct ntp_key k = cmac_key(rfc4493_key);
+    uint8_t tag[16];
+    assert_false(slots_taken());
+    assert_int_equal(ntp_auth_hold(&k), 0);
+    assert_true(slots_taken()); /* the schedule is kept */
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < sizeof(rfc4493_examples) / sizeof(rfc4493_examples[0]); i++) {
+            assert_int_equal(ntp_auth_digest(&k, rfc4493_msg, rfc4493_examples[i].len, tag), 0);
+            assert_memory_equal(tag, rfc4493_examples[i].tag, 16);
+            assert_int_equal(ntp_auth_verify(&k, rfc4493_msg, rfc4493_examples[i].len,
+                                             rfc4493_examples[i].tag, 16),
+                             0);
+            assert_true(slots_taken()); /* still held: no one-shot MAC ran */
+        }
+    }
+    /* A signature under the held key, then release: the slots are free, zeroed on reuse. */
+    uint8_t pkt[48 + NTP_AUTH_MAC_LEN_16];
+    memcpy(pkt, rfc4493_msg, 48);
+    size_t mac_len = 0;
+    assert_int_equal(ntp_auth_sign(&k, pkt, 48, &mac_len), 0);
+    assert_int_equal(mac_len, NTP_AUTH_MAC_LEN_16);
+    ntp_auth_release();
+    assert_false(slots_taken());
+    uint8_t one_shot[16];
+    assert_int_equal(ntp_auth_digest(&k, rfc4493_msg, 48, one_shot), 0);
+    assert_memory_equal(pkt + 52, one_shot, 16);
+    ntp_auth_release(); /* nothing held: nothing done */
+
+    /* Another key's digest releases the held one, and is its own. */
+    static const uint8_t other_secret[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 };
+    struct ntp_key o = cmac_key(other_secret);
+    uint8_t want[16], got[16];
+    assert_int_equal(ntp_auth_digest(&o, rfc4493_msg, 40, want), 0);
+    assert_int_equal(ntp_auth_hold(&k), 0);
+    assert_int_equal(ntp_auth_digest(&o, rfc4493_msg, 40, got), 0);
+    assert_memory_equal(got, want, 16);
+    assert_false(slots_taken());
+    /* A key whose id changed while held is not taken for the held one. */
+    assert_int_equal(ntp_auth_hold(&k), 0);
+    k.key_id = 2;
+    assert_int_equal(ntp_auth_digest(&k, rfc4493_msg, 16, tag), 0);
+    assert_memory_equal(tag, rfc4493_examples[1].tag, 16);
+    assert_false(slots_taken());
+
+    /* MD5 and SHA-1 keys hold nothing; a refused key neither. */
+    struct ntp_key h = { .key_id = 9, .algorithm = NTP_KEY_SHA1, .secret_len = 3 };
+    assert_int_equal(ntp_auth_hold(&h), 0);
+    assert_false(slots_taken());
+    struct ntp_key bad = cmac_key(rfc4493_key);
+    bad.secret_len = 15;
+    assert_int_equal(ntp_auth_hold(&bad), -EINVAL);
+    assert_false(slots_taken());
+    /* Slots taken by someone else: nothing held, MACs computed one by one (and fail cleanly). */
+    void *a = ntp_auth_calloc(1, CMAC_BLOCK);
+    assert_non_null(a);
+    assert_int_equal(ntp_auth_hold(&k), -ENOMEM);
+    ntp_auth_free(a);
+    assert_false(slots_taken());
+    assert_int_equal(ntp_auth_digest(&k, rfc4493_msg, 16, tag), 0);
+    assert_memory_equal(tag, rfc4493_examples[1].tag, 16);
+}
+
 /* Decryption is refused (mbedtls_config.h): CMAC never needs it, and it is not linked. */
 static void test_no_decryption(void **state)
 {
@@ -243,6 +319,7 @@ int main(void)
         cmocka_unit_test(test_verify_refuses_any_change),
         cmocka_unit_test(test_digest_lengths),
         cmocka_unit_test(test_keys_refused),
+        cmocka_unit_test(test_held_key),
         cmocka_unit_test(test_allocator_slots),
         cmocka_unit_test(test_no_decryption),
     };

@@ -22,6 +22,9 @@
 #include "fakes/ntp_auth_vectors.h"
 #include "fakes/ntp_ref.h"
 #include "fakes/ntp_requests.h"
+#include "mbedtls/aes.h"
+#include "mbedtls/cmac.h"
+#include "ntp/mbedtls_config.h" /* ntp_auth_calloc(), ntp_auth_free() */
 #include "ntp/ntp.h"
 #include "ntp/ntp_auth.h"
 #include "ntp/ntp_time.h"
@@ -170,7 +173,15 @@ static int serve_from(uint32_t ip, const uint8_t *req, size_t len, int64_t rx_ns
     now_ms += 1000; /* one request a second: well inside the rate limit */
     if (out != req)
         memset(out, 0x5A, out_cap);
-    return ntp_server_handle(&srv, &rq, ci, out, out_cap, rep);
+    int err = ntp_server_handle(&srv, &rq, ci, out, out_cap, rep);
+    /* Whatever the outcome, no AES-CMAC key stays held (ntp_auth_hold()): the slots are free. */
+    void *a = ntp_auth_calloc(1, sizeof(mbedtls_cmac_context_t));
+    void *b = ntp_auth_calloc(1, sizeof(mbedtls_aes_context));
+    assert_non_null(a);
+    assert_non_null(b);
+    ntp_auth_free(a);
+    ntp_auth_free(b);
+    return err;
 }
 
 static int serve(const uint8_t *req, size_t len, uint8_t *out, struct ntp_reply *rep)
