@@ -391,6 +391,119 @@ def calendar_corpus():
                                                 (-2**31, 13, 0, 0, 60, 0)))
 
 
+# ----------------------------------------------------------------- frame --
+
+OUR_MAC = bytes.fromhex("525400123456")
+PEER_MAC = bytes.fromhex("52550a000202")
+OTHER_MAC = bytes.fromhex("02005e009999")
+OUR_IP = bytes([192, 0, 2, 111])
+PEER_IP = bytes([192, 0, 2, 10])
+
+
+def csum(data):
+    """The Internet checksum field (RFC 1071) of data, an odd byte padded with 0."""
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4_udp(payload, src_port=50000, dst_port=123, udp_len=None, udp_csum=True, frag=0x4000,
+             options=b"", ip_csum_xor=0, dst_mac=OUR_MAC):
+    """An Ethernet frame from the peer to us carrying one UDP datagram (checksums right unless
+    told): frag is the flags and offset word, udp_len the UDP header's length field."""
+    udp_len_ip = 8 + len(payload)
+    udp = struct.pack("!HHHH", src_port, dst_port, udp_len_ip if udp_len is None else udp_len, 0)
+    udp += payload
+    if udp_csum:
+        pseudo = PEER_IP + OUR_IP + struct.pack("!BBH", 0, 17, udp_len_ip)
+        c = csum(pseudo + udp) or 0xFFFF
+        udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    ihl = 5 + len(options) // 4
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(udp), 0xABCD, frag, 64, 17, 0,
+                      PEER_IP, OUR_IP) + options
+    hdr = hdr[:10] + struct.pack("!H", csum(hdr) ^ ip_csum_xor) + hdr[12:]
+    return dst_mac + PEER_MAC + b"\x08\x00" + hdr + udp
+
+
+def arp(oper, sha, spa, tpa, dst=b"\xff" * 6):
+    """An Ethernet/IPv4 ARP packet, padded to 60 bytes."""
+    pkt = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, oper, sha, spa, b"\0" * 6, tpa)
+    return (dst + sha + b"\x08\x06" + pkt).ljust(60, b"\0")
+
+
+# The harness's byte 4: bit 7 a reply, bits 6 and 5 the IP and UDP checksums made right.
+FIX_IP, FIX_UDP = 0x40, 0x20
+
+
+def frame_seed(frame, reply=None, fix=FIX_IP | FIX_UDP, claims=(), last=111, prefix=24, port=123,
+               ip_id=0x1234):
+    # reply: the payload length to answer with (48..72), or None; fix: the checksums the
+    # harness makes right (the frames' own are right but where a seed says otherwise);
+    # claims: up to four (flags, ms since the previous): flags 1 made, 2 a second claimant,
+    # 4 our address + 1
+    how = fix | (0 if reply is None else 0x80 | (reply - 48) // 4)
+    claims = list(claims) + [(0, 0)] * (4 - len(claims))
+    return (struct.pack("!BBHBH", last, prefix, port, how, ip_id) +
+            b"".join(struct.pack("!BH", f, ms) for f, ms in claims) + frame)
+
+
+def ntp_payload(n):
+    """A chrony-like NTPv4 mode 3 request of n bytes (a MAC after 48: key id, then digest)."""
+    head = bytes([0x23, 0, 6, 0x20]) + b"\0" * 36 + struct.pack("!Q", 0xEC0D1A2B3C4D5E6F)
+    return head + bytes((0x11 * i + 0x5A) & 0xFF for i in range(n - 48))
+
+
+def zero_sum_reply(n):
+    """A source port and IP identification for which the reply the harness makes (its payload
+    byte i is 0x80 + ip_id + 7i) has a UDP checksum that computes to 0, sent as 0xFFFF."""
+    for src_port in range(50000, 60000):
+        fixed = OUR_IP + PEER_IP + struct.pack("!BBHHHH", 0, 17, 8 + n, 123, src_port, 8 + n)
+        for ip_id in range(256):
+            pay = bytes((0x80 + ip_id + 7 * i) & 0xFF for i in range(n))
+            if csum(fixed + pay) == 0:
+                return src_port, ip_id
+    raise ValueError("no reply with a zero checksum")
+
+
+def frame_corpus():
+    write("fuzz_frame", "ntp-request", frame_seed(ipv4_udp(ntp_payload(48)), reply=48, fix=0))
+    write("fuzz_frame", "ntp-request-mac", frame_seed(ipv4_udp(ntp_payload(68)), reply=68))
+    write("fuzz_frame", "ntp-request-sha1-mac", frame_seed(ipv4_udp(ntp_payload(72)), reply=72))
+    port, ip_id = zero_sum_reply(48)         # the reply's checksum computes to 0: sent as 0xFFFF
+    write("fuzz_frame", "reply-csum-all-ones",
+          frame_seed(ipv4_udp(ntp_payload(48), src_port=port), reply=48, ip_id=ip_id))
+    # without a UDP checksum, and 4 bytes of padding behind the datagram
+    write("fuzz_frame", "udp-csum-0",
+          frame_seed(ipv4_udp(ntp_payload(48), udp_csum=False) + b"\0" * 4, reply=48, fix=FIX_IP))
+    write("fuzz_frame", "odd-length", frame_seed(ipv4_udp(ntp_payload(49)), reply=48))
+    write("fuzz_frame", "fragment-mf", frame_seed(ipv4_udp(ntp_payload(48), frag=0x2000), reply=48))
+    # the first fragment of a larger datagram: its UDP length is the whole datagram's
+    write("fuzz_frame", "fragment-first",
+          frame_seed(ipv4_udp(ntp_payload(48), frag=0x2000, udp_len=8 + 1400), reply=48))
+    write("fuzz_frame", "ip-options",
+          frame_seed(ipv4_udp(ntp_payload(48), options=b"\x01\x01\x01\x00"), reply=48))
+    write("fuzz_frame", "bad-ip-csum",
+          frame_seed(ipv4_udp(ntp_payload(48), ip_csum_xor=0x0100), reply=48, fix=FIX_UDP))
+    write("fuzz_frame", "udp-length-short",
+          frame_seed(ipv4_udp(ntp_payload(48), udp_len=8 + 40), reply=48))
+    write("fuzz_frame", "udp-length-long",
+          frame_seed(ipv4_udp(ntp_payload(48), udp_len=8 + 60, options=b"\x01\x01\x01\x00")))
+    write("fuzz_frame", "other-port", frame_seed(ipv4_udp(ntp_payload(48), dst_port=124)))
+    # ARP: another host announcing our address (defended, then a burst, then a second host)
+    write("fuzz_frame", "arp-gratuitous-claim",
+          frame_seed(arp(1, OTHER_MAC, OUR_IP, OUR_IP),
+                     claims=[(1, 0), (1, 100), (1, 10000), (3, 60000)]))
+    write("fuzz_frame", "arp-reply-claim",
+          frame_seed(arp(2, OTHER_MAC, OUR_IP, bytes([192, 0, 2, 1]), dst=OUR_MAC),
+                     claims=[(1, 5), (5, 9999), (1, 1), (1, 59999)]))
+    write("fuzz_frame", "arp-probe", frame_seed(arp(1, OTHER_MAC, b"\0" * 4, OUR_IP)))
+    write("fuzz_frame", "arp-request-from-us",
+          frame_seed(arp(1, OUR_MAC, OUR_IP, bytes([192, 0, 2, 1]))))
+
+
 if __name__ == "__main__":
     reqs = ntp_requests()
     ntp_corpus(reqs)
@@ -399,5 +512,6 @@ if __name__ == "__main__":
     upstream_corpus()
     rtc_corpus()
     calendar_corpus()
+    frame_corpus()
     for h in sorted(os.listdir(CORPUS)):
         print("%s: %d files" % (h, len(os.listdir(os.path.join(CORPUS, h)))))
