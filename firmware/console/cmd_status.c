@@ -226,6 +226,20 @@ static void line_stack(void)
     }
 }
 
+/* Under the net line, once another host has claimed our address (net/addr_watch.h). */
+static void line_conflict(void)
+{
+    if (st->conflict_claims == 0u) {
+        return;
+    }
+    char mac[TEXT_MAC_SIZE], ip[TEXT_IP_SIZE];
+    console_printf("net: ADDRESS CONFLICT: %s also uses %s, last seen %lu s ago (%lu ARP claims, "
+                   "%lu announcements in defence)\n",
+                   text_fmt_mac(mac, st->conflict_mac), text_fmt_ip(ip, st->conflict_addr),
+                   (unsigned long)st->conflict_age_s, (unsigned long)st->conflict_claims,
+                   (unsigned long)st->conflict_defences);
+}
+
 static void line_net(void)
 {
     char a[TEXT_IP_SIZE], m[TEXT_IP_SIZE], g[TEXT_IP_SIZE];
@@ -243,6 +257,7 @@ static void line_net(void)
                        text_fmt_ip(m, st->net_mask),
                        st->net_gateway != 0u ? text_fmt_ip(g, st->net_gateway) : "none", link);
     }
+    line_conflict();
 }
 
 static void line_mac(void)
@@ -251,20 +266,6 @@ static void line_mac(void)
         char mac[TEXT_MAC_SIZE];
         console_printf("mac: %s (%s)\n", text_fmt_mac(mac, st->mac), st->mac_how);
     }
-}
-
-/* Only when another host has claimed our address since boot (net/addr_watch.h). */
-static void line_conflict(void)
-{
-    if (st->conflict_claims == 0u) {
-        return;
-    }
-    char mac[TEXT_MAC_SIZE], ip[TEXT_IP_SIZE];
-    console_printf("net: ADDRESS CONFLICT: %s also uses %s, last seen %lu s ago (%lu ARP claims, "
-                   "%lu announcements in defence)\n",
-                   text_fmt_mac(mac, st->conflict_mac), text_fmt_ip(ip, st->conflict_addr),
-                   (unsigned long)st->conflict_age_s, (unsigned long)st->conflict_claims,
-                   (unsigned long)st->conflict_defences);
 }
 
 static void line_dhcp(void)
@@ -392,22 +393,12 @@ static void line_settings(void)
 
 /* status, one line (or none) per step, in this order. */
 static void (*const status_lines[])(void) = {
-    line_time,        line_state,
-    line_last_set,    line_dispersion,
-    line_frequency,   line_adjusting,
-    line_leap,        line_rtc,
-    line_rtc_edges,   line_rtc_temperature,
-    line_rtc_aging,   line_eeprom,
-    line_i2c,         line_uptime,
-    line_reset_cause, line_cpu,
-    line_stack,       line_net,
-    line_conflict,    line_mac,
-    line_dhcp,        line_upstream,
-    line_ntp_replies, line_ntp_versions,
-    line_ntp_drops,   line_ntp_policy_drops,
-    line_ntp_auth,    line_ntp_mode6,
-    line_ntp_frames,  line_top_clients,
-    line_settings,
+    line_time,      line_state,       line_last_set,     line_dispersion,  line_frequency,
+    line_adjusting, line_leap,        line_rtc,          line_rtc_edges,   line_rtc_temperature,
+    line_rtc_aging, line_eeprom,      line_i2c,          line_uptime,      line_reset_cause,
+    line_cpu,       line_stack,       line_net,          line_mac,         line_dhcp,
+    line_upstream,  line_ntp_replies, line_ntp_versions, line_ntp_drops,   line_ntp_policy_drops,
+    line_ntp_auth,  line_ntp_mode6,   line_ntp_frames,   line_top_clients, line_settings,
 };
 
 #define STATUS_LINES (sizeof(status_lines) / sizeof(status_lines[0]))

@@ -13,8 +13,9 @@
  * own at most once per DEFEND_INTERVAL (10 s), so that the other hosts'
  * caches point back at it, and tells the operator (a log line at once for a
  * new claimant, then at most once a minute; `status` and `net stats`).
- * After each address assignment it also sends one ARP probe for the new
- * address (sender address 0, RFC 5227 sec. 2.1.1): a host that has the
+ * After each address assignment, and when the link comes back, it also
+ * sends one ARP probe for its address (sender address 0, RFC 5227
+ * sec. 2.1.1): a host that has the
  * address answers it, and the answer is a claim like any other.
  *
  * This file only decides; it sends and logs nothing.

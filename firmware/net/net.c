@@ -244,6 +244,7 @@ static void poll_link(void)
         return;
     }
     netif_set_link_up(&netif);
+    is_probe_due = true; /* another LAN, perhaps: is our address someone else's there? */
     if (link.speed_mbps != 0) {
         log_event(LOG_NOTICE, "net: link up, %u Mb/s %s duplex%s", (unsigned)link.speed_mbps,
                   link.full_duplex ? "full" : "half",

@@ -707,19 +707,24 @@ def test_link_down_and_up(node):
         drain(cap)
     finally:
         assert "Error" not in a.monitor("set_link %s on" % nic)
-    garp = None
+    # Back on the link: its address announced (gratuitous ARP) and probed for
+    # (ARP from 0.0.0.0: does another host have it on this LAN?).
+    garp = probe = None
     deadline = time.monotonic() + (5 if SEES_LINK else 2)   # none comes on Stellaris
-    while garp is None and time.monotonic() < deadline:
+    while (garp is None or probe is None) and time.monotonic() < deadline:
         if select.select([cap], [], [], 0.2)[0]:
             arp = parse_arp(cap.recv(2048))
             if arp and arp[1] == node.mac and arp[2] == arp[3] == node.ip:
                 garp = arp
+            if arp and arp[:4] == (1, node.mac, "0.0.0.0", node.ip):
+                probe = arp
     if SEES_LINK:
         a.wait_for(r"net: link up", start=mark, timeout=5)
         assert garp is not None, "no gratuitous ARP after link up"
+        assert probe is not None, "no ARP probe after link up"
     else:
         assert "net: link" not in a.output[mark:]
-        assert garp is None
+        assert garp is None and probe is None
     r = None
     deadline = time.monotonic() + 10
     while r is None and time.monotonic() < deadline:
