@@ -13,7 +13,11 @@ kept beside them as regress-*; this script never touches those.
 import os
 import re
 import struct
+import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from lan import inet_csum  # noqa: E402  (the Internet checksum, RFC 1071)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
@@ -400,16 +404,6 @@ OUR_IP = bytes([192, 0, 2, 111])
 PEER_IP = bytes([192, 0, 2, 10])
 
 
-def csum(data):
-    """The Internet checksum field (RFC 1071) of data, an odd byte padded with 0."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def ipv4_udp(payload, src_port=50000, dst_port=123, udp_len=None, udp_csum=True, frag=0x4000,
              options=b"", ip_csum_xor=0, dst_mac=OUR_MAC):
     """An Ethernet frame from the peer to us carrying one UDP datagram (checksums right unless
@@ -419,12 +413,12 @@ def ipv4_udp(payload, src_port=50000, dst_port=123, udp_len=None, udp_csum=True,
     udp += payload
     if udp_csum:
         pseudo = PEER_IP + OUR_IP + struct.pack("!BBH", 0, 17, udp_len_ip)
-        c = csum(pseudo + udp) or 0xFFFF
+        c = inet_csum(pseudo + udp) or 0xFFFF
         udp = udp[:6] + struct.pack("!H", c) + udp[8:]
     ihl = 5 + len(options) // 4
     hdr = struct.pack("!BBHHHBBH4s4s", 0x40 | ihl, 0, ihl * 4 + len(udp), 0xABCD, frag, 64, 17, 0,
                       PEER_IP, OUR_IP) + options
-    hdr = hdr[:10] + struct.pack("!H", csum(hdr) ^ ip_csum_xor) + hdr[12:]
+    hdr = hdr[:10] + struct.pack("!H", inet_csum(hdr) ^ ip_csum_xor) + hdr[12:]
     return dst_mac + PEER_MAC + b"\x08\x00" + hdr + udp
 
 
@@ -463,7 +457,7 @@ def zero_sum_reply(n):
         fixed = OUR_IP + PEER_IP + struct.pack("!BBHHHH", 0, 17, 8 + n, 123, src_port, 8 + n)
         for ip_id in range(256):
             pay = bytes((0x80 + ip_id + 7 * i) & 0xFF for i in range(n))
-            if csum(fixed + pay) == 0:
+            if inet_csum(fixed + pay) == 0:
                 return src_port, ip_id
     raise ValueError("no reply with a zero checksum")
 
