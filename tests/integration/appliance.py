@@ -316,17 +316,22 @@ class Appliance:
         # The reply ends at the next prompt at the start of a line.
         m = self.wait_for(r"\n" + re.escape(PROMPT), timeout=timeout, start=start)
         text = self.output[start:m.start() + 1]
-        # Drop the echoed command line itself.
+        # Drop the echoed command line itself, and before it the end of any
+        # line the console was still printing when the command was typed (a
+        # log line a wait_for() matched the start of).
+        at = text.find(line) if line and line.isprintable() else -1
+        if at >= 0:
+            text = text[at + len(line):]
         text = text.split("\n", 1)[1] if "\n" in text else ""
         return text.replace("\r", "")
 
     def wait_ready(self, timeout=60):
         """Waits for the boot to finish: an address and the first prompt."""
-        self.wait_for(r"net: address \d+\.\d+\.\d+\.\d+", timeout=timeout)
+        self.wait_for(r"net: address \d+\.\d+\.\d+\.\d+[^\n]*\n", timeout=timeout)
         self.wait_for(re.escape(PROMPT), timeout=timeout)
 
     def wait_synced(self, timeout=60):
-        self.wait_for(r"state: \w+ -> SYNCED|clock: SYNCED", timeout=timeout)
+        self.wait_for(r"(state: \w+ -> SYNCED|clock: SYNCED)[^\n]*\n", timeout=timeout)
 
     def __enter__(self):
         return self.start()
