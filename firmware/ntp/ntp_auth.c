@@ -10,10 +10,10 @@
  * so mbedtls_calloc/mbedtls_free are bound (mbedtls_config.h) to a static
  * slot for each of those two blocks, exactly their size: about 320 bytes
  * of RAM in all, nothing left allocated between requests, the expanded AES
- * key wiped after each (see Held key below). A request that fits no free slot gets NULL, which
- * mbedTLS reports as MBEDTLS_ERR_CIPHER_ALLOC_FAILED (-ENOMEM here):
- * nothing else in the firmware calls mbedTLS, so that would be a bug, and
- * the fuzzers would find it. Chosen over mbedTLS's memory_buffer_alloc (a
+ * key wiped after each (see Held key below). A request that fits no free
+ * slot gets NULL, which mbedTLS reports as MBEDTLS_ERR_CIPHER_ALLOC_FAILED
+ * (-ENOMEM here): nothing else in the firmware calls mbedTLS, so that would
+ * be a bug, and the fuzzers would find it. Chosen over mbedTLS's memory_buffer_alloc (a
  * general heap, with its bookkeeping and fragmentation, for two fixed
  * blocks) and over one long-lived cipher context (the same RAM, but the
  * key schedule of the last key kept in it).
