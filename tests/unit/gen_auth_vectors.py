@@ -72,6 +72,22 @@ def c_bytes(b, indent="        "):
     return "\n".join(lines) if lines else indent + "0,"
 
 
+def c_key(key_id, alg, secret):
+    """The lines of a struct ntp_key initializer (id, algorithm, length, secret)."""
+    return ["        { 0x%08Xu, %s, %d," % (key_id, ALG_NAMES[alg], len(secret)),
+            "          \"%s\" }," % "".join("\\x%02x" % x for x in secret)]
+
+
+def write_header(path, lines, what):
+    """Writes the header's lines to path in the house style, so that `make
+    format-check` finds it clean as written; says what it wrote."""
+    text = subprocess.run(["clang-format", "--assume-filename=" + path], input="\n".join(lines),
+                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    with open(path, "w") as f:
+        f.write(text)
+    print("wrote %s: %s" % (os.path.relpath(path, ROOT), what))
+
+
 def main():
     for n, tag in RFC4493_TAGS:
         assert digest(AES128_CMAC, RFC4493_KEY, RFC4493_MSG[:n]).hex() == tag, n
@@ -119,8 +135,7 @@ def main():
             mac = struct.pack("!I", key_id) + digest(alg, secret, msg)
             out += ["    {",
                     "        \"%s over %s\"," % (kname, mname),
-                    "        { 0x%08Xu, %s, %d," % (key_id, ALG_NAMES[alg], len(secret)),
-                    "          \"%s\" }," % "".join("\\x%02x" % x for x in secret),
+                    *c_key(key_id, alg, secret),
                     "        {",
                     c_bytes(msg, "            "),
                     "        },",
@@ -131,12 +146,7 @@ def main():
                     "        %d," % len(mac),
                     "    },"]
     out += ["};", "", "#endif /* TESTS_FAKES_NTP_AUTH_VECTORS_H */", ""]
-    # In the house style already, so that `make format-check` finds it clean as written.
-    text = subprocess.run(["clang-format", "--assume-filename=" + OUT], input="\n".join(out),
-                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    with open(OUT, "w") as f:
-        f.write(text)
-    print("wrote %s: %d vectors" % (os.path.relpath(OUT, ROOT), len(KEYS) * len(msgs)))
+    write_header(OUT, out, "%d vectors" % (len(KEYS) * len(msgs)))
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ T1_UNIX_NS + REPLY_RTT_NS.
 """
 import os
 import struct
-import subprocess
 
-from gen_auth_vectors import AES128_CMAC, MD5, SHA1, digest  # the NTP MAC, one definition
+# The NTP MAC and the header's pieces: one definition, gen_auth_vectors.py's.
+from gen_auth_vectors import AES128_CMAC, MD5, SHA1, c_bytes, c_key, digest, write_header
 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -27,7 +27,6 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT = os.path.join(HERE, "fakes", "upstream_auth_vectors.h")
 
 NTP_EPOCH = 2208988800
-ALG_NAMES = {MD5: "NTP_KEY_MD5", SHA1: "NTP_KEY_SHA1", AES128_CMAC: "NTP_KEY_AES128_CMAC"}
 
 # (name, key id, algorithm, secret), as `ntp key add` would hold them.
 KEYS = [
@@ -62,11 +61,6 @@ def reply_header():
 
 def signed(alg, key_id, secret, header):
     return header + struct.pack("!I", key_id) + digest(alg, secret, header)
-
-
-def c_bytes(b, indent):
-    return "\n".join(indent + ", ".join("0x%02X" % x for x in b[i:i + 12]) + ","
-                     for i in range(0, len(b), 12))
 
 
 def main():
@@ -109,20 +103,14 @@ def main():
         rep = signed(alg, key_id, secret, reply_header())
         out += ["    {",
                 "        \"%s\"," % name,
-                "        { 0x%08Xu, %s, %d," % (key_id, ALG_NAMES[alg], len(secret)),
-                "          \"%s\" }," % "".join("\\x%02x" % x for x in secret),
+                *c_key(key_id, alg, secret),
                 "        {", c_bytes(req, "            "), "        },",
                 "        %d," % len(req),
                 "        {", c_bytes(rep, "            "), "        },",
                 "        %d," % len(rep),
                 "    },"]
     out += ["};", "", "#endif /* TESTS_FAKES_UPSTREAM_AUTH_VECTORS_H */", ""]
-    # In the house style already, so that `make format-check` finds it clean as written.
-    text = subprocess.run(["clang-format", "--assume-filename=" + OUT], input="\n".join(out),
-                          capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    with open(OUT, "w") as f:
-        f.write(text)
-    print("wrote %s: %d vectors" % (os.path.relpath(OUT, ROOT), len(KEYS)))
+    write_header(OUT, out, "%d vectors" % len(KEYS))
 
 
 if __name__ == "__main__":
