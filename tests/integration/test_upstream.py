@@ -168,6 +168,17 @@ class SigningServer:
         self.sock.close()
 
 
+def assert_set_by_upstream(a, ns, mark):
+    """After mark the upstream set the clock: SYNCED, served with LI 0 at stratum 1
+    within 0.1 s of this machine's clock."""
+    a.wait_for(r"upstream: set by", timeout=40, start=mark)
+    a.wait_for(r"state: UNSET -> SYNCED", timeout=15, start=mark)
+    time.sleep(3)
+    r = ask(ns, a.port)
+    assert (r.li, r.stratum) == (0, 1)
+    assert abs(r.offset) < 0.1, r.offset
+
+
 @pytest.mark.needs_root(UPSTREAM_NEEDS)
 def test_upstream_sets_an_unset_clock(make_appliance, netns, upstream_server):
     a = make_appliance(rtc="2000-01-01T00:00:00", netns=netns)     # dead battery
@@ -176,12 +187,7 @@ def test_upstream_sets_an_unset_clock(make_appliance, netns, upstream_server):
     mark = a.mark()
     out = a.command("upstream 10.0.2.2")
     assert "error" not in out, out
-    a.wait_for(r"upstream: set by", timeout=40, start=mark)
-    a.wait_for(r"state: UNSET -> SYNCED", timeout=15, start=mark)
-    time.sleep(3)
-    r = ask(netns, a.port)
-    assert (r.li, r.stratum) == (0, 1)
-    assert abs(r.offset) < 0.1, r.offset
+    assert_set_by_upstream(a, netns, mark)
     st = a.command("status")
     assert re.search(r"last set: .* by upstream", st), st
     assert re.search(r"^upstream: 10\.0\.2\.2; requests [5-9], accepted [4-9], refused 0, "
@@ -239,12 +245,7 @@ def test_upstream_with_key_sets_an_unset_clock(make_appliance, netns, tmp_path):
     p = start_chronyd(tmp_path, netns, [chrony_key_line(AES_KEY)])
     try:
         a, mark = keyed_appliance(make_appliance, netns, AES_KEY)
-        a.wait_for(r"upstream: set by", timeout=40, start=mark)
-        a.wait_for(r"state: UNSET -> SYNCED", timeout=15, start=mark)
-        time.sleep(3)
-        r = ask(netns, a.port)
-        assert (r.li, r.stratum) == (0, 1)
-        assert abs(r.offset) < 0.1, r.offset
+        assert_set_by_upstream(a, netns, mark)
         assert "reply refused" not in a.output[mark:]
         line = upstream_line(a)
         assert re.match(r"upstream: 10\.0\.2\.2 key 6 \(aes128\); requests [5-9], accepted "
